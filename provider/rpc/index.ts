@@ -1,0 +1,11 @@
+export { RpcClient, RpcClientOptions, ReplyDecoder, MessageHandler } from "./client";
+export { LibvirtError, RpcLinkError, RpcProtocolError, isNotFoundError, decodeRemoteError, encodeRemoteError } from "./errors";
+export { ErrorCode } from "./errorCodes";
+export { FramingError, PacketFramer } from "./framer";
+export { KeepaliveOptions } from "./keepalive";
+export { encodePacket, decodeHeader, Packet, PacketHeader } from "./packet";
+export * from "./protocol";
+export { openDownload } from "./downloadStream";
+export { UploadStream } from "./uploadStream";
+export { StreamChannel, StreamPacketHandler } from "./streamChannel";
+export { XdrReader, XdrWriter, XdrError, pad4 } from "./xdr";

@@ -1,0 +1,3 @@
+export { XdrReader } from "./reader";
+export { XdrWriter, pad4 } from "./writer";
+export { XdrError } from "./errors";
