@@ -64,7 +64,8 @@ export class LibvirtConnection {
 
   /**
    * Runs libvirt's opening handshake on a fresh link, as libvirt's own client
-   * does: list auth schemes (polkit when offered), enable keepalive, open the URI.
+   * does: list auth schemes (polkit when offered), open the URI, then ask for
+   * keepalive and the network-update argument order.
    * On failure the link is closed and the error rethrown.
    */
   static async open(link: Duplex, options: OpenOptions): Promise<LibvirtConnection> {
@@ -78,16 +79,21 @@ export class LibvirtConnection {
               `use an SSH login that is a member of the libvirt group`,
           );
         }
-        await rpc.call(RemoteProc.AuthPolkit);
+        // The daemon decides by the peer's unix credentials (group libvirt
+        // passes without an agent); `complete` 0 would mean an agent must act.
+        const complete = await rpc.call(RemoteProc.AuthPolkit, undefined, (r) => r.int());
+        if (complete === 0) throw new Error(`${rpc.description}: polkit authorization did not complete`);
       }
-      if (options.keepalive !== false && (await supportsFeature(rpc, DriverFeature.ProgramKeepalive))) {
-        rpc.startKeepalive(options.keepalive ?? DEFAULT_KEEPALIVE);
-      }
-      const documentedOrder = await supportsFeature(rpc, DriverFeature.NetworkUpdateHasCorrectOrder);
       await rpc.call(
         RemoteProc.ConnectOpen,
         encodeArgs((w) => w.optional(options.uri, (x, uri) => x.string(uri)).uint(0)),
       );
+      // Feature questions go to the opened hypervisor driver, so they follow the open.
+      const [keepalive, documentedOrder] = await Promise.all([
+        supportsFeature(rpc, DriverFeature.ProgramKeepalive),
+        supportsFeature(rpc, DriverFeature.NetworkUpdateHasCorrectOrder),
+      ]);
+      if (options.keepalive !== false && keepalive) rpc.startKeepalive(options.keepalive ?? DEFAULT_KEEPALIVE);
       return new LibvirtConnection(rpc, options.uri, documentedOrder);
     } catch (err) {
       rpc.close();
