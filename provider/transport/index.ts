@@ -1,0 +1,27 @@
+/**
+ * Transport: byte streams to libvirt daemons, locally or over SSH. Knows nothing of
+ * the RPC protocol carried on them.
+ */
+export { openLink, DEFAULT_LINK_OPTIONS } from "./openLink";
+export { validateEndpoint } from "./validate";
+export { TransportError, isTransportError } from "./errors";
+export type { TransportErrorKind, TransportErrorDetails, HostKeyProblem, HostKeyRefusal } from "./errors";
+export type {
+    HostKeyPolicy,
+    HostKeyType,
+    KnownHostsPolicy,
+    LibvirtEndpoint,
+    Link,
+    OpenLinkOptions,
+    PinnedFingerprintPolicy,
+    RemoteProxy,
+    SshAuth,
+    SshTarget,
+} from "./types";
+export { sha256Fingerprint, normalizeFingerprint, keyTypeOfBlob } from "./fingerprint";
+export { parseKnownHosts, checkHostKey } from "./knownHosts";
+export type { KnownHosts, KnownHostsEntry, KnownHostsProblem, HostKeyVerdict, ExpectedKey, KnownHostsHosts } from "./knownHosts";
+export { knownHostName } from "./hostPatterns";
+export { remoteProxyCommand, shellQuote, validateDaemonUri, validateSocketPath } from "./remoteCommand";
+export type { RemoteCommandInput } from "./remoteCommand";
+export { describeEndpoint, DEFAULT_SOCKET_PATH } from "./describe";
