@@ -1,0 +1,134 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
+import { ConnectionSpec, checkConnection, hostIdentity, resolveConnection, toEndpoint } from "./connection";
+import { PartialCreateError, messageOf } from "./errors";
+import type { KindDefinition, SpecBase } from "./kindDefinition";
+import { Problems } from "./problems";
+import { progress } from "./progress";
+import { containsUnknown } from "./unknowns";
+
+type Inputs = Record<string, unknown>;
+
+/** Supplies the stack's connection defaults at call time (they arrive through `configure`). */
+export type DefaultsSource = () => ConnectionSpec;
+
+/**
+ * Turns a kind's definition into Pulumi's dynamic provider methods, applying
+ * the rules every kind shares.
+ */
+export function adapt<Spec extends SpecBase, State>(def: KindDefinition<Spec, State>, defaults: DefaultsSource): pulumi.dynamic.ResourceProvider {
+  const parse = (inputs: Inputs): { spec?: Spec; problems: Problems } => {
+    const problems = new Problems();
+    const { connection, ...rest } = inputs;
+    checkConnection(problems, "connection", connection);
+    const resolved = resolveConnection(connection as ConnectionSpec | undefined, defaults());
+    const result = def.parse(rest, resolved);
+    problems.addAll("", result.problems);
+    return { spec: problems.all.length === 0 ? result.spec : undefined, problems };
+  };
+
+  const specOf = (inputs: Inputs, what: string): Spec => {
+    const { spec, problems } = parse(inputs);
+    if (!spec) throw new Error(`${def.kind}: invalid ${what}: ${problems.all.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
+    return spec;
+  };
+
+  const withHost = <T>(spec: Spec, fn: (conn: LibvirtConnection) => Promise<T>): Promise<T> =>
+    sharedConnectionPool().use(toEndpoint(spec.connection), fn);
+
+  const nameOf = (inputs: Inputs): string => (typeof inputs.name === "string" ? inputs.name : "?");
+
+  return {
+    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
+      const { problems } = parse(news);
+      // During a preview some inputs are not known yet; they are checked once known.
+      const unknownKeys = Object.keys(news).filter((k) => containsUnknown(news[k]));
+      const failures = problems.all
+        .filter((p) => !unknownKeys.some((k) => p.property === k || p.property.startsWith(`${k}.`) || p.property.startsWith(`${k}[`)))
+        .map((p) => ({ property: p.property, reason: `${p.property} ${p.reason}` }));
+      return { inputs: news, failures };
+    },
+
+    async diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+      const oldSpec = specOf(olds, "stored state");
+      if (containsUnknown(news)) {
+        const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
+        return { changes: true, replaces: unknown.filter((k) => k === "name" || k === "connection") };
+      }
+      const newSpec = specOf(news, "inputs");
+      const replaces = def.replaceOn(oldSpec, newSpec);
+      if (hostIdentity(oldSpec.connection) !== hostIdentity(newSpec.connection)) replaces.push("connection");
+      if (replaces.length > 0) {
+        progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
+        return { changes: true, replaces, deleteBeforeReplace: true };
+      }
+      const live = await withHost(newSpec, (conn) => def.read(conn, id, newSpec));
+      if (!live) {
+        progress(def.kind, nameOf(news), "is gone from the host: it will be created again");
+        return { changes: true };
+      }
+      const drift = def.drift(newSpec, live.state);
+      for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
+      const inputChanges = changedKeys(olds, news);
+      return { changes: drift.length > 0 || inputChanges.length > 0 };
+    },
+
+    async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
+      const spec = specOf(inputs, "inputs");
+      try {
+        const live = await withHost(spec, (conn) => def.create(conn, spec));
+        return { id: live.id, outs: outputsOf(inputs, def.outputs(spec, live)) };
+      } catch (err) {
+        if (err instanceof PartialCreateError) throw partialCreate(err, inputs);
+        throw err;
+      }
+    },
+
+    async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
+      const spec = specOf(props, "stored state");
+      const live = await withHost(spec, (conn) => def.read(conn, id, spec));
+      if (!live) return {};
+      return { id: live.id, props: outputsOf(props, def.outputs(spec, live)) };
+    },
+
+    async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
+      const oldSpec = specOf(olds, "stored state");
+      const spec = specOf(news, "inputs");
+      const live = await withHost(spec, async (conn) => {
+        const current = await def.read(conn, id, spec);
+        if (!current) {
+          progress(def.kind, nameOf(news), "was gone from the host: creating it again");
+          return def.create(conn, spec, id);
+        }
+        return def.update(conn, id, oldSpec, spec, current.state);
+      });
+      return { outs: outputsOf(news, def.outputs(spec, live)) };
+    },
+
+    async delete(id: string, props: Inputs): Promise<void> {
+      const spec = specOf(props, "stored state");
+      await withHost(spec, (conn) => def.remove(conn, id, spec));
+    },
+  };
+}
+
+/**
+ * State keeps the inputs as the program gave them (so the next diff compares
+ * like with like, defaults included only where the user wrote them) plus
+ * what the host reports.
+ */
+function outputsOf(inputs: Inputs, reported: Record<string, unknown>): Inputs {
+  const echo = Object.fromEntries(Object.entries(inputs).filter(([k, v]) => k !== "__provider" && v !== undefined));
+  return { ...echo, ...reported };
+}
+
+/** Pulumi's partial-create shape: the engine keeps the resource with this id. */
+function partialCreate(err: PartialCreateError, inputs: Inputs): Error {
+  return Object.assign(new Error(err.message), { id: err.id, properties: inputs, reasons: [messageOf(err)] });
+}
+
+/** Top-level input keys whose values differ (deep), ignoring the serialized provider. */
+export function changedKeys(olds: Inputs, news: Inputs): string[] {
+  const keys = new Set([...Object.keys(news)]);
+  return [...keys].filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+}

@@ -1,0 +1,51 @@
+import { isIPv4, isIPv6 } from "node:net";
+
+/** An address with its prefix length, e.g. 192.168.100.1/24. */
+export interface Cidr {
+  family: 4 | 6;
+  address: string;
+  prefix: number;
+  /** The address as a number, for subnet arithmetic. */
+  value: bigint;
+}
+
+/** Parses `address/prefix`; undefined when it is not one. */
+export function parseCidr(text: string): Cidr | undefined {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
+  if (!m) return undefined;
+  const prefix = Number(m[2]);
+  if (isIPv4(m[1]) && prefix >= 1 && prefix <= 30) return { family: 4, address: m[1], prefix, value: ipToBigInt(m[1]) };
+  if (isIPv6(m[1]) && prefix >= 8 && prefix <= 126) return { family: 6, address: m[1], prefix, value: ipToBigInt(m[1]) };
+  return undefined;
+}
+
+/** The address as a number. */
+export function ipToBigInt(ip: string): bigint {
+  if (isIPv4(ip)) return ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
+  const [head, tail = ""] = ip.split("::");
+  const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
+  const h = groups(head);
+  const t = groups(tail);
+  const all = ip.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+  return all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+/** True when `ip` (of the same family) lies inside `cidr`'s subnet. */
+export function inSubnet(cidr: Cidr, ip: string): boolean {
+  const family = isIPv4(ip) ? 4 : isIPv6(ip) ? 6 : 0;
+  if (family !== cidr.family) return false;
+  const bits = BigInt(cidr.family === 4 ? 32 : 128);
+  const shift = bits - BigInt(cidr.prefix);
+  return ipToBigInt(ip) >> shift === cidr.value >> shift;
+}
+
+/** The IPv4 netmask of a prefix length, e.g. 24 → 255.255.255.0. */
+export function netmaskOf(prefix: number): string {
+  const mask = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (mask >>> s) & 255).join(".");
+}
+
+/** True for a unicast MAC address written as six colon-separated hex pairs. */
+export function isMac(text: string): boolean {
+  return /^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}$/.test(text) && (parseInt(text.slice(0, 2), 16) & 1) === 0;
+}

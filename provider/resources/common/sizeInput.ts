@@ -1,0 +1,45 @@
+import { Size, SizeUnit, sizeToBytes, tryParseSize, tryParseSizeUnit } from "../../xml";
+import { Problems } from "./problems";
+
+/**
+ * A size as users write it: a number of bytes, a string with a unit
+ * ("10GiB", "512 MiB", "1.5 GB" is refused: whole numbers only), or
+ * `{ value, unit }`.
+ */
+export type SizeInput = number | string | { value: number; unit: string };
+
+/**
+ * Parses a size input into bytes, recording a problem naming `property` when
+ * it is not a positive whole number with a known unit.
+ */
+export function checkSize(problems: Problems, property: string, value: unknown, required = true): bigint | undefined {
+  if (value === undefined || value === null) {
+    if (required) problems.add(property, "is required");
+    return undefined;
+  }
+  const size = toSize(value);
+  if (!size) {
+    problems.add(property, 'must be a whole number of bytes, a string such as "10GiB" or "512MiB", or { value, unit }');
+    return undefined;
+  }
+  const bytes = sizeToBytes(size);
+  if (bytes <= 0n) {
+    problems.add(property, "must be greater than zero");
+    return undefined;
+  }
+  return bytes;
+}
+
+function toSize(value: unknown): Size | undefined {
+  if (typeof value === "number") return Number.isSafeInteger(value) ? { value, unit: "bytes" } : undefined;
+  if (typeof value === "string") {
+    const size = tryParseSize(value.replace(/\s+/g, ""));
+    return size && Number.isSafeInteger(Number(size.value)) ? size : undefined;
+  }
+  if (typeof value === "object" && value !== null) {
+    const { value: v, unit } = value as { value?: unknown; unit?: unknown };
+    const parsed: SizeUnit | undefined = typeof unit === "string" ? tryParseSizeUnit(unit) : undefined;
+    if (typeof v === "number" && Number.isSafeInteger(v) && parsed) return { value: v, unit: parsed };
+  }
+  return undefined;
+}
