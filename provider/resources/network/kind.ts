@@ -1,7 +1,8 @@
 import { LibvirtConnection, NetworkRef, NetworkUpdateCommand, NetworkUpdateFlags } from "../../libvirt";
 import { isNotFoundError } from "../../rpc";
 import { buildNetworkXml, compareNetwork, Network, parseNetworkXml } from "../../xml";
-import { PartialCreateError, messageOf } from "../common/errors";
+import { randomUUID } from "node:crypto";
+import { createTransactionally } from "../common/transaction";
 import type { Drift, KindDefinition, LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { sectionEdits } from "./liveSections";
@@ -81,22 +82,21 @@ export const networkKind: KindDefinition<NetworkSpec, NetworkLive> = {
     return out;
   },
 
-  async create(conn, spec, id) {
-    progress("Network", spec.name, "defining");
-    const ref = await conn.networks.define(buildNetworkXml(networkModelOf(spec, id)));
-    try {
-      await bringUp(conn, ref, spec);
-      return await readNetwork(conn, ref);
-    } catch (err) {
-      try {
-        if (await conn.networks.isActive(ref)) await conn.networks.destroy(ref);
-        await conn.networks.undefine(ref);
-      } catch (undoErr) {
-        throw new PartialCreateError(`network ${spec.name}: ${messageOf(err)}; undoing the definition failed too: ${messageOf(undoErr)}`, ref.uuid);
-      }
-      throw err;
-    }
-  },
+  create: (conn, spec, id) =>
+    createTransactionally("network", spec.name, id ?? randomUUID(), async (uuid) => {
+      progress("Network", spec.name, "defining");
+      const ref = await conn.networks.define(buildNetworkXml(networkModelOf(spec, uuid)));
+      return {
+        run: async () => {
+          await bringUp(conn, ref, spec);
+          return readNetwork(conn, ref);
+        },
+        undo: async () => {
+          if (await conn.networks.isActive(ref)) await conn.networks.destroy(ref);
+          await conn.networks.undefine(ref);
+        },
+      };
+    }),
 
   async update(conn, id, _olds, spec, live) {
     const ref = live.ref;

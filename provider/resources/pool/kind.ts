@@ -2,7 +2,8 @@ import { LibvirtConnection, PoolRef } from "../../libvirt";
 import { isNotFoundError } from "../../rpc";
 import { buildPoolXml, parsePoolXml, Pool } from "../../xml";
 import type { ConnectionSpec } from "../common/connection";
-import { PartialCreateError, messageOf } from "../common/errors";
+import { randomUUID } from "node:crypto";
+import { createTransactionally } from "../common/transaction";
 import type { Drift, KindDefinition, LiveObject, SpecBase } from "../common/kindDefinition";
 import { checkAbsolutePath, checkBoolean, checkEnum, checkName, Problems } from "../common/problems";
 import { progress } from "../common/progress";
@@ -103,22 +104,21 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
     return out;
   },
 
-  async create(conn, spec, id) {
-    progress("StoragePool", spec.name, "defining");
-    const ref = await conn.pools.define(buildPoolXml({ type: spec.type, name: spec.name, uuid: id, target: { path: spec.path } }));
-    try {
-      await bringUp(conn, ref, spec);
-      return await readPool(conn, ref);
-    } catch (err) {
-      try {
-        if (await conn.pools.isActive(ref)) await conn.pools.destroy(ref);
-        await conn.pools.undefine(ref);
-      } catch (undoErr) {
-        throw new PartialCreateError(`pool ${spec.name}: ${messageOf(err)}; undoing the definition failed too: ${messageOf(undoErr)}`, ref.uuid);
-      }
-      throw err;
-    }
-  },
+  create: (conn, spec, id) =>
+    createTransactionally("pool", spec.name, id ?? randomUUID(), async (uuid) => {
+      progress("StoragePool", spec.name, "defining");
+      const ref = await conn.pools.define(buildPoolXml({ type: spec.type, name: spec.name, uuid, target: { path: spec.path } }));
+      return {
+        run: async () => {
+          await bringUp(conn, ref, spec);
+          return readPool(conn, ref);
+        },
+        undo: async () => {
+          if (await conn.pools.isActive(ref)) await conn.pools.destroy(ref);
+          await conn.pools.undefine(ref);
+        },
+      };
+    }),
 
   async update(conn, _id, _olds, spec, live) {
     await bringUp(conn, live.ref, spec, live);

@@ -1,6 +1,7 @@
 import { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { isNotFoundError } from "../../rpc";
-import { buildVolumeXml, parseVolumeXml } from "../../xml";
+import { buildVolumeXml, parsePoolXml, parseVolumeXml } from "../../xml";
+import { createTransactionally } from "../common/transaction";
 import type { ConnectionSpec } from "../common/connection";
 import { RefusedChangeError } from "../common/errors";
 import type { Drift, KindDefinition, LiveObject, SpecBase } from "../common/kindDefinition";
@@ -90,11 +91,16 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
   async create(conn, spec) {
     progress("Volume", spec.name, `creating in pool ${spec.pool}`);
     const pool = await conn.pools.lookupByName(spec.pool);
-    const ref = await conn.volumes.create(
-      pool,
-      buildVolumeXml({ name: spec.name, capacity: { value: spec.capacityBytes, unit: "bytes" }, target: { format: spec.format } }),
-    );
-    return readVolume(conn, ref);
+    // A file volume's key is its path: known before the write, so a create
+    // cut short by a dropped link still leaves an id the next run can check.
+    const poolPath = parsePoolXml(await conn.pools.xmlDesc(pool)).target?.path ?? "";
+    return createTransactionally("volume", spec.name, `${poolPath}/${spec.name}`, async () => {
+      const ref = await conn.volumes.create(
+        pool,
+        buildVolumeXml({ name: spec.name, capacity: { value: spec.capacityBytes, unit: "bytes" }, target: { format: spec.format } }),
+      );
+      return { run: () => readVolume(conn, ref), undo: () => conn.volumes.delete(ref) };
+    });
   },
 
   async update(conn, _id, _olds, spec, live) {

@@ -1,0 +1,31 @@
+import assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+import { Network, StoragePool, Volume } from "../../../provider";
+import { EngineHarness } from "../../engine";
+import { badInputCases } from "../../support/badInputCases";
+
+const classes = { Network, StoragePool, Volume } as const;
+
+describe("check through the engine: every bad input is refused by name before any host is contacted", function () {
+  this.timeout(120_000);
+
+  it(`refuses all ${badInputCases.length} cases in one preview, touching no host`, async () => {
+    const stack = new EngineHarness({ continueOnError: true });
+    const result = await stack.check(() => {
+      badInputCases.forEach((c, i) => {
+        const Kind = classes[c.kind] as unknown as new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
+        new Kind(`case${i}`, c.inputs);
+      });
+    });
+    for (const [i, c] of badInputCases.entries()) {
+      const failures = result.failures.filter((f) => f.name === `case${i}`);
+      assert.ok(
+        failures.some((f) => f.property === c.property && c.rule.test(f.reason)),
+        `${c.title}: expected a failure on ${c.property}, got ${JSON.stringify(failures)}`,
+      );
+    }
+    const methods = new Set(stack.callLog.map((call) => call.method));
+    assert.deepEqual([...methods].filter((m) => !["Check", "GetPluginInfo", "Configure"].includes(m)), [], "a call other than Check was made");
+    assert.equal(result.output.filter((l) => l.text.startsWith("kvm:")).length, 0, "the provider reported work on a host");
+  });
+});
