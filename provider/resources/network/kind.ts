@@ -1,7 +1,7 @@
 import { LibvirtConnection, NetworkRef, NetworkUpdateCommand, NetworkUpdateFlags } from "../../libvirt";
-import { isNotFoundError } from "../../rpc";
 import { buildNetworkXml, compareNetwork, Network, parseNetworkXml } from "../../xml";
 import { randomUUID } from "node:crypto";
+import { ignoringGone, unlessGone } from "../common/gone";
 import { createTransactionally } from "../common/transaction";
 import type { Drift, KindDefinition, LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
@@ -21,13 +21,8 @@ export interface NetworkLive {
 
 const INACTIVE_XML = 1;
 
-async function lookup(conn: LibvirtConnection, uuid: string): Promise<NetworkRef | undefined> {
-  try {
-    return await conn.networks.lookupByUuid(uuid);
-  } catch (err) {
-    if (isNotFoundError(err)) return undefined;
-    throw err;
-  }
+function lookup(conn: LibvirtConnection, uuid: string): Promise<NetworkRef | undefined> {
+  return unlessGone(conn.networks.lookupByUuid(uuid));
 }
 
 async function readNetwork(conn: LibvirtConnection, ref: NetworkRef): Promise<LiveObject<NetworkLive>> {
@@ -123,11 +118,8 @@ export const networkKind: KindDefinition<NetworkSpec, NetworkLive> = {
   async remove(conn, id) {
     const ref = await lookup(conn, id);
     if (!ref) return;
-    const ignoreGone = (err: unknown): void => {
-      if (!isNotFoundError(err)) throw err;
-    };
-    if (await conn.networks.isActive(ref).catch(() => false)) await conn.networks.destroy(ref).catch(ignoreGone);
-    await conn.networks.undefine(ref).catch(ignoreGone);
+    if (await unlessGone(conn.networks.isActive(ref))) await ignoringGone(conn.networks.destroy(ref));
+    await ignoringGone(conn.networks.undefine(ref));
   },
 
   outputs(spec, live) {

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
+import { withSecretConnection } from "../common/resourceOptions";
 import { dynamicProvider } from "../dynamicProvider";
 
 /** A static DHCP lease. */
@@ -68,7 +69,7 @@ export class Network extends pulumi.dynamic.Resource {
       dynamicProvider("Network"),
       name,
       { ...args, bridge: args.bridge, uuid: undefined, active: undefined },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      withSecretConnection(opts),
       "pulumi-kvm",
       "Network",
     );

@@ -1,6 +1,6 @@
 import { LibvirtConnection, PoolRef } from "../../libvirt";
-import { isNotFoundError } from "../../rpc";
 import { buildPoolXml, parsePoolXml, Pool } from "../../xml";
+import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
 import { randomUUID } from "node:crypto";
 import { createTransactionally } from "../common/transaction";
@@ -30,13 +30,8 @@ export interface PoolLive {
   available: bigint;
 }
 
-async function lookup(conn: LibvirtConnection, uuid: string): Promise<PoolRef | undefined> {
-  try {
-    return await conn.pools.lookupByUuid(uuid);
-  } catch (err) {
-    if (isNotFoundError(err)) return undefined;
-    throw err;
-  }
+function lookup(conn: LibvirtConnection, uuid: string): Promise<PoolRef | undefined> {
+  return unlessGone(conn.pools.lookupByUuid(uuid));
 }
 
 async function readPool(conn: LibvirtConnection, ref: PoolRef): Promise<LiveObject<PoolLive>> {
@@ -143,9 +138,7 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
     }
     // Removes the directory when it is empty; a directory that holds other files stays.
     await conn.pools.delete(ref).catch(() => undefined);
-    await conn.pools.undefine(ref).catch((err: unknown) => {
-      if (!isNotFoundError(err)) throw err;
-    });
+    await ignoringGone(conn.pools.undefine(ref));
   },
 
   outputs(spec, live) {

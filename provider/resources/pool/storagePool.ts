@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
+import { withSecretConnection } from "../common/resourceOptions";
 import { dynamicProvider } from "../dynamicProvider";
 
 /** Inputs of a {@link StoragePool}. */
@@ -41,7 +42,7 @@ export class StoragePool extends pulumi.dynamic.Resource {
       dynamicProvider("StoragePool"),
       name,
       { ...args, uuid: undefined, capacityBytes: undefined, availableBytes: undefined, active: undefined },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      withSecretConnection(opts),
       "pulumi-kvm",
       "StoragePool",
     );

@@ -1,7 +1,7 @@
 import { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { isNotFoundError } from "../../rpc";
 import { buildVolumeXml, parsePoolXml, parseVolumeXml } from "../../xml";
 import { createTransactionally } from "../common/transaction";
+import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
 import { RefusedChangeError } from "../common/errors";
 import type { Drift, KindDefinition, LiveObject, SpecBase } from "../common/kindDefinition";
@@ -29,13 +29,8 @@ export interface VolumeLive {
   allocation: bigint;
 }
 
-async function lookup(conn: LibvirtConnection, key: string): Promise<VolumeRef | undefined> {
-  try {
-    return await conn.volumes.lookupByKey(key);
-  } catch (err) {
-    if (isNotFoundError(err)) return undefined;
-    throw err;
-  }
+function lookup(conn: LibvirtConnection, key: string): Promise<VolumeRef | undefined> {
+  return unlessGone(conn.volumes.lookupByKey(key));
 }
 
 async function readVolume(conn: LibvirtConnection, ref: VolumeRef): Promise<LiveObject<VolumeLive>> {
@@ -115,9 +110,7 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
   async remove(conn, id) {
     const ref = await lookup(conn, id);
     if (!ref) return;
-    await conn.volumes.delete(ref).catch((err: unknown) => {
-      if (!isNotFoundError(err)) throw err;
-    });
+    await ignoringGone(conn.volumes.delete(ref));
   },
 
   outputs(spec, live) {

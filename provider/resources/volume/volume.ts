@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs, SizeArg } from "../common/args";
+import { withSecretConnection } from "../common/resourceOptions";
 import { dynamicProvider } from "../dynamicProvider";
 
 /** Inputs of a {@link Volume}. */
@@ -37,7 +38,7 @@ export class Volume extends pulumi.dynamic.Resource {
       dynamicProvider("Volume"),
       name,
       { ...args, path: undefined, key: undefined, capacityBytes: undefined, allocationBytes: undefined, format: args.format },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      withSecretConnection(opts),
       "pulumi-kvm",
       "Volume",
     );
