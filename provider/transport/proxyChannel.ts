@@ -11,6 +11,8 @@ import type { ClientChannel } from "ssh2";
 
 /** How much of the proxy's stderr is kept for error messages. */
 const STDERR_TAIL_BYTES = 4096;
+/** How long to wait, after the proxy's stderr ended, for its exit status. */
+const EXIT_STATUS_GRACE_MS = 1000;
 
 /** What is known about the proxy process so far. */
 export interface ProxyChannelWatch {
@@ -51,9 +53,24 @@ export function watchProxyChannel(channel: ClientChannel): ProxyChannelWatch {
     channel.on("error", (e: Error) => void (error ??= e));
 
     const closed = new Promise<void>((resolve) => {
-        channel.stderr.once("end", () => resolve());
-        channel.stderr.once("close", () => resolve());
         channel.once("close", () => resolve());
+        // The channel's own 'close' waits until its output is consumed, which a link
+        // nobody reads never is; the end of stderr says the proxy is gone. sshd sends
+        // the exit status just after that end, so wait briefly for it: without it a
+        // failed proxy would read as a plain disconnect.
+        let stderrEnded = false;
+        const afterStderr = (): void => {
+            if (stderrEnded) return;
+            stderrEnded = true;
+            if (code !== undefined || signal !== undefined) return resolve();
+            const timer = setTimeout(resolve, EXIT_STATUS_GRACE_MS);
+            channel.once("exit", () => {
+                clearTimeout(timer);
+                resolve();
+            });
+        };
+        channel.stderr.once("end", afterStderr);
+        channel.stderr.once("close", afterStderr);
     });
     return {
         exitCode: () => code,

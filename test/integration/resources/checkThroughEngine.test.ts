@@ -4,7 +4,8 @@ import { Network, StoragePool, Volume } from "../../../provider";
 import { EngineHarness } from "../../engine";
 import { badInputCases } from "../../support/badInputCases";
 
-const classes = { Network, StoragePool, Volume } as const;
+type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
+const classes: Record<string, ResourceClass> = { Network, StoragePool, Volume };
 
 describe("check through the engine: every bad input is refused by name before any host is contacted", function () {
   this.timeout(120_000);
@@ -13,8 +14,9 @@ describe("check through the engine: every bad input is refused by name before an
     const stack = new EngineHarness({ continueOnError: true });
     const result = await stack.check(() => {
       badInputCases.forEach((c, i) => {
-        const Kind = classes[c.kind] as unknown as new (name: string, args: unknown, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
-        new Kind(`case${i}`, c.inputs);
+        const Kind = classes[c.kind];
+        assert.ok(Kind, `no resource class for ${c.kind}`);
+        new Kind(`case${i}`, c.inputs as never);
       });
     });
     for (const [i, c] of badInputCases.entries()) {
