@@ -38,6 +38,32 @@ export enum DomainXmlFlags {
   Migratable = 8,
 }
 
+/** Where a change applies (`virDomainModificationImpact`); Live and Config combine. */
+export enum DomainModificationImpact {
+  /** The running domain if active, else the persistent definition. */
+  Current = 0,
+  /** The running domain only. */
+  Live = 1,
+  /** The persistent definition only. */
+  Config = 2,
+}
+
+/** Extra flag of `virDomainSetMemoryFlags`: set the maximum instead of the balloon target. */
+export const DOMAIN_MEMORY_MAXIMUM = 4;
+
+/** Extra flag of `virDomainSetVcpusFlags`: set the maximum instead of the online count. */
+export const DOMAIN_VCPU_MAXIMUM = 4;
+
+/** Which metadata `virDomainSetMetadata` changes (`virDomainMetadataType`). */
+export enum DomainMetadataType {
+  /** `<description>`: free text. */
+  Description = 0,
+  /** `<title>`: one line. */
+  Title = 1,
+  /** An element of the application's own namespace under `<metadata>`. */
+  Element = 2,
+}
+
 /** Where interface addresses come from (`virDomainInterfaceAddressesSource`). */
 export enum InterfaceAddressSource {
   Lease = 0,
@@ -184,6 +210,55 @@ export class Domains {
   /** Sets whether the domain starts with the host. */
   setAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
     return this.rpc.call(RemoteProc.DomainSetAutostart, encodeArgs((w) => { writeDomain(w, dom); w.bool(autostart); }));
+  }
+
+  /**
+   * Sets the balloon target in KiB (`virDomainSetMemoryFlags`). `flags`
+   * combine {@link DomainModificationImpact} values, plus
+   * {@link DOMAIN_MEMORY_MAXIMUM} to set the maximum (persistent only).
+   */
+  setMemory(dom: DomainRef, memoryKiB: bigint, flags: number): Promise<void> {
+    return this.rpc.call(RemoteProc.DomainSetMemoryFlags, encodeArgs((w) => { writeDomain(w, dom); w.uhyper(memoryKiB).uint(flags); }));
+  }
+
+  /**
+   * Sets the number of online vCPUs (`virDomainSetVcpusFlags`). `flags`
+   * combine {@link DomainModificationImpact} values, plus
+   * {@link DOMAIN_VCPU_MAXIMUM} to set the maximum (persistent only).
+   */
+  setVcpus(dom: DomainRef, count: number, flags: number): Promise<void> {
+    return this.rpc.call(RemoteProc.DomainSetVcpusFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(count).uint(flags); }));
+  }
+
+  /** Adds a device given as its XML element (`virDomainAttachDeviceFlags`). */
+  attachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    return this.rpc.call(RemoteProc.DomainAttachDeviceFlags, encodeArgs((w) => { writeDomain(w, dom); w.string(xml).uint(flags); }));
+  }
+
+  /**
+   * Removes the device the XML element identifies (`virDomainDetachDeviceFlags`).
+   * A live detach needs the guest's cooperation: libvirt may return before the
+   * device is gone, so read the domain again to know.
+   */
+  detachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    return this.rpc.call(RemoteProc.DomainDetachDeviceFlags, encodeArgs((w) => { writeDomain(w, dom); w.string(xml).uint(flags); }));
+  }
+
+  /**
+   * Sets (or, with `value` undefined, removes) the description, the title or a
+   * namespaced metadata element (`virDomainSetMetadata`); `key` and `uri` name
+   * the element's prefix and namespace for {@link DomainMetadataType.Element}.
+   */
+  setMetadata(dom: DomainRef, type: DomainMetadataType, value: string | undefined, flags: number, key?: string, uri?: string): Promise<void> {
+    return this.rpc.call(
+      RemoteProc.DomainSetMetadata,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.int(type);
+        for (const s of [value, key, uri]) w.optional(s, (x, v) => x.string(v));
+        w.uint(flags);
+      }),
+    );
   }
 
   /** The guest's interfaces and addresses, from DHCP leases, the guest agent or ARP. */

@@ -10,6 +10,7 @@ import type { ResourceKind } from "./common/kinds";
 import { networkKind } from "./network/kind";
 import { poolKind } from "./pool/kind";
 import { volumeKind } from "./volume/kind";
+import { vmKind } from "./vm/kind";
 
 let defaults: ConnectionSpec = {};
 
@@ -50,6 +51,9 @@ export function handler(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
         break;
       case "Volume":
         h = adapt(volumeKind, source);
+        break;
+      case "VirtualMachine":
+        h = adapt(vmKind, source);
         break;
     }
     handlers.set(kind, h);

@@ -1,0 +1,170 @@
+/**
+ * What differs between the domain a program means and one of libvirt's
+ * readings of it (the persistent definition, or the running domain), with
+ * each difference named by the input property a user wrote and tagged with
+ * the kind of call that removes it.
+ *
+ * Scalars and the fixed devices go through the shared comparison (its rule
+ * table removes what libvirt adds). Disks and network interfaces are paired
+ * here by identity, target device and MAC address, because these are what
+ * get attached and detached one by one.
+ */
+import { compareDomain, Device, Difference, Disk, Domain, NetInterface, sizeToBytes } from "../../xml";
+
+/** How a difference is brought in line. */
+export type VmChange =
+  /** The balloon target (`memory`). */
+  | { kind: "memory" }
+  /** The number of online vCPUs. */
+  | { kind: "vcpus"; from: number; to: number }
+  /** The description text. */
+  | { kind: "description" }
+  /** A device to add; `hotpluggable` says whether a running guest can take it. */
+  | { kind: "attach"; key: string; device: Device; hotpluggable: boolean }
+  /** A device to remove. */
+  | { kind: "detach"; key: string; device: Device; hotpluggable: boolean }
+  /** Anything else: a new definition, which a running domain only takes at its next start. */
+  | { kind: "definition" };
+
+/** One difference, for messages and for planning. */
+export interface VmDifference {
+  /** The input property it concerns, e.g. `memory`, `networkInterfaces[1]`. */
+  property: string;
+  /** What differs, in words. */
+  detail: string;
+  change: VmChange;
+}
+
+/** Shared comparison paths that are exactly one input property. */
+const EXACT: Record<string, string> = {
+  type: "domainType",
+  memory: "maxMemory",
+  "vcpu.count": "maxVcpus",
+  "cpu.mode": "cpuMode",
+  "os.arch": "arch",
+  "os.machine": "machine",
+  "os.kernel": "kernel",
+  "os.initrd": "initrd",
+  "os.cmdline": "cmdline",
+};
+
+/** Other paths, by prefix, in the user's property names (the message keeps the path). */
+const PREFIXED: [RegExp, string][] = [
+  [/^memory\b/, "maxMemory"],
+  [/^vcpu\b/, "maxVcpus"],
+  [/^cpu\b/, "cpuMode"],
+  [/^os\b/, "arch"],
+  [/^features\b/, "arch"],
+  [/^devices\.serials\b/, "(serial console)"],
+  [/^devices\.channels\b/, "(guest agent channel)"],
+  [/^devices\.other\[controller:scsi/, "disks (SCSI controller)"],
+];
+
+function propertyOf(path: string): string {
+  return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? `(definition) ${path}`;
+}
+
+function describe(d: Difference): string {
+  if (d.kind === "unexpected") return `the host has ${d.live ?? "an entry"} that is not declared`;
+  return `declared ${d.desired ?? "nothing"}, the host has ${d.live ?? "nothing"}`;
+}
+
+const isDisk = (d: Device): d is Disk => d.kind === "disk";
+const isNic = (d: Device): d is NetInterface => d.kind === "interface";
+
+/** Everything but disks, interfaces and the values compared on their own. */
+function core(dom: Domain, opts: { running: boolean; desired: Domain }): Domain {
+  const { currentMemory: _current, description: _description, ...rest } = dom;
+  const copy: Domain = structuredClone({ ...rest, devices: dom.devices.filter((d) => !isDisk(d) && !isNic(d)) });
+  if (copy.vcpu) delete copy.vcpu.current;
+  // A running domain shows host-model expanded into the CPU model it chose.
+  if (opts.running && opts.desired.cpu?.mode === "host-model") delete copy.cpu;
+  return copy;
+}
+
+function diskFields(d: Disk): Record<string, string | boolean | number | undefined> {
+  const file = d.source.type === "file" ? d.source.file : `(${d.source.type === "other" ? d.source.diskType : d.source.type} source)`;
+  return { device: d.device ?? "disk", file, format: d.driver?.type ?? "raw", bus: d.target.bus, readonly: d.readonly === true, bootOrder: d.bootOrder };
+}
+
+function nicFields(n: NetInterface): Record<string, string | number | undefined> {
+  const s = n.source;
+  const where = s.type === "network" ? s.network : s.type === "bridge" ? s.bridge : s.type === "direct" ? `${s.dev} (${s.mode ?? "vepa"})` : undefined;
+  return { type: s.type === "other" ? s.interfaceType : s.type, source: where, model: n.model, bootOrder: n.bootOrder };
+}
+
+function fieldDiffs(want: Record<string, unknown>, have: Record<string, unknown>): string {
+  return Object.keys(want)
+    .filter((k) => want[k] !== have[k])
+    .map((k) => `${k}: declared ${JSON.stringify(want[k] ?? null)}, the host has ${JSON.stringify(have[k] ?? null)}`)
+    .join("; ");
+}
+
+/** Compares the disks by target and the interfaces by MAC. */
+function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void {
+  const scsiReady = actual.devices.some((d) => d.kind === "other" && d.node.name === "controller" && d.node.attrs.type === "scsi");
+  const hotDisk = (d: Disk) => (d.device ?? "disk") === "disk" && (d.target.bus === "virtio" || (d.target.bus === "scsi" && scsiReady));
+  const haveDisks = new Map(actual.devices.filter(isDisk).map((d) => [d.target.dev, d]));
+  const wantDisks = desired.devices.filter(isDisk);
+  wantDisks.forEach((want, i) => {
+    const property = `disks[${i}]`;
+    const have = haveDisks.get(want.target.dev);
+    const key = `disk:${want.target.dev}`;
+    if (!have) out.push({ property, detail: `${want.target.dev} is missing on the host`, change: { kind: "attach", key, device: want, hotpluggable: hotDisk(want) } });
+    else {
+      const diff = fieldDiffs(diskFields(want), diskFields(have));
+      if (diff) out.push({ property, detail: `${want.target.dev}: ${diff}`, change: { kind: "definition" } });
+    }
+  });
+  const wantTargets = new Set(wantDisks.map((d) => d.target.dev));
+  for (const have of actual.devices.filter(isDisk).filter((d) => !wantTargets.has(d.target.dev))) {
+    out.push({ property: "disks", detail: `${have.target.dev} is on the host but not declared`, change: { kind: "detach", key: `disk:${have.target.dev}`, device: have, hotpluggable: hotDisk(have) } });
+  }
+  const haveNics = new Map(actual.devices.filter(isNic).map((n) => [n.mac?.toLowerCase(), n]));
+  const wantNics = desired.devices.filter(isNic);
+  wantNics.forEach((want, i) => {
+    const property = `networkInterfaces[${i}]`;
+    const have = haveNics.get(want.mac);
+    const key = `nic:${want.mac}`;
+    if (!have) out.push({ property, detail: `${want.mac} is missing on the host`, change: { kind: "attach", key, device: want, hotpluggable: true } });
+    else {
+      const diff = fieldDiffs(nicFields(want), nicFields(have));
+      if (diff) out.push({ property, detail: `${want.mac}: ${diff}`, change: { kind: "definition" } });
+    }
+  });
+  const wantMacs = new Set(wantNics.map((n) => n.mac));
+  for (const have of actual.devices.filter(isNic).filter((n) => !wantMacs.has(n.mac?.toLowerCase()))) {
+    const mac = have.mac?.toLowerCase() ?? "(no MAC)";
+    out.push({ property: "networkInterfaces", detail: `${mac} is on the host but not declared`, change: { kind: "detach", key: `nic:${mac}`, device: have, hotpluggable: true } });
+  }
+}
+
+/**
+ * The differences between `desired` and `actual`.
+ * @param opts.running `actual` is the running domain: its memory is what the
+ *   guest's balloon driver gave back, not the target, so it is not compared
+ */
+export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean }): VmDifference[] {
+  const out: VmDifference[] = compareDomain(core(desired, { ...opts, desired }), core(actual, { ...opts, desired })).map((d) => {
+    const detail = d.path in EXACT ? describe(d) : `${d.path}: ${describe(d)}`;
+    return { property: propertyOf(d.path), detail, change: { kind: "definition" } };
+  });
+  // Present on the host but no longer declared: the shared comparison skips what the program leaves unset.
+  for (const key of ["kernel", "initrd", "cmdline"] as const) {
+    if (desired.os?.[key] === undefined && actual.os?.[key] !== undefined) {
+      out.push({ property: key, detail: `the host has ${JSON.stringify(actual.os[key])}, none is declared`, change: { kind: "definition" } });
+    }
+  }
+  if (!opts.running && desired.currentMemory && actual.currentMemory && sizeToBytes(desired.currentMemory) !== sizeToBytes(actual.currentMemory)) {
+    const mib = (b: bigint) => `${Number(b) / 1048576} MiB`;
+    out.push({ property: "memory", detail: `declared ${mib(sizeToBytes(desired.currentMemory))}, the host has ${mib(sizeToBytes(actual.currentMemory))}`, change: { kind: "memory" } });
+  }
+  const want = desired.vcpu?.current ?? desired.vcpu?.count ?? 1;
+  const have = actual.vcpu?.current ?? actual.vcpu?.count ?? 1;
+  if (want !== have) out.push({ property: "vcpus", detail: `declared ${want}, the host has ${have}`, change: { kind: "vcpus", from: have, to: want } });
+  if ((desired.description ?? "") !== (actual.description ?? "")) {
+    out.push({ property: "description", detail: `declared ${JSON.stringify(desired.description ?? "")}, the host has ${JSON.stringify(actual.description ?? "")}`, change: { kind: "description" } });
+  }
+  deviceDiffs(desired, actual, out);
+  return out;
+}

@@ -1,0 +1,46 @@
+import type { LibvirtConnection, VolumeRef } from "../../libvirt";
+import { isNotFoundError } from "../../rpc";
+import { parseVolumeXml } from "../../xml";
+import type { DiskSpec } from "./specDevices";
+
+/** A disk with its image as the host names it: the file to open and how to read it. */
+export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
+  /** The image file; absent for an empty cdrom drive. */
+  file?: string;
+  /** The image format QEMU is told. */
+  format: string;
+}
+
+async function tryLookup(find: () => Promise<VolumeRef>): Promise<VolumeRef | undefined> {
+  try {
+    return await find();
+  } catch (err) {
+    if (isNotFoundError(err)) return undefined;
+    throw err;
+  }
+}
+
+async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<string | undefined> {
+  return parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
+}
+
+async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number): Promise<ResolvedDisk> {
+  if (disk.volumeKey !== undefined) {
+    const ref = await tryLookup(() => conn.volumes.lookupByKey(disk.volumeKey as string));
+    if (!ref) throw new Error(`disks[${index}].volumeKey: the host has no volume with key ${JSON.stringify(disk.volumeKey)}`);
+    const [file, format] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
+    return { ...disk, file, format: disk.format ?? format ?? "raw" };
+  }
+  if (disk.path === undefined) return { ...disk, format: disk.format ?? "raw" };
+  if (disk.format !== undefined) return { ...disk, file: disk.path, format: disk.format };
+  // A pool volume knows its own format; reading a qcow2 image as raw would
+  // show the guest the qcow2 header instead of its data.
+  const ref = await tryLookup(() => conn.volumes.lookupByPath(disk.path as string));
+  const format = ref ? await volumeFormat(conn, ref) : undefined;
+  return { ...disk, file: disk.path, format: format ?? "raw" };
+}
+
+/** Resolves every disk's image on the host (volume keys to paths, formats from their volumes). */
+export function resolveDisks(conn: LibvirtConnection, disks: readonly DiskSpec[]): Promise<ResolvedDisk[]> {
+  return Promise.all(disks.map((d, i) => resolveOne(conn, d, i)));
+}

@@ -1,0 +1,74 @@
+import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, LibvirtConnection } from "../../libvirt";
+import { isNotFoundError } from "../../rpc";
+import { Domain, parseDomainXml } from "../../xml";
+import type { LiveObject } from "../common/kindDefinition";
+import { ResolvedDisk, resolveDisks } from "./disks";
+import { addressSource, readAddresses } from "./power";
+import type { VmSpec } from "./spec";
+
+/** What the host reports about a VM. */
+export interface VmLive {
+  ref: DomainRef;
+  /** The persistent definition (what the next start runs). */
+  config: Domain;
+  /** The running domain, while it is active. */
+  running?: Domain;
+  state: DomainState;
+  autostart: boolean;
+  /** The program's disks as this host resolves them (volume keys to paths, formats). */
+  disks: ResolvedDisk[];
+  /** The guest's interfaces with their addresses (none while it is off). */
+  addresses: DomainInterface[];
+}
+
+/** libvirt's domain states, as the `state` output spells them. */
+const STATE_NAMES: Record<DomainState, string> = {
+  [DomainState.NoState]: "nostate",
+  [DomainState.Running]: "running",
+  [DomainState.Blocked]: "blocked",
+  [DomainState.Paused]: "paused",
+  [DomainState.Shutdown]: "shutting-down",
+  [DomainState.Shutoff]: "shutoff",
+  [DomainState.Crashed]: "crashed",
+  [DomainState.PmSuspended]: "pmsuspended",
+};
+
+/** The `state` output for a domain state. */
+export function stateName(state: DomainState): string {
+  return STATE_NAMES[state] ?? `unknown (${state})`;
+}
+
+/** Finds a domain by UUID; undefined only when libvirt says there is none. */
+export async function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef | undefined> {
+  try {
+    return await conn.domains.lookupByUuid(uuid);
+  } catch (err) {
+    if (isNotFoundError(err)) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The persistent definition and, while the domain runs, the running domain.
+ * A domain that stops between the two reads answers the second with its
+ * definition (no runtime id): then it is not running.
+ */
+export async function readDefinitions(conn: LibvirtConnection, ref: DomainRef): Promise<{ config: Domain; running?: Domain }> {
+  const [configXml, active] = await Promise.all([conn.domains.xmlDesc(ref, DomainXmlFlags.Inactive), conn.domains.isActive(ref)]);
+  const config = parseDomainXml(configXml);
+  if (!active) return { config };
+  const running = parseDomainXml(await conn.domains.xmlDesc(ref));
+  return running.id !== undefined ? { config, running } : { config };
+}
+
+/** Reads everything the VM kind decides on. */
+export async function readVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<LiveObject<VmLive>> {
+  const [{ config, running }, { state }, autostart, disks] = await Promise.all([
+    readDefinitions(conn, ref),
+    conn.domains.state(ref),
+    conn.domains.getAutostart(ref),
+    resolveDisks(conn, spec.disks),
+  ]);
+  const addresses = running ? await readAddresses(conn, ref, addressSource(spec)) : [];
+  return { id: ref.uuid, state: { ref, config, running, state, autostart, disks, addresses } };
+}

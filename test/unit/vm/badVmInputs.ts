@@ -1,0 +1,80 @@
+/**
+ * VirtualMachine inputs that `check` must refuse, each with the property the
+ * failure must name and the rule it must state. Shared by the unit test (the
+ * handler called directly) and the integration test (through the engine).
+ */
+
+/** A connection to a host that does not exist: a check that reached it would fail loudly. */
+export const conn = { host: "hv1.example", user: "ops", privateKeyPath: "/keys/id", knownHostsPath: "/keys/known_hosts" };
+
+/** Inputs that pass: every case below changes one thing. */
+export const goodVm = {
+  name: "web1",
+  domainType: "qemu",
+  memory: "96MiB",
+  maxMemory: "128MiB",
+  vcpus: 1,
+  maxVcpus: 2,
+  kernel: "/srv/guest/vmlinuz",
+  initrd: "/srv/guest/initrd.img",
+  cmdline: "console=ttyS0",
+  disks: [{ path: "/var/lib/libvirt/images/web1.qcow2" }, { device: "cdrom", path: "/srv/iso/seed.iso" }],
+  networkInterfaces: [{ network: "lab" }],
+  waitForIp: { source: "lease", timeoutSeconds: 60 },
+  connection: conn,
+};
+
+/** One refused input. */
+export interface BadVmCase {
+  title: string;
+  inputs: Record<string, unknown>;
+  property: string;
+  rule: RegExp;
+}
+
+const disk = (d: Record<string, unknown>) => ({ ...goodVm, disks: [d] });
+const nics = (...n: Record<string, unknown>[]) => ({ ...goodVm, networkInterfaces: n });
+
+/** Each case: inputs that must fail `check`, and the property the failure must name. */
+export const badVmCases: BadVmCase[] = [
+  { title: "no name", inputs: { ...goodVm, name: undefined }, property: "name", rule: /required/ },
+  { title: "name with a slash", inputs: { ...goodVm, name: "a/b" }, property: "name", rule: /'\/'/ },
+  { title: "unknown domain type", inputs: { ...goodVm, domainType: "xen" }, property: "domainType", rule: /"kvm", "qemu"/ },
+  { title: "unknown architecture", inputs: { ...goodVm, arch: "sparc" }, property: "arch", rule: /"x86_64"/ },
+  { title: "machine type with a space", inputs: { ...goodVm, machine: "pc q35" }, property: "machine", rule: /machine type/ },
+  { title: "unknown CPU mode", inputs: { ...goodVm, cpuMode: "fast" }, property: "cpuMode", rule: /"host-passthrough"/ },
+  { title: "no vCPUs", inputs: { ...goodVm, vcpus: 0 }, property: "vcpus", rule: /whole number from 1/ },
+  { title: "maxVcpus below vcpus", inputs: { ...goodVm, vcpus: 4, maxVcpus: 2 }, property: "maxVcpus", rule: /not be below vcpus/ },
+  { title: "memory without a unit it knows", inputs: { ...goodVm, memory: "lots" }, property: "memory", rule: /"10GiB"/ },
+  { title: "memory not in whole KiB", inputs: { ...goodVm, memory: 100_000_000 }, property: "memory", rule: /whole number of KiB/ },
+  { title: "memory under 1 MiB", inputs: { ...goodVm, memory: "512KiB", maxMemory: undefined }, property: "memory", rule: /at least 1MiB/ },
+  { title: "maxMemory below memory", inputs: { ...goodVm, memory: "256MiB", maxMemory: "128MiB" }, property: "maxMemory", rule: /not be below memory/ },
+  { title: "disk without an image", inputs: disk({ bus: "virtio" }), property: "disks[0]", rule: /needs path .* or volumeKey/ },
+  { title: "disk with path and volumeKey", inputs: disk({ path: "/a.img", volumeKey: "/a.img" }), property: "disks[0]", rule: /not both/ },
+  { title: "disk with a relative path", inputs: disk({ path: "images/a.img" }), property: "disks[0].path", rule: /absolute path/ },
+  { title: "disk on an unknown bus", inputs: disk({ path: "/a.img", bus: "usb" }), property: "disks[0].bus", rule: /"virtio", "sata", "scsi", "ide"/ },
+  { title: "cdrom on virtio", inputs: disk({ device: "cdrom", bus: "virtio" }), property: "disks[0].bus", rule: /cannot be "virtio" for a cdrom/ },
+  { title: "disk format unknown", inputs: disk({ path: "/a.img", format: "vmdk" }), property: "disks[0].format", rule: /"raw", "qcow2"/ },
+  { title: "target that does not fit the bus", inputs: disk({ path: "/a.img", target: "sda" }), property: "disks[0].target", rule: /vd… for virtio/ },
+  { title: "two disks with one target", inputs: { ...goodVm, disks: [{ path: "/a.img", target: "vdb" }, { path: "/b.img", target: "vdb" }] }, property: "disks[1].target", rule: /used by another disk/ },
+  { title: "disk field misspelt", inputs: disk({ path: "/a.img", readOnly: true }), property: "disks[0].readOnly", rule: /not a field here/ },
+  { title: "interface without a source", inputs: nics({ model: "virtio" }), property: "networkInterfaces[0]", rule: /exactly one of network/ },
+  { title: "interface on a network and a bridge", inputs: nics({ network: "lab", bridge: "br0" }), property: "networkInterfaces[0]", rule: /got network and bridge/ },
+  { title: "interface with a bad MAC", inputs: nics({ network: "lab", mac: "52:54:00:zz:00:01" }), property: "networkInterfaces[0].mac", rule: /unicast MAC/ },
+  { title: "interface with a multicast MAC", inputs: nics({ network: "lab", mac: "01:00:5e:00:00:01" }), property: "networkInterfaces[0].mac", rule: /unicast MAC/ },
+  { title: "two interfaces with one MAC", inputs: nics({ network: "lab", mac: "52:54:00:00:00:01" }, { network: "lab", mac: "52:54:00:00:00:01" }), property: "networkInterfaces[1].mac", rule: /used by networkInterfaces\[0\]/ },
+  { title: "direct interface without a device", inputs: nics({ direct: { mode: "bridge" } }), property: "networkInterfaces[0].direct.dev", rule: /host interface name/ },
+  { title: "bridge name over 15 characters", inputs: nics({ bridge: "a-very-long-bridge-name" }), property: "networkInterfaces[0].bridge", rule: /1-15/ },
+  { title: "boot order used twice", inputs: { ...goodVm, disks: [{ path: "/a.img", bootOrder: 1 }], networkInterfaces: [{ network: "lab", bootOrder: 1 }] }, property: "networkInterfaces[0].bootOrder", rule: /already used by disks\[0\]/ },
+  { title: "initrd without a kernel", inputs: { ...goodVm, kernel: undefined, cmdline: undefined }, property: "initrd", rule: /needs kernel/ },
+  { title: "cmdline without a kernel", inputs: { ...goodVm, kernel: undefined, initrd: undefined }, property: "cmdline", rule: /needs kernel/ },
+  { title: "kernel as a relative path", inputs: { ...goodVm, kernel: "vmlinuz" }, property: "kernel", rule: /absolute path/ },
+  { title: "lease wait without a libvirt network", inputs: { ...goodVm, networkInterfaces: [{ bridge: "br0" }] }, property: "waitForIp.source", rule: /needs a network interface on a libvirt network/ },
+  { title: "wait timeout of zero", inputs: { ...goodVm, waitForIp: { timeoutSeconds: 0 } }, property: "waitForIp.timeoutSeconds", rule: /1 to 3600/ },
+  { title: "waiting for an address of a stopped VM", inputs: { ...goodVm, running: false }, property: "waitForIp", rule: /running is false/ },
+  { title: "running not a boolean", inputs: { ...goodVm, running: "yes" }, property: "running", rule: /true or false/ },
+  { title: "unknown update policy", inputs: { ...goodVm, updatePolicy: "never" }, property: "updatePolicy", rule: /"restart", "manual"/ },
+  { title: "negative shutdown timeout", inputs: { ...goodVm, shutdownTimeoutSeconds: -1 }, property: "shutdownTimeoutSeconds", rule: /0 to 3600/ },
+  { title: "input misspelt", inputs: { ...goodVm, memroy: "1GiB" }, property: "memroy", rule: /not a VirtualMachine input/ },
+  { title: "connection port out of range", inputs: { ...goodVm, connection: { ...conn, port: 70000 } }, property: "connection", rule: /port must be an integer from 1 to 65535/ },
+];

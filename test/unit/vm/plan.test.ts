@@ -1,0 +1,145 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import { DomainState } from "../../../provider/libvirt";
+import { vmKind } from "../../../provider/resources/vm/kind";
+import { domainModelOf } from "../../../provider/resources/vm/model";
+import { memoryFitsLive, planVm } from "../../../provider/resources/vm/plan";
+import type { VmLive } from "../../../provider/resources/vm/read";
+import { driftOf } from "../../../provider/resources/vm/update";
+import { Domain, parseDomainXml } from "../../../provider/xml";
+import { FIXTURE, FIXTURE_UUID, fixtureDisks, fixtureInputs, fixtureSpec } from "./fixtureSpec";
+
+const read = (name: string): Domain => parseDomainXml(readFileSync(path.join(__dirname, "fixtures", name), "utf8"));
+const config = read("vm-inactive.xml");
+const running = read("vm-running.xml");
+const inputs = fixtureInputs(FIXTURE);
+const MiB = 1024n * 1024n;
+
+/** The plan for the fixture spec changed by `change`, against what libvirt captured. */
+function planFor(change: Record<string, unknown>, on: { config?: Domain; running?: Domain } = {}) {
+  const spec = fixtureSpec(FIXTURE, change);
+  return planVm(domainModelOf(spec, fixtureDisks(spec), FIXTURE_UUID), on.config ?? config, "running" in on ? on.running : running);
+}
+
+const props = (list: { property: string }[]) => list.map((d) => d.property);
+
+function liveOf(change: Record<string, unknown>, on: { config?: Domain; running?: Domain } = {}): { spec: ReturnType<typeof fixtureSpec>; live: VmLive } {
+  const spec = fixtureSpec(FIXTURE, change);
+  const live: VmLive = {
+    ref: { name: FIXTURE.name, uuid: FIXTURE_UUID, id: 74 },
+    config: on.config ?? config,
+    running: "running" in on ? on.running : running,
+    state: DomainState.Running,
+    autostart: false,
+    disks: fixtureDisks(spec),
+    addresses: [],
+  };
+  return { spec, live };
+}
+
+describe("VirtualMachine plan: the program against libvirt's readings of it", () => {
+  it("settles against the captured definition and running domain (libvirt's additions are not differences)", () => {
+    const plan = planFor({});
+    assert.deepEqual(plan, { config: [], live: [], restart: [] });
+  });
+
+  it("raises vCPUs live, up to the maximum the VM booted with", () => {
+    const plan = planFor({ vcpus: 2 });
+    assert.deepEqual(props(plan.config), ["vcpus"]);
+    assert.deepEqual(props(plan.live), ["vcpus"]);
+    assert.deepEqual(plan.restart, []);
+  });
+
+  it("lowers vCPUs only by a restart (a guest may refuse to give CPUs back)", () => {
+    const two = structuredClone(running);
+    two.vcpu = { count: 2, current: 2 };
+    const plan = planFor({}, { running: two });
+    assert.deepEqual(props(plan.restart), ["vcpus"]);
+    assert.deepEqual(plan.live, []);
+  });
+
+  it("compares memory on the definition only: the running value is what the balloon driver achieved", () => {
+    const plan = planFor({ memory: "112MiB" });
+    assert.deepEqual(props(plan.config), ["memory"]);
+    assert.deepEqual([...plan.live, ...plan.restart], []);
+    assert.equal(memoryFitsLive(112n * MiB, running), true);
+    assert.equal(memoryFitsLive(160n * MiB, running), false, "above the boot-time memory");
+  });
+
+  it("needs a restart for maxMemory, maxVcpus, kernel command line", () => {
+    for (const [change, property] of [
+      [{ maxMemory: "256MiB" }, "maxMemory"],
+      [{ maxVcpus: 4 }, "maxVcpus"],
+      [{ cmdline: "console=ttyS0 quiet" }, "cmdline"],
+      [{ cmdline: undefined }, "cmdline"],
+    ] as const) {
+      const plan = planFor(change);
+      assert.deepEqual(props(plan.config), [property], JSON.stringify(change));
+      assert.deepEqual(props(plan.restart), [property], JSON.stringify(change));
+    }
+  });
+
+  it("attaches and detaches NICs and virtio/SCSI disks live; SATA disks and changed devices need a restart", () => {
+    const nics = inputs.networkInterfaces as object[];
+    const disks = inputs.disks as object[];
+    const cases: [Record<string, unknown>, string, "live" | "restart", string][] = [
+      [{ networkInterfaces: [...nics, { network: FIXTURE.network }] }, "networkInterfaces[2]", "live", "attach"],
+      [{ networkInterfaces: nics.slice(0, 1) }, "networkInterfaces", "live", "detach"],
+      [{ disks: [...disks, { path: "/srv/d.img" }] }, "disks[3]", "live", "attach"],
+      [{ disks: [...disks, { path: "/srv/d.img", bus: "scsi" }] }, "disks[3]", "live", "attach"],
+      [{ disks: [...disks, { path: "/srv/d.img", bus: "sata" }] }, "disks[3]", "restart", "attach"],
+      [{ disks: disks.slice(0, 2) }, "disks", "live", "detach"],
+      [{ disks: [disks[0], { device: "cdrom", path: "/srv/seed.iso" }, disks[2]] }, "disks[1]", "restart", "definition"],
+      [{ networkInterfaces: [nics[0], { ...nics[1], model: "virtio" }] }, "networkInterfaces[1]", "restart", "definition"],
+    ];
+    for (const [change, property, where, kind] of cases) {
+      const plan = planFor(change);
+      const found = plan[where].find((d) => d.property === property);
+      assert.ok(found, `${JSON.stringify(change)}: ${property} not in ${where}: ${JSON.stringify({ live: props(plan.live), restart: props(plan.restart) })}`);
+      assert.equal(found.change.kind, kind);
+      assert.deepEqual(props(plan.config), [property]);
+    }
+  });
+
+  it("changes the description live, and removing it counts", () => {
+    assert.deepEqual(props(planFor({ description: "web" }).live), ["description"]);
+    assert.deepEqual(props(planFor({ description: undefined }).live), ["description"]);
+  });
+
+  it("does not compare a host-model CPU with the model a running domain expanded it to", () => {
+    const withModel = structuredClone(config);
+    withModel.cpu = { mode: "host-model" };
+    const plan = planFor({ cpuMode: "host-model" }, { config: withModel });
+    assert.deepEqual(plan, { config: [], live: [], restart: [] });
+  });
+
+  it("names every property in the drift a preview prints, once per difference", () => {
+    const { spec, live } = liveOf({ vcpus: 2, memory: "112MiB" });
+    const drift = driftOf(spec, FIXTURE_UUID, live);
+    assert.deepEqual(drift.map((d) => d.property), ["memory", "vcpus"]);
+    assert.match(drift[1].detail, /declared 2, the host has 1 \(in the definition; on the running VM: applied live\)/);
+  });
+
+  it('reports a difference only a restart fixes as drift with updatePolicy "restart", and as pendingRestart with "manual"', () => {
+    // The definition already has the new maxMemory; the running VM still has the old one.
+    const redefined = structuredClone(config);
+    redefined.memory = { value: 262144, unit: "KiB" };
+    for (const policy of ["restart", "manual"] as const) {
+      const { spec, live } = liveOf({ maxMemory: "256MiB", updatePolicy: policy }, { config: redefined });
+      const drift = driftOf(spec, FIXTURE_UUID, live);
+      const outputs = vmKind.outputs(spec, { id: FIXTURE_UUID, state: live });
+      assert.equal(outputs.pendingRestart, true);
+      if (policy === "restart") assert.match(drift.map((d) => `${d.property}: ${d.detail}`).join("\n"), /maxMemory: .*it will be restarted/);
+      else assert.deepEqual(drift, []);
+    }
+  });
+
+  it("reports power state and autostart, and a stopped VM has no pending restart", () => {
+    const { spec, live } = liveOf({ autostart: true }, { running: undefined });
+    live.state = DomainState.Shutoff;
+    assert.deepEqual(driftOf(spec, FIXTURE_UUID, live).map((d) => d.property), ["running", "autostart"]);
+    const outputs = vmKind.outputs(spec, { id: FIXTURE_UUID, state: live });
+    assert.deepEqual(outputs, { uuid: FIXTURE_UUID, state: "shutoff", ipAddresses: [], macAddresses: ["52:54:00:fa:00:01", "52:54:00:fa:00:02"], pendingRestart: false });
+  });
+});
