@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs, SizeArg } from "../common/args";
+import { withSecretConnection } from "../common/resourceOptions";
 import { dynamicProvider } from "../dynamicProvider";
 
 /** One disk of a {@link VirtualMachine}. Give `path` or `volumeKey` (a cdrom may have neither: an empty drive). */
@@ -118,7 +119,7 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
       dynamicProvider("VirtualMachine"),
       name,
       { ...args, uuid: undefined, state: undefined, ipAddresses: undefined, macAddresses: undefined, pendingRestart: undefined },
-      { ...opts, additionalSecretOutputs: ["connection", ...(opts?.additionalSecretOutputs ?? [])] },
+      withSecretConnection(opts),
       "pulumi-kvm",
       "VirtualMachine",
     );
