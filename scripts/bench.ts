@@ -69,7 +69,11 @@ async function virshSession(host: TestHost, wrapper: string): Promise<number> {
   const child = spawn("virsh", ["-q", "-c", uri], { stdio: ["pipe", "pipe", "inherit"] });
   let bytes = 0;
   child.stdout.on("data", (c: Buffer) => (bytes += c.length));
-  child.stdin.end(names().map((n) => `dumpxml ${n}\n`).join("") + "quit\n");
+  child.stdin.end(
+    names()
+      .map((n) => `dumpxml ${n}\n`)
+      .join("") + "quit\n",
+  );
   const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
   if (code !== 0) throw new Error(`virsh exited with ${code}`);
   return bytes;
@@ -78,9 +82,13 @@ async function virshSession(host: TestHost, wrapper: string): Promise<number> {
 async function execPerCall(host: TestHost, wrapper: string): Promise<number> {
   let bytes = 0;
   for (const name of names()) {
-    const { stdout } = await run(wrapper, ["-p", String(host.port), `${host.user}@${host.host}`, "virsh", "-c", host.uri, "dumpxml", name], {
-      maxBuffer: 1 << 24,
-    });
+    const { stdout } = await run(
+      wrapper,
+      ["-p", String(host.port), `${host.user}@${host.host}`, "virsh", "-c", host.uri, "dumpxml", name],
+      {
+        maxBuffer: 1 << 24,
+      },
+    );
     bytes += stdout.length;
   }
   return bytes;

@@ -125,12 +125,20 @@ export class Domains {
 
   /** @throws LibvirtError with a not-found code when no such domain exists */
   lookupByName(name: string): Promise<DomainRef> {
-    return this.rpc.call(RemoteProc.DomainLookupByName, encodeArgs((w) => w.string(name)), readDomain);
+    return this.rpc.call(
+      RemoteProc.DomainLookupByName,
+      encodeArgs((w) => w.string(name)),
+      readDomain,
+    );
   }
 
   /** @throws LibvirtError with a not-found code when no such domain exists */
   lookupByUuid(uuid: string): Promise<DomainRef> {
-    return this.rpc.call(RemoteProc.DomainLookupByUuid, encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)), readDomain);
+    return this.rpc.call(
+      RemoteProc.DomainLookupByUuid,
+      encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)),
+      readDomain,
+    );
   }
 
   /**
@@ -140,10 +148,18 @@ export class Domains {
    */
   async define(xml: string, flags = 0): Promise<DomainRef> {
     if (flags === 0) {
-      return this.rpc.call(RemoteProc.DomainDefineXml, encodeArgs((w) => w.string(xml)), readDomain);
+      return this.rpc.call(
+        RemoteProc.DomainDefineXml,
+        encodeArgs((w) => w.string(xml)),
+        readDomain,
+      );
     }
     try {
-      return await this.rpc.call(RemoteProc.DomainDefineXmlFlags, encodeArgs((w) => w.string(xml).uint(flags)), readDomain);
+      return await this.rpc.call(
+        RemoteProc.DomainDefineXmlFlags,
+        encodeArgs((w) => w.string(xml).uint(flags)),
+        readDomain,
+      );
     } catch (err) {
       // Daemons before 1.2.12 lack the flags variant; its only flag asks for
       // schema validation, which the plain call skips but otherwise matches.
@@ -154,62 +170,115 @@ export class Domains {
 
   /** The domain's XML; `DomainXmlFlags.Inactive` for the persistent definition. */
   xmlDesc(dom: DomainRef, flags = 0): Promise<string> {
-    return this.rpc.call(RemoteProc.DomainGetXmlDesc, encodeArgs((w) => { writeDomain(w, dom); w.uint(flags); }), readString);
+    return this.rpc.call(
+      RemoteProc.DomainGetXmlDesc,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(flags);
+      }),
+      readString,
+    );
   }
 
   /** Starts a defined domain; returns it with its new running id. */
   start(dom: DomainRef, flags = 0): Promise<DomainRef> {
-    return this.rpc.call(RemoteProc.DomainCreateWithFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(flags); }), readDomain);
+    return this.rpc.call(
+      RemoteProc.DomainCreateWithFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(flags);
+      }),
+      readDomain,
+    );
   }
 
   /** Asks the guest to shut down (ACPI or agent); returns at once. */
   shutdown(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainShutdownFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainShutdownFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(flags);
+      }),
+    );
   }
 
   /** Stops the domain at once (power off). */
   destroy(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainDestroyFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainDestroyFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(flags);
+      }),
+    );
   }
 
   /** Removes the persistent definition; `DomainUndefineFlags.Nvram` also removes UEFI variables. */
   undefine(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainUndefineFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainUndefineFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(flags);
+      }),
+    );
   }
 
   /** The domain's state and the reason for it. */
   state(dom: DomainRef): Promise<{ state: DomainState; reason: number }> {
     return this.rpc.call(
       RemoteProc.DomainGetState,
-      encodeArgs((w) => { writeDomain(w, dom); w.uint(0); }),
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(0);
+      }),
       (r) => ({ state: r.int() as DomainState, reason: r.int() }),
     );
   }
 
   /** State, memory, vCPUs and CPU time. */
   info(dom: DomainRef): Promise<DomainInfo> {
-    return this.rpc.call(RemoteProc.DomainGetInfo, encodeArgs((w) => writeDomain(w, dom)), (r) => ({
-      state: r.uint() as DomainState,
-      maxMemKiB: r.uhyper(),
-      memoryKiB: r.uhyper(),
-      vcpus: r.uint(),
-      cpuTimeNs: r.uhyper(),
-    }));
+    return this.rpc.call(
+      RemoteProc.DomainGetInfo,
+      encodeArgs((w) => writeDomain(w, dom)),
+      (r) => ({
+        state: r.uint() as DomainState,
+        maxMemKiB: r.uhyper(),
+        memoryKiB: r.uhyper(),
+        vcpus: r.uint(),
+        cpuTimeNs: r.uhyper(),
+      }),
+    );
   }
 
   /** Whether the domain is running. */
   isActive(dom: DomainRef): Promise<boolean> {
-    return this.rpc.call(RemoteProc.DomainIsActive, encodeArgs((w) => writeDomain(w, dom)), (r) => r.int() !== 0);
+    return this.rpc.call(
+      RemoteProc.DomainIsActive,
+      encodeArgs((w) => writeDomain(w, dom)),
+      (r) => r.int() !== 0,
+    );
   }
 
   /** Whether the domain starts with the host. */
   getAutostart(dom: DomainRef): Promise<boolean> {
-    return this.rpc.call(RemoteProc.DomainGetAutostart, encodeArgs((w) => writeDomain(w, dom)), (r) => r.int() !== 0);
+    return this.rpc.call(
+      RemoteProc.DomainGetAutostart,
+      encodeArgs((w) => writeDomain(w, dom)),
+      (r) => r.int() !== 0,
+    );
   }
 
   /** Sets whether the domain starts with the host. */
   setAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainSetAutostart, encodeArgs((w) => { writeDomain(w, dom); w.bool(autostart); }));
+    return this.rpc.call(
+      RemoteProc.DomainSetAutostart,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.bool(autostart);
+      }),
+    );
   }
 
   /**
@@ -218,7 +287,13 @@ export class Domains {
    * {@link DOMAIN_MEMORY_MAXIMUM} to set the maximum (persistent only).
    */
   setMemory(dom: DomainRef, memoryKiB: bigint, flags: number): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainSetMemoryFlags, encodeArgs((w) => { writeDomain(w, dom); w.uhyper(memoryKiB).uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainSetMemoryFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uhyper(memoryKiB).uint(flags);
+      }),
+    );
   }
 
   /**
@@ -227,12 +302,24 @@ export class Domains {
    * {@link DOMAIN_VCPU_MAXIMUM} to set the maximum (persistent only).
    */
   setVcpus(dom: DomainRef, count: number, flags: number): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainSetVcpusFlags, encodeArgs((w) => { writeDomain(w, dom); w.uint(count).uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainSetVcpusFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(count).uint(flags);
+      }),
+    );
   }
 
   /** Adds a device given as its XML element (`virDomainAttachDeviceFlags`). */
   attachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainAttachDeviceFlags, encodeArgs((w) => { writeDomain(w, dom); w.string(xml).uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainAttachDeviceFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.string(xml).uint(flags);
+      }),
+    );
   }
 
   /**
@@ -241,7 +328,13 @@ export class Domains {
    * device is gone, so read the domain again to know.
    */
   detachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
-    return this.rpc.call(RemoteProc.DomainDetachDeviceFlags, encodeArgs((w) => { writeDomain(w, dom); w.string(xml).uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.DomainDetachDeviceFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.string(xml).uint(flags);
+      }),
+    );
   }
 
   /**
@@ -249,7 +342,14 @@ export class Domains {
    * namespaced metadata element (`virDomainSetMetadata`); `key` and `uri` name
    * the element's prefix and namespace for {@link DomainMetadataType.Element}.
    */
-  setMetadata(dom: DomainRef, type: DomainMetadataType, value: string | undefined, flags: number, key?: string, uri?: string): Promise<void> {
+  setMetadata(
+    dom: DomainRef,
+    type: DomainMetadataType,
+    value: string | undefined,
+    flags: number,
+    key?: string,
+    uri?: string,
+  ): Promise<void> {
     return this.rpc.call(
       RemoteProc.DomainSetMetadata,
       encodeArgs((w) => {
@@ -265,7 +365,10 @@ export class Domains {
   interfaceAddresses(dom: DomainRef, source: InterfaceAddressSource): Promise<DomainInterface[]> {
     return this.rpc.call(
       RemoteProc.DomainInterfaceAddresses,
-      encodeArgs((w) => { writeDomain(w, dom); w.uint(source).uint(0); }),
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.uint(source).uint(0);
+      }),
       (r) =>
         r.array(INTERFACE_MAX, (x) => ({
           name: readString(x),

@@ -73,66 +73,116 @@ export class Networks {
 
   /** All networks, active and defined. */
   listAll(flags = 0): Promise<NetworkRef[]> {
-    return this.rpc.call(RemoteProc.ConnectListAllNetworks, encodeArgs((w) => w.int(1).uint(flags)), (r) => {
-      const nets = r.array(NETWORK_LIST_MAX, readNamedUuid);
-      r.uint();
-      return nets;
-    });
+    return this.rpc.call(
+      RemoteProc.ConnectListAllNetworks,
+      encodeArgs((w) => w.int(1).uint(flags)),
+      (r) => {
+        const nets = r.array(NETWORK_LIST_MAX, readNamedUuid);
+        r.uint();
+        return nets;
+      },
+    );
   }
 
   /** @throws LibvirtError with a not-found code when no such network exists */
   lookupByName(name: string): Promise<NetworkRef> {
-    return this.rpc.call(RemoteProc.NetworkLookupByName, encodeArgs((w) => w.string(name)), readNamedUuid);
+    return this.rpc.call(
+      RemoteProc.NetworkLookupByName,
+      encodeArgs((w) => w.string(name)),
+      readNamedUuid,
+    );
   }
 
   /** @throws LibvirtError with a not-found code when no such network exists */
   lookupByUuid(uuid: string): Promise<NetworkRef> {
-    return this.rpc.call(RemoteProc.NetworkLookupByUuid, encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)), readNamedUuid);
+    return this.rpc.call(
+      RemoteProc.NetworkLookupByUuid,
+      encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)),
+      readNamedUuid,
+    );
   }
 
   /** Defines (or redefines) a persistent network. */
   define(xml: string): Promise<NetworkRef> {
-    return this.rpc.call(RemoteProc.NetworkDefineXml, encodeArgs((w) => w.string(xml)), readNamedUuid);
+    return this.rpc.call(
+      RemoteProc.NetworkDefineXml,
+      encodeArgs((w) => w.string(xml)),
+      readNamedUuid,
+    );
   }
 
   /** The network's XML (flag 1 = inactive definition). */
   xmlDesc(net: NetworkRef, flags = 0): Promise<string> {
-    return this.rpc.call(RemoteProc.NetworkGetXmlDesc, encodeArgs((w) => { writeNamedUuid(w, net); w.uint(flags); }), readString);
+    return this.rpc.call(
+      RemoteProc.NetworkGetXmlDesc,
+      encodeArgs((w) => {
+        writeNamedUuid(w, net);
+        w.uint(flags);
+      }),
+      readString,
+    );
   }
 
   /** Starts a defined network. */
   start(net: NetworkRef): Promise<void> {
-    return this.rpc.call(RemoteProc.NetworkCreate, encodeArgs((w) => writeNamedUuid(w, net)));
+    return this.rpc.call(
+      RemoteProc.NetworkCreate,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+    );
   }
 
   /** Stops a network. */
   destroy(net: NetworkRef): Promise<void> {
-    return this.rpc.call(RemoteProc.NetworkDestroy, encodeArgs((w) => writeNamedUuid(w, net)));
+    return this.rpc.call(
+      RemoteProc.NetworkDestroy,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+    );
   }
 
   /** Removes the persistent definition. */
   undefine(net: NetworkRef): Promise<void> {
-    return this.rpc.call(RemoteProc.NetworkUndefine, encodeArgs((w) => writeNamedUuid(w, net)));
+    return this.rpc.call(
+      RemoteProc.NetworkUndefine,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+    );
   }
 
   /** Whether the network is running. */
   isActive(net: NetworkRef): Promise<boolean> {
-    return this.rpc.call(RemoteProc.NetworkIsActive, encodeArgs((w) => writeNamedUuid(w, net)), (r) => r.int() !== 0);
+    return this.rpc.call(
+      RemoteProc.NetworkIsActive,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+      (r) => r.int() !== 0,
+    );
   }
 
   /** Name of the host bridge the network uses. */
   bridgeName(net: NetworkRef): Promise<string> {
-    return this.rpc.call(RemoteProc.NetworkGetBridgeName, encodeArgs((w) => writeNamedUuid(w, net)), readString);
+    return this.rpc.call(
+      RemoteProc.NetworkGetBridgeName,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+      readString,
+    );
   }
 
   /** Whether the network starts with the host. */
   getAutostart(net: NetworkRef): Promise<boolean> {
-    return this.rpc.call(RemoteProc.NetworkGetAutostart, encodeArgs((w) => writeNamedUuid(w, net)), (r) => r.int() !== 0);
+    return this.rpc.call(
+      RemoteProc.NetworkGetAutostart,
+      encodeArgs((w) => writeNamedUuid(w, net)),
+      (r) => r.int() !== 0,
+    );
   }
 
   /** Sets whether the network starts with the host. */
   setAutostart(net: NetworkRef, autostart: boolean): Promise<void> {
-    return this.rpc.call(RemoteProc.NetworkSetAutostart, encodeArgs((w) => { writeNamedUuid(w, net); w.bool(autostart); }));
+    return this.rpc.call(
+      RemoteProc.NetworkSetAutostart,
+      encodeArgs((w) => {
+        writeNamedUuid(w, net);
+        w.bool(autostart);
+      }),
+    );
   }
 
   /**
@@ -153,7 +203,10 @@ export class Networks {
     const [first, second] = this.updateInDocumentedOrder ? [command, section] : [section, command];
     return this.rpc.call(
       RemoteProc.NetworkUpdate,
-      encodeArgs((w) => { writeNamedUuid(w, net); w.uint(first).uint(second).int(parentIndex).string(xml).uint(flags); }),
+      encodeArgs((w) => {
+        writeNamedUuid(w, net);
+        w.uint(first).uint(second).int(parentIndex).string(xml).uint(flags);
+      }),
     );
   }
 
@@ -161,7 +214,12 @@ export class Networks {
   dhcpLeases(net: NetworkRef, mac?: string): Promise<DhcpLease[]> {
     return this.rpc.call(
       RemoteProc.NetworkGetDhcpLeases,
-      encodeArgs((w) => { writeNamedUuid(w, net); w.optional(mac, (x, m) => x.string(m)).int(1).uint(0); }),
+      encodeArgs((w) => {
+        writeNamedUuid(w, net);
+        w.optional(mac, (x, m) => x.string(m))
+          .int(1)
+          .uint(0);
+      }),
       (r) => {
         const leases = r.array(DHCP_LEASES_MAX, (x) => ({
           iface: readString(x),

@@ -42,7 +42,10 @@ export class Volumes {
   listAll(pool: PoolRef): Promise<VolumeRef[]> {
     return this.rpc.call(
       RemoteProc.StoragePoolListAllVolumes,
-      encodeArgs((w) => { writeNamedUuid(w, pool); w.int(1).uint(0); }),
+      encodeArgs((w) => {
+        writeNamedUuid(w, pool);
+        w.int(1).uint(0);
+      }),
       (r) => {
         const vols = r.array(VOLUME_LIST_MAX, readVolume);
         r.uint();
@@ -53,65 +56,125 @@ export class Volumes {
 
   /** @throws LibvirtError with a not-found code when no such volume exists in the pool */
   lookupByName(pool: PoolRef, name: string): Promise<VolumeRef> {
-    return this.rpc.call(RemoteProc.StorageVolLookupByName, encodeArgs((w) => { writeNamedUuid(w, pool); w.string(name); }), readVolume);
+    return this.rpc.call(
+      RemoteProc.StorageVolLookupByName,
+      encodeArgs((w) => {
+        writeNamedUuid(w, pool);
+        w.string(name);
+      }),
+      readVolume,
+    );
   }
 
   /** @throws LibvirtError with a not-found code when no volume has that key */
   lookupByKey(key: string): Promise<VolumeRef> {
-    return this.rpc.call(RemoteProc.StorageVolLookupByKey, encodeArgs((w) => w.string(key)), readVolume);
+    return this.rpc.call(
+      RemoteProc.StorageVolLookupByKey,
+      encodeArgs((w) => w.string(key)),
+      readVolume,
+    );
   }
 
   /** @throws LibvirtError with a not-found code when no volume has that path */
   lookupByPath(path: string): Promise<VolumeRef> {
-    return this.rpc.call(RemoteProc.StorageVolLookupByPath, encodeArgs((w) => w.string(path)), readVolume);
+    return this.rpc.call(
+      RemoteProc.StorageVolLookupByPath,
+      encodeArgs((w) => w.string(path)),
+      readVolume,
+    );
   }
 
   /** Creates a volume in a pool from XML. */
   create(pool: PoolRef, xml: string, flags = 0): Promise<VolumeRef> {
-    return this.rpc.call(RemoteProc.StorageVolCreateXml, encodeArgs((w) => { writeNamedUuid(w, pool); w.string(xml).uint(flags); }), readVolume);
+    return this.rpc.call(
+      RemoteProc.StorageVolCreateXml,
+      encodeArgs((w) => {
+        writeNamedUuid(w, pool);
+        w.string(xml).uint(flags);
+      }),
+      readVolume,
+    );
   }
 
   /** Creates a volume as a full copy of another (which may live in another pool). */
   createFrom(pool: PoolRef, xml: string, source: VolumeRef, flags = 0): Promise<VolumeRef> {
     return this.rpc.call(
       RemoteProc.StorageVolCreateXmlFrom,
-      encodeArgs((w) => { writeNamedUuid(w, pool); w.string(xml); writeVolume(w, source); w.uint(flags); }),
+      encodeArgs((w) => {
+        writeNamedUuid(w, pool);
+        w.string(xml);
+        writeVolume(w, source);
+        w.uint(flags);
+      }),
       readVolume,
     );
   }
 
   /** Deletes the volume and its data. */
   delete(vol: VolumeRef, flags = 0): Promise<void> {
-    return this.rpc.call(RemoteProc.StorageVolDelete, encodeArgs((w) => { writeVolume(w, vol); w.uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.StorageVolDelete,
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uint(flags);
+      }),
+    );
   }
 
   /** Overwrites the volume's data with zeros. */
   wipe(vol: VolumeRef): Promise<void> {
-    return this.rpc.call(RemoteProc.StorageVolWipe, encodeArgs((w) => { writeVolume(w, vol); w.uint(0); }));
+    return this.rpc.call(
+      RemoteProc.StorageVolWipe,
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uint(0);
+      }),
+    );
   }
 
   /** Changes the volume's capacity; growing needs no flags, shrinking needs `VolumeResizeFlags.Shrink`. */
   resize(vol: VolumeRef, capacity: bigint, flags = 0): Promise<void> {
-    return this.rpc.call(RemoteProc.StorageVolResize, encodeArgs((w) => { writeVolume(w, vol); w.uhyper(capacity).uint(flags); }));
+    return this.rpc.call(
+      RemoteProc.StorageVolResize,
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uhyper(capacity).uint(flags);
+      }),
+    );
   }
 
   /** Type, capacity and allocation. */
   info(vol: VolumeRef): Promise<VolumeInfo> {
-    return this.rpc.call(RemoteProc.StorageVolGetInfo, encodeArgs((w) => writeVolume(w, vol)), (r) => ({
-      type: r.int() as VolumeType,
-      capacity: r.uhyper(),
-      allocation: r.uhyper(),
-    }));
+    return this.rpc.call(
+      RemoteProc.StorageVolGetInfo,
+      encodeArgs((w) => writeVolume(w, vol)),
+      (r) => ({
+        type: r.int() as VolumeType,
+        capacity: r.uhyper(),
+        allocation: r.uhyper(),
+      }),
+    );
   }
 
   /** The volume's XML. */
   xmlDesc(vol: VolumeRef): Promise<string> {
-    return this.rpc.call(RemoteProc.StorageVolGetXmlDesc, encodeArgs((w) => { writeVolume(w, vol); w.uint(0); }), readString);
+    return this.rpc.call(
+      RemoteProc.StorageVolGetXmlDesc,
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uint(0);
+      }),
+      readString,
+    );
   }
 
   /** The volume's path on the host. */
   path(vol: VolumeRef): Promise<string> {
-    return this.rpc.call(RemoteProc.StorageVolGetPath, encodeArgs((w) => writeVolume(w, vol)), readString);
+    return this.rpc.call(
+      RemoteProc.StorageVolGetPath,
+      encodeArgs((w) => writeVolume(w, vol)),
+      readString,
+    );
   }
 
   /**
@@ -122,7 +185,10 @@ export class Volumes {
     return UploadStream.open(
       this.rpc,
       RemoteProc.StorageVolUpload,
-      encodeArgs((w) => { writeVolume(w, vol); w.uhyper(offset).uhyper(length).uint(0); }),
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uhyper(offset).uhyper(length).uint(0);
+      }),
     );
   }
 
@@ -134,7 +200,10 @@ export class Volumes {
     return openDownload(
       this.rpc,
       RemoteProc.StorageVolDownload,
-      encodeArgs((w) => { writeVolume(w, vol); w.uhyper(offset).uhyper(length).uint(0); }),
+      encodeArgs((w) => {
+        writeVolume(w, vol);
+        w.uhyper(offset).uhyper(length).uint(0);
+      }),
     );
   }
 }

@@ -162,8 +162,7 @@ export class RpcClient {
     this.keepalive = new KeepaliveMonitor(
       options,
       () => this.write(this.keepalivePacket(KeepaliveProc.Ping)),
-      (silentMs) =>
-        this.failAndClose(new RpcLinkError(`${this.description}: no answer from the daemon for ${silentMs} ms (keepalive)`)),
+      (silentMs) => this.failAndClose(new RpcLinkError(`${this.description}: no answer from the daemon for ${silentMs} ms (keepalive)`)),
     );
     this.keepalive.start();
   }

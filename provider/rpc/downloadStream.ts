@@ -39,7 +39,9 @@ export async function openDownload(client: RpcClient, proc: number, args: Uint8A
     if (!ch) return;
     // Acknowledge the end as libvirt's own client does (virStreamFinish);
     // the daemon's own confirmation may follow and is ignored once released.
-    ch.send(PacketStatus.Ok).catch(() => undefined).finally(() => ch.release());
+    ch.send(PacketStatus.Ok)
+      .catch(() => undefined)
+      .finally(() => ch.release());
   };
 
   const onPacket = (packet: Packet): void => {

@@ -13,22 +13,22 @@ import type { SshTarget } from "./types";
 
 /** One method to try, with a secret-free label for messages. */
 interface PlannedMethod {
-    readonly label: string;
-    /** The method name sshd lists in its "can continue" set. */
-    readonly serverName: AuthenticationType;
-    readonly method: AnyAuthMethod;
+  readonly label: string;
+  /** The method name sshd lists in its "can continue" set. */
+  readonly serverName: AuthenticationType;
+  readonly method: AnyAuthMethod;
 }
 
 /** The authentication plan for one target, and what happened while following it. */
 export interface AuthPlan {
-    /** Hand this to ssh2's `authHandler`. */
-    readonly handler: AuthHandlerMiddleware;
-    /** True once every method was tried and none succeeded. */
-    exhausted(): boolean;
-    /** Secret-free account of what was tried, for the auth failure message. */
-    summary(): string;
-    /** Records a non-fatal problem seen during authentication (e.g. agent unreachable). */
-    note(message: string): void;
+  /** Hand this to ssh2's `authHandler`. */
+  readonly handler: AuthHandlerMiddleware;
+  /** True once every method was tried and none succeeded. */
+  exhausted(): boolean;
+  /** Secret-free account of what was tried, for the auth failure message. */
+  summary(): string;
+  /** Records a non-fatal problem seen during authentication (e.g. agent unreachable). */
+  note(message: string): void;
 }
 
 /**
@@ -37,89 +37,101 @@ export interface AuthPlan {
  * key cannot be loaded or decrypted, or when no usable method remains.
  */
 export async function planAuth(target: SshTarget, env: NodeJS.ProcessEnv = process.env): Promise<AuthPlan> {
-    const where = describeTarget(target);
-    const { auth, user: username } = target;
-    const planned: PlannedMethod[] = [];
-    const notes: string[] = [];
+  const where = describeTarget(target);
+  const { auth, user: username } = target;
+  const planned: PlannedMethod[] = [];
+  const notes: string[] = [];
 
-    if (auth.privateKey !== undefined) {
-        const key = loadKey(auth.privateKey, auth.passphrase, "the given private key", where);
-        planned.push({ label: `private key (${key.type})`, serverName: "publickey", method: { type: "publickey", username, key } });
+  if (auth.privateKey !== undefined) {
+    const key = loadKey(auth.privateKey, auth.passphrase, "the given private key", where);
+    planned.push({ label: `private key (${key.type})`, serverName: "publickey", method: { type: "publickey", username, key } });
+  }
+  if (auth.privateKeyFile !== undefined) {
+    const path = expandHome(auth.privateKeyFile);
+    let data: Buffer;
+    try {
+      data = await readFile(path);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "read error";
+      throw new TransportError("auth", where, `cannot read private key file ${path} for ${where} (${code})`, { cause: error });
     }
-    if (auth.privateKeyFile !== undefined) {
-        const path = expandHome(auth.privateKeyFile);
-        let data: Buffer;
-        try {
-            data = await readFile(path);
-        } catch (error) {
-            const code = (error as NodeJS.ErrnoException).code ?? "read error";
-            throw new TransportError("auth", where, `cannot read private key file ${path} for ${where} (${code})`, { cause: error });
-        }
-        const key = loadKey(data, auth.passphrase, `private key file ${path}`, where);
-        planned.push({ label: `private key file ${path} (${key.type})`, serverName: "publickey", method: { type: "publickey", username, key } });
-    }
-    if (auth.agent !== undefined && auth.agent !== false) {
-        const socket = auth.agent === true ? env["SSH_AUTH_SOCK"] : auth.agent;
-        if (socket === undefined || socket === "") notes.push("ssh-agent skipped: SSH_AUTH_SOCK is not set");
-        else planned.push({ label: `ssh-agent at ${socket}`, serverName: "publickey", method: { type: "agent", username, agent: socket } });
-    }
-    if (auth.password !== undefined) {
-        const password = auth.password;
-        planned.push({ label: "password", serverName: "password", method: { type: "password", username, password } });
-        planned.push({ label: "keyboard-interactive (password)", serverName: "keyboard-interactive", method: passwordPrompter(username, password) });
-    }
-    if (planned.length === 0) {
-        throw new TransportError("auth", where, `no usable authentication method for ${where}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`);
-    }
-    return followPlan(planned, notes);
+    const key = loadKey(data, auth.passphrase, `private key file ${path}`, where);
+    planned.push({
+      label: `private key file ${path} (${key.type})`,
+      serverName: "publickey",
+      method: { type: "publickey", username, key },
+    });
+  }
+  if (auth.agent !== undefined && auth.agent !== false) {
+    const socket = auth.agent === true ? env["SSH_AUTH_SOCK"] : auth.agent;
+    if (socket === undefined || socket === "") notes.push("ssh-agent skipped: SSH_AUTH_SOCK is not set");
+    else planned.push({ label: `ssh-agent at ${socket}`, serverName: "publickey", method: { type: "agent", username, agent: socket } });
+  }
+  if (auth.password !== undefined) {
+    const password = auth.password;
+    planned.push({ label: "password", serverName: "password", method: { type: "password", username, password } });
+    planned.push({
+      label: "keyboard-interactive (password)",
+      serverName: "keyboard-interactive",
+      method: passwordPrompter(username, password),
+    });
+  }
+  if (planned.length === 0) {
+    throw new TransportError(
+      "auth",
+      where,
+      `no usable authentication method for ${where}${notes.length > 0 ? `: ${notes.join("; ")}` : ""}`,
+    );
+  }
+  return followPlan(planned, notes);
 }
 
 function followPlan(planned: readonly PlannedMethod[], notes: string[]): AuthPlan {
-    const tried: string[] = [];
-    let serverOffers: readonly string[] | undefined;
-    let next = 0;
-    let exhausted = false;
-    const handler: AuthHandlerMiddleware = (methodsLeft, _partialSuccess, callback) => {
-        // ssh2 passes null before the first attempt; afterwards the server's list.
-        if (Array.isArray(methodsLeft)) serverOffers = methodsLeft;
-        while (next < planned.length) {
-            const candidate = planned[next++] as PlannedMethod;
-            if (serverOffers !== undefined && !serverOffers.includes(candidate.serverName)) continue;
-            tried.push(candidate.label);
-            callback(candidate.method);
-            return;
-        }
-        exhausted = true;
-        // The typings only allow a method here; ssh2 documents `false` as "no more methods".
-        (callback as (method: AnyAuthMethod | false) => void)(false);
-    };
-    return {
-        handler,
-        exhausted: () => exhausted,
-        note: (message) => void notes.push(message),
-        summary: () => {
-            const parts = [`tried: ${tried.length > 0 ? tried.join(", ") : "nothing the server accepts"}`];
-            if (serverOffers !== undefined) parts.push(`server accepts: ${serverOffers.join(", ") || "nothing"}`);
-            if (notes.length > 0) parts.push(notes.join("; "));
-            return parts.join("; ");
-        },
-    };
+  const tried: string[] = [];
+  let serverOffers: readonly string[] | undefined;
+  let next = 0;
+  let exhausted = false;
+  const handler: AuthHandlerMiddleware = (methodsLeft, _partialSuccess, callback) => {
+    // ssh2 passes null before the first attempt; afterwards the server's list.
+    if (Array.isArray(methodsLeft)) serverOffers = methodsLeft;
+    while (next < planned.length) {
+      const candidate = planned[next++] as PlannedMethod;
+      if (serverOffers !== undefined && !serverOffers.includes(candidate.serverName)) continue;
+      tried.push(candidate.label);
+      callback(candidate.method);
+      return;
+    }
+    exhausted = true;
+    // The typings only allow a method here; ssh2 documents `false` as "no more methods".
+    (callback as (method: AnyAuthMethod | false) => void)(false);
+  };
+  return {
+    handler,
+    exhausted: () => exhausted,
+    note: (message) => void notes.push(message),
+    summary: () => {
+      const parts = [`tried: ${tried.length > 0 ? tried.join(", ") : "nothing the server accepts"}`];
+      if (serverOffers !== undefined) parts.push(`server accepts: ${serverOffers.join(", ") || "nothing"}`);
+      if (notes.length > 0) parts.push(notes.join("; "));
+      return parts.join("; ");
+    },
+  };
 }
 
 /** Parses a private key, turning ssh2's messages into ones that say what to fix. */
 function loadKey(data: string | Buffer, passphrase: string | undefined, what: string, where: string): ParsedKey {
-    const parsed: ParsedKey | ParsedKey[] | Error = utils.parseKey(data, passphrase);
-    const key = Array.isArray(parsed) ? parsed[0] : parsed;
-    if (key instanceof Error || key === undefined) {
-        const message = key instanceof Error ? key.message : "no key found";
-        let reason: string;
-        if (/no passphrase given/i.test(message)) reason = "is encrypted; set auth.passphrase";
-        else if (/passphrase/i.test(message)) reason = "could not be decrypted (wrong passphrase?)";
-        else reason = `could not be parsed (${message})`;
-        throw new TransportError("auth", where, `${what} for ${where} ${reason}`);
-    }
-    if (!key.isPrivateKey()) throw new TransportError("auth", where, `${what} for ${where} is a public key, not a private key`);
-    return key;
+  const parsed: ParsedKey | ParsedKey[] | Error = utils.parseKey(data, passphrase);
+  const key = Array.isArray(parsed) ? parsed[0] : parsed;
+  if (key instanceof Error || key === undefined) {
+    const message = key instanceof Error ? key.message : "no key found";
+    let reason: string;
+    if (/no passphrase given/i.test(message)) reason = "is encrypted; set auth.passphrase";
+    else if (/passphrase/i.test(message)) reason = "could not be decrypted (wrong passphrase?)";
+    else reason = `could not be parsed (${message})`;
+    throw new TransportError("auth", where, `${what} for ${where} ${reason}`);
+  }
+  if (!key.isPrivateKey()) throw new TransportError("auth", where, `${what} for ${where} is a public key, not a private key`);
+  return key;
 }
 
 /**
@@ -128,17 +140,17 @@ function loadKey(data: string | Buffer, passphrase: string | undefined, what: st
  * would only burn sshd's attempt budget.
  */
 function passwordPrompter(username: string, password: string): AnyAuthMethod {
-    let answered = false;
-    return {
-        type: "keyboard-interactive",
-        username,
-        prompt: (_name, _instructions, _lang, prompts, finish) => {
-            if (answered || prompts.length === 0) {
-                finish(prompts.map(() => ""));
-                return;
-            }
-            answered = true;
-            finish(prompts.map((p) => (p.echo === true ? "" : password)));
-        },
-    };
+  let answered = false;
+  return {
+    type: "keyboard-interactive",
+    username,
+    prompt: (_name, _instructions, _lang, prompts, finish) => {
+      if (answered || prompts.length === 0) {
+        finish(prompts.map(() => ""));
+        return;
+      }
+      answered = true;
+      finish(prompts.map((p) => (p.echo === true ? "" : password)));
+    },
+  };
 }

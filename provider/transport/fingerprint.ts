@@ -15,18 +15,18 @@ const FINGERPRINT_PATTERN = /^SHA256:[A-Za-z0-9+/]{43}$/;
  * undefined when the blob is too short or the name is not printable ASCII.
  */
 export function keyTypeOfBlob(blob: Uint8Array): string | undefined {
-    if (blob.length < 4) return undefined;
-    const view = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
-    const length = view.readUInt32BE(0);
-    if (length === 0 || length > 64 || 4 + length > view.length) return undefined;
-    const name = view.subarray(4, 4 + length).toString("latin1");
-    return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
+  if (blob.length < 4) return undefined;
+  const view = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  const length = view.readUInt32BE(0);
+  if (length === 0 || length > 64 || 4 + length > view.length) return undefined;
+  const name = view.subarray(4, 4 + length).toString("latin1");
+  return /^[\x21-\x7e]+$/.test(name) ? name : undefined;
 }
 
 /** The OpenSSH fingerprint of a public key blob: `SHA256:` + unpadded base64. */
 export function sha256Fingerprint(blob: Uint8Array): string {
-    const digest = createHash("sha256").update(blob).digest("base64");
-    return `SHA256:${digest.replace(/=+$/, "")}`;
+  const digest = createHash("sha256").update(blob).digest("base64");
+  return `SHA256:${digest.replace(/=+$/, "")}`;
 }
 
 /**
@@ -35,6 +35,6 @@ export function sha256Fingerprint(blob: Uint8Array): string {
  * tools print it; MD5 fingerprints are not accepted (too weak to pin).
  */
 export function normalizeFingerprint(text: string): string | undefined {
-    const trimmed = text.trim().replace(/=+$/, "");
-    return FINGERPRINT_PATTERN.test(trimmed) ? trimmed : undefined;
+  const trimmed = text.trim().replace(/=+$/, "");
+  return FINGERPRINT_PATTERN.test(trimmed) ? trimmed : undefined;
 }

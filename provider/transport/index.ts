@@ -7,16 +7,16 @@ export { validateEndpoint } from "./validate";
 export { TransportError, isTransportError } from "./errors";
 export type { TransportErrorKind, TransportErrorDetails, HostKeyProblem, HostKeyRefusal } from "./errors";
 export type {
-    HostKeyPolicy,
-    HostKeyType,
-    KnownHostsPolicy,
-    LibvirtEndpoint,
-    Link,
-    OpenLinkOptions,
-    PinnedFingerprintPolicy,
-    RemoteProxy,
-    SshAuth,
-    SshTarget,
+  HostKeyPolicy,
+  HostKeyType,
+  KnownHostsPolicy,
+  LibvirtEndpoint,
+  Link,
+  OpenLinkOptions,
+  PinnedFingerprintPolicy,
+  RemoteProxy,
+  SshAuth,
+  SshTarget,
 } from "./types";
 export { sha256Fingerprint, normalizeFingerprint, keyTypeOfBlob } from "./fingerprint";
 export { parseKnownHosts, checkHostKey } from "./knownHosts";

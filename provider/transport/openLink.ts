@@ -15,10 +15,10 @@ import { validateEndpoint } from "./validate";
  * links in a pool are not dropped by middleboxes.
  */
 export const DEFAULT_LINK_OPTIONS = {
-    keepaliveIntervalMs: 15_000,
-    keepaliveCountMax: 3,
-    channelTimeoutMs: 10_000,
-    closeTimeoutMs: 3_000,
+  keepaliveIntervalMs: 15_000,
+  keepaliveCountMax: 3,
+  channelTimeoutMs: 10_000,
+  closeTimeoutMs: 3_000,
 } as const;
 
 /**
@@ -31,37 +31,37 @@ export const DEFAULT_LINK_OPTIONS = {
  * Nothing stays open after a rejection.
  */
 export async function openLink(endpoint: LibvirtEndpoint, options: OpenLinkOptions = {}): Promise<Link> {
-    const problems = [...validateEndpoint(endpoint), ...validateOptions(options)];
-    if (problems.length > 0) {
-        throw new TransportError("config", describeEndpoint(endpoint), `invalid libvirt endpoint: ${problems.join("; ")}`);
-    }
-    const log = options.log ?? (() => undefined);
-    const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_LINK_OPTIONS.closeTimeoutMs;
-    const channelTimeoutMs = options.channelTimeoutMs ?? DEFAULT_LINK_OPTIONS.channelTimeoutMs;
-    if (endpoint.ssh === undefined) {
-        return openLocalLink(endpoint, { connectTimeoutMs: channelTimeoutMs, closeTimeoutMs, log });
-    }
-    const settings: RouteSettings = {
-        keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_LINK_OPTIONS.keepaliveIntervalMs,
-        keepaliveCountMax: options.keepaliveCountMax ?? DEFAULT_LINK_OPTIONS.keepaliveCountMax,
-        channelTimeoutMs,
-        closeTimeoutMs,
-        log,
-    };
-    return openSshLink(endpoint, endpoint.ssh, settings);
+  const problems = [...validateEndpoint(endpoint), ...validateOptions(options)];
+  if (problems.length > 0) {
+    throw new TransportError("config", describeEndpoint(endpoint), `invalid libvirt endpoint: ${problems.join("; ")}`);
+  }
+  const log = options.log ?? (() => undefined);
+  const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_LINK_OPTIONS.closeTimeoutMs;
+  const channelTimeoutMs = options.channelTimeoutMs ?? DEFAULT_LINK_OPTIONS.channelTimeoutMs;
+  if (endpoint.ssh === undefined) {
+    return openLocalLink(endpoint, { connectTimeoutMs: channelTimeoutMs, closeTimeoutMs, log });
+  }
+  const settings: RouteSettings = {
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_LINK_OPTIONS.keepaliveIntervalMs,
+    keepaliveCountMax: options.keepaliveCountMax ?? DEFAULT_LINK_OPTIONS.keepaliveCountMax,
+    channelTimeoutMs,
+    closeTimeoutMs,
+    log,
+  };
+  return openSshLink(endpoint, endpoint.ssh, settings);
 }
 
 function validateOptions(options: OpenLinkOptions): string[] {
-    const problems: string[] = [];
-    const check = (name: keyof OpenLinkOptions, value: number | undefined, allowZero: boolean): void => {
-        if (value === undefined) return;
-        if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-            problems.push(`options.${name} must be a ${allowZero ? "non-negative" : "positive"} number`);
-        }
-    };
-    check("keepaliveIntervalMs", options.keepaliveIntervalMs, true);
-    check("keepaliveCountMax", options.keepaliveCountMax, true);
-    check("channelTimeoutMs", options.channelTimeoutMs, false);
-    check("closeTimeoutMs", options.closeTimeoutMs, false);
-    return problems;
+  const problems: string[] = [];
+  const check = (name: keyof OpenLinkOptions, value: number | undefined, allowZero: boolean): void => {
+    if (value === undefined) return;
+    if (!Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
+      problems.push(`options.${name} must be a ${allowZero ? "non-negative" : "positive"} number`);
+    }
+  };
+  check("keepaliveIntervalMs", options.keepaliveIntervalMs, true);
+  check("keepaliveCountMax", options.keepaliveCountMax, true);
+  check("channelTimeoutMs", options.channelTimeoutMs, false);
+  check("closeTimeoutMs", options.closeTimeoutMs, false);
+  return problems;
 }

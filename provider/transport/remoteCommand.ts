@@ -26,25 +26,31 @@ const MAX_URI = 256;
 
 /** Problems with a daemon-local URI; empty when it is acceptable. */
 export function validateDaemonUri(uri: string): string[] {
-    if (DAEMON_URI.test(uri) && uri.length <= MAX_URI) return [];
-    if (uri.length > MAX_URI) return [`uri is longer than ${MAX_URI} characters`];
-    const scheme = /^([^:/?#]*):/.exec(uri)?.[1];
-    if (scheme?.includes("+")) {
-        return [`uri "${safeShow(uri)}" names a transport (${scheme}); give the daemon-local form such as qemu:///system — the SSH hop is set by the endpoint's ssh field`];
-    }
-    if (/^[a-z][a-z0-9]*:\/\/[^/]/.test(uri)) {
-        return [`uri "${safeShow(uri)}" names a host; give the daemon-local form such as qemu:///system — the host is set by the endpoint's ssh field`];
-    }
-    if (uri.includes("?")) return [`uri "${safeShow(uri)}" has query parameters, which are not supported`];
-    return [`uri "${safeShow(uri)}" is not a daemon-local libvirt URI such as qemu:///system (driver name, ":///", path of letters, digits, "_" and "-")`];
+  if (DAEMON_URI.test(uri) && uri.length <= MAX_URI) return [];
+  if (uri.length > MAX_URI) return [`uri is longer than ${MAX_URI} characters`];
+  const scheme = /^([^:/?#]*):/.exec(uri)?.[1];
+  if (scheme?.includes("+")) {
+    return [
+      `uri "${safeShow(uri)}" names a transport (${scheme}); give the daemon-local form such as qemu:///system — the SSH hop is set by the endpoint's ssh field`,
+    ];
+  }
+  if (/^[a-z][a-z0-9]*:\/\/[^/]/.test(uri)) {
+    return [
+      `uri "${safeShow(uri)}" names a host; give the daemon-local form such as qemu:///system — the host is set by the endpoint's ssh field`,
+    ];
+  }
+  if (uri.includes("?")) return [`uri "${safeShow(uri)}" has query parameters, which are not supported`];
+  return [
+    `uri "${safeShow(uri)}" is not a daemon-local libvirt URI such as qemu:///system (driver name, ":///", path of letters, digits, "_" and "-")`,
+  ];
 }
 
 /** Problems with a unix socket path; empty when it is acceptable. */
 export function validateSocketPath(path: string): string[] {
-    if (!path.startsWith("/")) return [`socketPath "${safeShow(path)}" must be absolute`];
-    if (!SOCKET_PATH.test(path)) return [`socketPath "${safeShow(path)}" may only contain letters, digits and "._-/"`];
-    if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return [`socketPath is longer than ${MAX_SOCKET_PATH} bytes, the unix socket limit`];
-    return [];
+  if (!path.startsWith("/")) return [`socketPath "${safeShow(path)}" must be absolute`];
+  if (!SOCKET_PATH.test(path)) return [`socketPath "${safeShow(path)}" may only contain letters, digits and "._-/"`];
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH) return [`socketPath is longer than ${MAX_SOCKET_PATH} bytes, the unix socket limit`];
+  return [];
 }
 
 /**
@@ -53,18 +59,18 @@ export function validateSocketPath(path: string): string[] {
  * NUL cannot be passed through a command line at all, so it is refused.
  */
 export function shellQuote(word: string): string {
-    if (word.includes("\0")) throw new TransportError("config", "remote command", "a shell word cannot contain a NUL character");
-    return `'${word.replace(/'/g, `'\\''`)}'`;
+  if (word.includes("\0")) throw new TransportError("config", "remote command", "a shell word cannot contain a NUL character");
+  return `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
 /** What the remote command needs to know. */
 export interface RemoteCommandInput {
-    /** Daemon-local URI handed to `virt-ssh-helper`. */
-    readonly uri: string;
-    /** Daemon socket for the `nc` fallback; default `/var/run/libvirt/libvirt-sock`. */
-    readonly socketPath?: string;
-    /** Which proxy to run; default `auto`. */
-    readonly proxy?: RemoteProxy;
+  /** Daemon-local URI handed to `virt-ssh-helper`. */
+  readonly uri: string;
+  /** Daemon socket for the `nc` fallback; default `/var/run/libvirt/libvirt-sock`. */
+  readonly socketPath?: string;
+  /** Which proxy to run; default `auto`. */
+  readonly proxy?: RemoteProxy;
 }
 
 /**
@@ -81,36 +87,37 @@ export interface RemoteCommandInput {
  * Missing programs end with exit 127 and a message on stderr, which the link reports.
  */
 export function remoteProxyCommand(input: RemoteCommandInput): string {
-    const socketPath = input.socketPath ?? DEFAULT_SOCKET_PATH;
-    const proxy = input.proxy ?? "auto";
-    const problems = [...validateDaemonUri(input.uri), ...validateSocketPath(socketPath)];
-    if (!["auto", "virt-ssh-helper", "netcat"].includes(proxy)) problems.push(`proxy must be auto, virt-ssh-helper or netcat`);
-    if (problems.length > 0) throw new TransportError("config", "remote command", problems.join("; "));
+  const socketPath = input.socketPath ?? DEFAULT_SOCKET_PATH;
+  const proxy = input.proxy ?? "auto";
+  const problems = [...validateDaemonUri(input.uri), ...validateSocketPath(socketPath)];
+  if (!["auto", "virt-ssh-helper", "netcat"].includes(proxy)) problems.push(`proxy must be auto, virt-ssh-helper or netcat`);
+  if (problems.length > 0) throw new TransportError("config", "remote command", problems.join("; "));
 
-    const helper = `exec virt-ssh-helper ${shellQuote(input.uri)}`;
-    const missingNc = proxy === "auto"
-        ? `neither virt-ssh-helper nor nc is installed on this host (nc would reach ${socketPath})`
-        : `nc is not installed on this host (needed to reach ${socketPath})`;
-    const netcat =
-        `command -v nc >/dev/null 2>&1 || { echo ${shellQuote(missingNc)} >&2; exit 127; }; ` +
-        `if nc -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0; else ARG=; fi; ` +
-        `exec nc $ARG -U ${shellQuote(socketPath)}`;
-    let script: string;
-    switch (proxy) {
-        case "virt-ssh-helper":
-            script = `command -v virt-ssh-helper >/dev/null 2>&1 || { echo ${shellQuote("virt-ssh-helper is not installed on this host")} >&2; exit 127; }; ${helper}`;
-            break;
-        case "netcat":
-            script = netcat;
-            break;
-        default:
-            script = `if command -v virt-ssh-helper >/dev/null 2>&1; then ${helper}; fi; ${netcat}`;
-    }
-    return `sh -c ${shellQuote(script)}`;
+  const helper = `exec virt-ssh-helper ${shellQuote(input.uri)}`;
+  const missingNc =
+    proxy === "auto"
+      ? `neither virt-ssh-helper nor nc is installed on this host (nc would reach ${socketPath})`
+      : `nc is not installed on this host (needed to reach ${socketPath})`;
+  const netcat =
+    `command -v nc >/dev/null 2>&1 || { echo ${shellQuote(missingNc)} >&2; exit 127; }; ` +
+    `if nc -q 2>&1 | grep "requires an argument" >/dev/null 2>&1; then ARG=-q0; else ARG=; fi; ` +
+    `exec nc $ARG -U ${shellQuote(socketPath)}`;
+  let script: string;
+  switch (proxy) {
+    case "virt-ssh-helper":
+      script = `command -v virt-ssh-helper >/dev/null 2>&1 || { echo ${shellQuote("virt-ssh-helper is not installed on this host")} >&2; exit 127; }; ${helper}`;
+      break;
+    case "netcat":
+      script = netcat;
+      break;
+    default:
+      script = `if command -v virt-ssh-helper >/dev/null 2>&1; then ${helper}; fi; ${netcat}`;
+  }
+  return `sh -c ${shellQuote(script)}`;
 }
 
 /** Shows user input in a message without letting control characters through. */
 function safeShow(text: string): string {
-    const printable = text.replace(/[^\x20-\x7e]/g, "?");
-    return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
+  const printable = text.replace(/[^\x20-\x7e]/g, "?");
+  return printable.length > 80 ? `${printable.slice(0, 77)}...` : printable;
 }

@@ -13,10 +13,10 @@ import type { SshTarget } from "./types";
 
 /** Settings for walking a route. */
 export interface RouteSettings extends SshConnectionSettings {
-    /** Time allowed for a bastion to open each forward. */
-    readonly channelTimeoutMs: number;
-    /** Time allowed for each connection to close when unwinding after a failure. */
-    readonly closeTimeoutMs: number;
+  /** Time allowed for a bastion to open each forward. */
+  readonly channelTimeoutMs: number;
+  /** Time allowed for each connection to close when unwinding after a failure. */
+  readonly closeTimeoutMs: number;
 }
 
 /**
@@ -24,47 +24,60 @@ export interface RouteSettings extends SshConnectionSettings {
  * bastion first, target last. On failure, ends whatever was opened, then rethrows.
  */
 export async function connectRoute(target: SshTarget, settings: RouteSettings): Promise<SshConnection[]> {
-    const hops: SshTarget[] = [];
-    for (let hop: SshTarget | undefined = target; hop !== undefined; hop = hop.jump) hops.unshift(hop);
-    const opened: SshConnection[] = [];
-    try {
-        let sock: Duplex | undefined;
-        for (const hop of hops) {
-            const connection = await connectSsh(hop, settings, sock);
-            opened.push(connection);
-            if (hop !== target) {
-                const next = hops[hops.indexOf(hop) + 1] as SshTarget;
-                sock = await forwardTo(connection, next, settings.channelTimeoutMs);
-            }
-        }
-        return opened;
-    } catch (error) {
-        await endAll(opened, settings.closeTimeoutMs);
-        throw error;
+  const hops: SshTarget[] = [];
+  for (let hop: SshTarget | undefined = target; hop !== undefined; hop = hop.jump) hops.unshift(hop);
+  const opened: SshConnection[] = [];
+  try {
+    let sock: Duplex | undefined;
+    for (const hop of hops) {
+      const connection = await connectSsh(hop, settings, sock);
+      opened.push(connection);
+      if (hop !== target) {
+        const next = hops[hops.indexOf(hop) + 1] as SshTarget;
+        sock = await forwardTo(connection, next, settings.channelTimeoutMs);
+      }
     }
+    return opened;
+  } catch (error) {
+    await endAll(opened, settings.closeTimeoutMs);
+    throw error;
+  }
 }
 
 /** Ends connections innermost first, so each hop's stream closes before its carrier. */
 export async function endAll(connections: readonly SshConnection[], timeoutMs: number): Promise<void> {
-    for (const connection of [...connections].reverse()) await connection.end(timeoutMs);
+  for (const connection of [...connections].reverse()) await connection.end(timeoutMs);
 }
 
 /** Asks a bastion to open a TCP stream (`direct-tcpip`) to the next hop. */
 function forwardTo(bastion: SshConnection, next: SshTarget, timeoutMs: number): Promise<Duplex> {
-    const destination = describeTarget(next);
-    const opening = new Promise<Duplex>((resolve, reject) => {
-        // The source address is informational for sshd; OpenSSH's ProxyJump sends loopback too.
-        bastion.client.forwardOut("127.0.0.1", 0, next.host, targetPort(next), (error, stream) => {
-            if (error !== undefined && error !== null) {
-                reject(new TransportError("connect", destination,
-                    `jump host ${bastion.description} could not open a TCP forward to ${next.host}:${targetPort(next)}: ` +
-                    `${error.message} (is the target reachable from the jump host, and does its sshd allow TCP forwarding?)`,
-                    { cause: error }));
-            } else {
-                resolve(stream);
-            }
-        });
+  const destination = describeTarget(next);
+  const opening = new Promise<Duplex>((resolve, reject) => {
+    // The source address is informational for sshd; OpenSSH's ProxyJump sends loopback too.
+    bastion.client.forwardOut("127.0.0.1", 0, next.host, targetPort(next), (error, stream) => {
+      if (error !== undefined && error !== null) {
+        reject(
+          new TransportError(
+            "connect",
+            destination,
+            `jump host ${bastion.description} could not open a TCP forward to ${next.host}:${targetPort(next)}: ` +
+              `${error.message} (is the target reachable from the jump host, and does its sshd allow TCP forwarding?)`,
+            { cause: error },
+          ),
+        );
+      } else {
+        resolve(stream);
+      }
     });
-    return withTimeout(opening, timeoutMs, () =>
-        new TransportError("timeout", destination, `jump host ${bastion.description} did not open a forward to ${destination} within ${timeoutMs} ms`));
+  });
+  return withTimeout(
+    opening,
+    timeoutMs,
+    () =>
+      new TransportError(
+        "timeout",
+        destination,
+        `jump host ${bastion.description} did not open a forward to ${destination} within ${timeoutMs} ms`,
+      ),
+  );
 }

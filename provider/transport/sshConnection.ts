@@ -21,26 +21,26 @@ export const DEFAULT_READY_TIMEOUT_MS = 20_000;
 
 /** Connection-level settings taken from {@link OpenLinkOptions}. */
 export interface SshConnectionSettings {
-    /** SSH keepalive interval in ms; 0 disables. */
-    readonly keepaliveIntervalMs: number;
-    /** Unanswered keepalives before ssh2 drops the connection. */
-    readonly keepaliveCountMax: number;
-    /** Progress messages (no secrets). */
-    readonly log: (message: string) => void;
+  /** SSH keepalive interval in ms; 0 disables. */
+  readonly keepaliveIntervalMs: number;
+  /** Unanswered keepalives before ssh2 drops the connection. */
+  readonly keepaliveCountMax: number;
+  /** Progress messages (no secrets). */
+  readonly log: (message: string) => void;
 }
 
 /** An authenticated connection, with what we need to watch and end it. */
 export interface SshConnection {
-    /** The ready ssh2 client. */
-    readonly client: Client;
-    /** `user@host:port`. */
-    readonly description: string;
-    /** Settles when the connection has closed. */
-    readonly closed: Promise<void>;
-    /** The first error reported after the connection became ready, if any. */
-    failure(): Error | undefined;
-    /** Disconnects politely, then forcibly after `timeoutMs`; never rejects. */
-    end(timeoutMs: number): Promise<void>;
+  /** The ready ssh2 client. */
+  readonly client: Client;
+  /** `user@host:port`. */
+  readonly description: string;
+  /** Settles when the connection has closed. */
+  readonly closed: Promise<void>;
+  /** The first error reported after the connection became ready, if any. */
+  failure(): Error | undefined;
+  /** Disconnects politely, then forcibly after `timeoutMs`; never rejects. */
+  end(timeoutMs: number): Promise<void>;
 }
 
 /**
@@ -49,172 +49,180 @@ export interface SshConnection {
  * `connect`, `timeout`, `host-key` or `auth`; on rejection nothing is left open.
  */
 export async function connectSsh(target: SshTarget, settings: SshConnectionSettings, sock?: Duplex): Promise<SshConnection> {
-    const description = describeTarget(target);
-    const readyTimeoutMs = target.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
-    const hostKeyCheck = await loadHostKeyCheck(target);
-    const plan = await planAuth(target);
-    const tcp = sock === undefined ? await connectTcp(target, readyTimeoutMs) : undefined;
-    const transport: Duplex = tcp ?? (sock as Duplex);
+  const description = describeTarget(target);
+  const readyTimeoutMs = target.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
+  const hostKeyCheck = await loadHostKeyCheck(target);
+  const plan = await planAuth(target);
+  const tcp = sock === undefined ? await connectTcp(target, readyTimeoutMs) : undefined;
+  const transport: Duplex = tcp ?? (sock as Duplex);
 
-    const client = new Client();
-    let hostKeyRefusal: TransportError | undefined;
-    const config: ConnectConfig = {
-        username: target.user,
-        sock: transport,
-        readyTimeout: readyTimeoutMs,
-        keepaliveInterval: settings.keepaliveIntervalMs,
-        keepaliveCountMax: settings.keepaliveCountMax,
-        authHandler: plan.handler,
-        // The raw-key form: ssh2 passes the key blob when hostHash is unset.
-        hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
-            hostKeyRefusal = hostKeyCheck.check(key);
-            if (hostKeyRefusal === undefined) settings.log(`${description}: host key verified`);
-            verify(hostKeyRefusal === undefined);
-        },
-    };
-    const preferred = hostKeyAlgorithms(hostKeyCheck.preferredKeyTypes);
-    if (preferred.length > 0) {
-        // Move the algorithms we can check to the front, keeping the rest as fallbacks.
-        config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };
-    }
+  const client = new Client();
+  let hostKeyRefusal: TransportError | undefined;
+  const config: ConnectConfig = {
+    username: target.user,
+    sock: transport,
+    readyTimeout: readyTimeoutMs,
+    keepaliveInterval: settings.keepaliveIntervalMs,
+    keepaliveCountMax: settings.keepaliveCountMax,
+    authHandler: plan.handler,
+    // The raw-key form: ssh2 passes the key blob when hostHash is unset.
+    hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
+      hostKeyRefusal = hostKeyCheck.check(key);
+      if (hostKeyRefusal === undefined) settings.log(`${description}: host key verified`);
+      verify(hostKeyRefusal === undefined);
+    },
+  };
+  const preferred = hostKeyAlgorithms(hostKeyCheck.preferredKeyTypes);
+  if (preferred.length > 0) {
+    // Move the algorithms we can check to the front, keeping the rest as fallbacks.
+    config.algorithms = { serverHostKey: { remove: preferred, prepend: preferred, append: [] } };
+  }
 
-    const closed = onceEvent(client, "close");
-    let ready = false;
-    let failure: Error | undefined;
-    try {
-        await new Promise<void>((resolve, reject) => {
-            client.on("ready", () => {
-                ready = true;
-                resolve();
-            });
-            client.on("error", (error: Error & { level?: string }) => {
-                if (ready) {
-                    failure ??= error;
-                    return;
-                }
-                // ssh2 reports some auth problems as errors yet goes on to the next method.
-                if ((error.level === "agent" || error.level === "client-authentication") && !plan.exhausted()) {
-                    plan.note(`${error.level === "agent" ? "ssh-agent" : "key"}: ${error.message}`);
-                    return;
-                }
-                reject(classify(error, description, readyTimeoutMs, hostKeyRefusal, plan));
-            });
-            client.on("close", () => {
-                if (!ready) reject(classify(undefined, description, readyTimeoutMs, hostKeyRefusal, plan));
-            });
-            settings.log(`${description}: connecting`);
-            try {
-                client.connect(config);
-            } catch (error) {
-                // ssh2 validates its configuration synchronously (e.g. an algorithm this Node lacks).
-                const reason = error instanceof Error ? error.message : String(error);
-                reject(new TransportError("connect", description, `cannot start SSH session with ${description}: ${reason}`, { cause: error }));
-            }
-        });
-    } catch (error) {
+  const closed = onceEvent(client, "close");
+  let ready = false;
+  let failure: Error | undefined;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      client.on("ready", () => {
+        ready = true;
+        resolve();
+      });
+      client.on("error", (error: Error & { level?: string }) => {
+        if (ready) {
+          failure ??= error;
+          return;
+        }
+        // ssh2 reports some auth problems as errors yet goes on to the next method.
+        if ((error.level === "agent" || error.level === "client-authentication") && !plan.exhausted()) {
+          plan.note(`${error.level === "agent" ? "ssh-agent" : "key"}: ${error.message}`);
+          return;
+        }
+        reject(classify(error, description, readyTimeoutMs, hostKeyRefusal, plan));
+      });
+      client.on("close", () => {
+        if (!ready) reject(classify(undefined, description, readyTimeoutMs, hostKeyRefusal, plan));
+      });
+      settings.log(`${description}: connecting`);
+      try {
+        client.connect(config);
+      } catch (error) {
+        // ssh2 validates its configuration synchronously (e.g. an algorithm this Node lacks).
+        const reason = error instanceof Error ? error.message : String(error);
+        reject(new TransportError("connect", description, `cannot start SSH session with ${description}: ${reason}`, { cause: error }));
+      }
+    });
+  } catch (error) {
+    client.destroy();
+    tcp?.destroy();
+    throw error;
+  }
+  tcp?.setNoDelay(true);
+  settings.log(`${description}: authenticated`);
+
+  return {
+    client,
+    description,
+    closed,
+    failure: () => failure,
+    end: async (timeoutMs) => {
+      client.end();
+      if (!(await settlesWithin(closed, timeoutMs))) {
         client.destroy();
-        tcp?.destroy();
-        throw error;
-    }
-    tcp?.setNoDelay(true);
-    settings.log(`${description}: authenticated`);
-
-    return {
-        client,
-        description,
-        closed,
-        failure: () => failure,
-        end: async (timeoutMs) => {
-            client.end();
-            if (!(await settlesWithin(closed, timeoutMs))) {
-                client.destroy();
-                // ssh2 only destroys a socket it still considers writable; ours may be half-closed.
-                transport.destroy();
-            }
-        },
-    };
+        // ssh2 only destroys a socket it still considers writable; ours may be half-closed.
+        transport.destroy();
+      }
+    },
+  };
 }
 
 /** Opens the TCP connection, mapping failures to `connect` / `timeout` errors. */
 function connectTcp(target: SshTarget, timeoutMs: number): Promise<Socket> {
-    const description = describeTarget(target);
-    return new Promise<Socket>((resolve, reject) => {
-        const socket = createConnection({ host: target.host, port: targetPort(target) });
-        const timer = setTimeout(() => {
-            socket.destroy();
-            reject(new TransportError("timeout", description, `TCP connect to ${description} timed out after ${timeoutMs} ms`));
-        }, timeoutMs);
-        socket.once("connect", () => {
-            clearTimeout(timer);
-            socket.removeAllListeners("error");
-            resolve(socket);
-        });
-        socket.once("error", (error: NodeJS.ErrnoException) => {
-            clearTimeout(timer);
-            reject(new TransportError("connect", description, `cannot connect to ${description}: ${socketReason(error)}`, { cause: error }));
-        });
+  const description = describeTarget(target);
+  return new Promise<Socket>((resolve, reject) => {
+    const socket = createConnection({ host: target.host, port: targetPort(target) });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new TransportError("timeout", description, `TCP connect to ${description} timed out after ${timeoutMs} ms`));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve(socket);
     });
+    socket.once("error", (error: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new TransportError("connect", description, `cannot connect to ${description}: ${socketReason(error)}`, { cause: error }));
+    });
+  });
 }
 
 function socketReason(error: NodeJS.ErrnoException): string {
-    switch (error.code) {
-        case "ECONNREFUSED":
-            return "connection refused (ECONNREFUSED): is sshd listening on that port?";
-        case "ENOTFOUND":
-        case "EAI_AGAIN":
-            return `host name not resolved (${error.code})`;
-        case "EHOSTUNREACH":
-        case "ENETUNREACH":
-            return `no route to host (${error.code})`;
-        case "ETIMEDOUT":
-            return "connection timed out (ETIMEDOUT)";
-        default:
-            return error.code === undefined ? error.message : `${error.message} (${error.code})`;
-    }
+  switch (error.code) {
+    case "ECONNREFUSED":
+      return "connection refused (ECONNREFUSED): is sshd listening on that port?";
+    case "ENOTFOUND":
+    case "EAI_AGAIN":
+      return `host name not resolved (${error.code})`;
+    case "EHOSTUNREACH":
+    case "ENETUNREACH":
+      return `no route to host (${error.code})`;
+    case "ETIMEDOUT":
+      return "connection timed out (ETIMEDOUT)";
+    default:
+      return error.code === undefined ? error.message : `${error.message} (${error.code})`;
+  }
 }
 
 /** Turns what ssh2 reported before `ready` into one clear error. */
 function classify(
-    error: (Error & { level?: string }) | undefined,
-    description: string,
-    readyTimeoutMs: number,
-    hostKeyRefusal: TransportError | undefined,
-    plan: AuthPlan,
+  error: (Error & { level?: string }) | undefined,
+  description: string,
+  readyTimeoutMs: number,
+  hostKeyRefusal: TransportError | undefined,
+  plan: AuthPlan,
 ): TransportError {
-    // ssh2 only says "Host denied (verification failed)"; our verifier knows why.
-    if (hostKeyRefusal !== undefined) return hostKeyRefusal;
-    if (plan.exhausted()) {
-        return new TransportError("auth", description, `authentication failed for ${description} (${plan.summary()})`, { cause: error });
-    }
-    if (error?.level === "client-timeout") {
-        return new TransportError("timeout", description,
-            `SSH handshake and login with ${description} did not finish within ${readyTimeoutMs} ms (${plan.summary()})`, { cause: error });
-    }
-    if (error !== undefined && /authentication/i.test(error.message)) {
-        return new TransportError("auth", description, `authentication failed for ${description}: ${error.message} (${plan.summary()})`, { cause: error });
-    }
-    const reason = error === undefined ? "the server closed the connection" : error.message;
-    return new TransportError("connect", description, `SSH connection to ${description} failed before login completed: ${reason}`, { cause: error });
+  // ssh2 only says "Host denied (verification failed)"; our verifier knows why.
+  if (hostKeyRefusal !== undefined) return hostKeyRefusal;
+  if (plan.exhausted()) {
+    return new TransportError("auth", description, `authentication failed for ${description} (${plan.summary()})`, { cause: error });
+  }
+  if (error?.level === "client-timeout") {
+    return new TransportError(
+      "timeout",
+      description,
+      `SSH handshake and login with ${description} did not finish within ${readyTimeoutMs} ms (${plan.summary()})`,
+      { cause: error },
+    );
+  }
+  if (error !== undefined && /authentication/i.test(error.message)) {
+    return new TransportError("auth", description, `authentication failed for ${description}: ${error.message} (${plan.summary()})`, {
+      cause: error,
+    });
+  }
+  const reason = error === undefined ? "the server closed the connection" : error.message;
+  return new TransportError("connect", description, `SSH connection to ${description} failed before login completed: ${reason}`, {
+    cause: error,
+  });
 }
 
 /** ssh2 host key algorithm names for known_hosts key types (RSA keys sign with SHA-2 first). */
 function hostKeyAlgorithms(keyTypes: readonly string[]): ServerHostKeyAlgorithm[] {
-    const result: ServerHostKeyAlgorithm[] = [];
-    for (const type of keyTypes) {
-        switch (type) {
-            case "ssh-ed25519":
-            case "ecdsa-sha2-nistp256":
-            case "ecdsa-sha2-nistp384":
-            case "ecdsa-sha2-nistp521":
-                result.push(type);
-                break;
-            case "ssh-rsa":
-                result.push("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
-                break;
-            default:
-                // Types ssh2 cannot negotiate (e.g. ssh-dss) are left out rather than enabled.
-                break;
-        }
+  const result: ServerHostKeyAlgorithm[] = [];
+  for (const type of keyTypes) {
+    switch (type) {
+      case "ssh-ed25519":
+      case "ecdsa-sha2-nistp256":
+      case "ecdsa-sha2-nistp384":
+      case "ecdsa-sha2-nistp521":
+        result.push(type);
+        break;
+      case "ssh-rsa":
+        result.push("rsa-sha2-512", "rsa-sha2-256", "ssh-rsa");
+        break;
+      default:
+        // Types ssh2 cannot negotiate (e.g. ssh-dss) are left out rather than enabled.
+        break;
     }
-    return result;
+  }
+  return result;
 }

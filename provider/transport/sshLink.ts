@@ -16,47 +16,56 @@ import type { LibvirtEndpoint, Link, SshTarget } from "./types";
 
 /** Opens an SSH link to the daemon described by `endpoint` (whose `ssh` is `target`). */
 export async function openSshLink(endpoint: LibvirtEndpoint, target: SshTarget, settings: RouteSettings): Promise<Link> {
-    // Built first: a bad URI or socket path must fail before any connection is made.
-    const command = remoteProxyCommand(endpoint);
-    const description = describeRoute(target);
-    const connections = await connectRoute(target, settings);
-    const last = connections[connections.length - 1] as SshConnection;
-    let proxy: RunningProxy;
-    try {
-        proxy = await execProxy(last, command, description, settings.channelTimeoutMs);
-    } catch (error) {
-        await endAll(connections, settings.closeTimeoutMs);
-        throw error;
-    }
-    settings.log(`${description}: remote proxy started`);
-    return watchLink(proxy, connections, description, settings);
+  // Built first: a bad URI or socket path must fail before any connection is made.
+  const command = remoteProxyCommand(endpoint);
+  const description = describeRoute(target);
+  const connections = await connectRoute(target, settings);
+  const last = connections[connections.length - 1] as SshConnection;
+  let proxy: RunningProxy;
+  try {
+    proxy = await execProxy(last, command, description, settings.channelTimeoutMs);
+  } catch (error) {
+    await endAll(connections, settings.closeTimeoutMs);
+    throw error;
+  }
+  settings.log(`${description}: remote proxy started`);
+  return watchLink(proxy, connections, description, settings);
 }
 
 interface RunningProxy {
-    readonly channel: ClientChannel;
-    readonly watch: ProxyChannelWatch;
+  readonly channel: ClientChannel;
+  readonly watch: ProxyChannelWatch;
 }
 
 function execProxy(connection: SshConnection, command: string, description: string, timeoutMs: number): Promise<RunningProxy> {
-    const opening = new Promise<RunningProxy>((resolve, reject) => {
-        try {
-            connection.client.exec(command, (error, channel) => {
-                if (error !== undefined && error !== null) {
-                    reject(new TransportError("channel", description,
-                        `cannot open an exec channel on ${description}: ${error.message} ` +
-                        "(sshd refuses channels beyond MaxSessions, default 10 per connection)", { cause: error }));
-                } else {
-                    resolve({ channel, watch: watchProxyChannel(channel) });
-                }
-            });
-        } catch (error) {
-            // ssh2 throws synchronously when the connection dropped in the meantime.
-            const reason = error instanceof Error ? error.message : String(error);
-            reject(new TransportError("channel", description, `cannot open an exec channel on ${description}: ${reason}`, { cause: error }));
+  const opening = new Promise<RunningProxy>((resolve, reject) => {
+    try {
+      connection.client.exec(command, (error, channel) => {
+        if (error !== undefined && error !== null) {
+          reject(
+            new TransportError(
+              "channel",
+              description,
+              `cannot open an exec channel on ${description}: ${error.message} ` +
+                "(sshd refuses channels beyond MaxSessions, default 10 per connection)",
+              { cause: error },
+            ),
+          );
+        } else {
+          resolve({ channel, watch: watchProxyChannel(channel) });
         }
-    });
-    return withTimeout(opening, timeoutMs, () =>
-        new TransportError("timeout", description, `${description} did not open an exec channel within ${timeoutMs} ms`));
+      });
+    } catch (error) {
+      // ssh2 throws synchronously when the connection dropped in the meantime.
+      const reason = error instanceof Error ? error.message : String(error);
+      reject(new TransportError("channel", description, `cannot open an exec channel on ${description}: ${reason}`, { cause: error }));
+    }
+  });
+  return withTimeout(
+    opening,
+    timeoutMs,
+    () => new TransportError("timeout", description, `${description} did not open an exec channel within ${timeoutMs} ms`),
+  );
 }
 
 /**
@@ -65,59 +74,64 @@ function execProxy(connection: SshConnection, command: string, description: stri
  * settles `closed` with the reason, unless `close()` started it.
  */
 function watchLink(proxy: RunningProxy, connections: readonly SshConnection[], description: string, settings: RouteSettings): Link {
-    const { channel, watch } = proxy;
-    let closing = false;
-    let settle!: (reason: TransportError | undefined) => void;
-    const closed = new Promise<TransportError | undefined>((resolve) => (settle = resolve));
+  const { channel, watch } = proxy;
+  let closing = false;
+  let settle!: (reason: TransportError | undefined) => void;
+  const closed = new Promise<TransportError | undefined>((resolve) => (settle = resolve));
 
-    let tearingDown: Promise<void> | undefined;
-    const tearDown = (): Promise<void> => {
-        tearingDown ??= (async () => {
-            const why = closing ? undefined : dropReason(watch, connections, description);
-            await endAll(connections, settings.closeTimeoutMs);
-            settings.log(`${description}: ${why === undefined ? "closed" : `dropped: ${why.message}`}`);
-            settle(why);
-        })();
-        return tearingDown;
-    };
-    void watch.closed.then(tearDown);
-    for (const connection of connections) void connection.closed.then(tearDown);
+  let tearingDown: Promise<void> | undefined;
+  const tearDown = (): Promise<void> => {
+    tearingDown ??= (async () => {
+      const why = closing ? undefined : dropReason(watch, connections, description);
+      await endAll(connections, settings.closeTimeoutMs);
+      settings.log(`${description}: ${why === undefined ? "closed" : `dropped: ${why.message}`}`);
+      settle(why);
+    })();
+    return tearingDown;
+  };
+  void watch.closed.then(tearDown);
+  for (const connection of connections) void connection.closed.then(tearDown);
 
-    let closeCall: Promise<void> | undefined;
-    const close = (): Promise<void> => {
-        closeCall ??= (async () => {
-            closing = true;
-            // EOF lets the proxy exit on its own (nc -q0, virt-ssh-helper); sshd then closes the channel.
-            channel.end();
-            if (!(await settlesWithin(watch.closed, settings.closeTimeoutMs))) channel.close();
-            await tearDown();
-        })();
-        return closeCall;
-    };
+  let closeCall: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closeCall ??= (async () => {
+      closing = true;
+      // EOF lets the proxy exit on its own (nc -q0, virt-ssh-helper); sshd then closes the channel.
+      channel.end();
+      if (!(await settlesWithin(watch.closed, settings.closeTimeoutMs))) channel.close();
+      await tearDown();
+    })();
+    return closeCall;
+  };
 
-    return { stream: channel, description, closed, close };
+  return { stream: channel, description, closed, close };
 }
 
 /** Why the link went down when nobody asked it to. */
 function dropReason(watch: ProxyChannelWatch, connections: readonly SshConnection[], description: string): TransportError {
-    const tail = watch.stderrTail();
-    const exitCode = watch.exitCode();
-    const exitSignal = watch.exitSignal();
-    const details = { stderr: tail, ...(exitCode === undefined ? {} : { exitCode }), ...(exitSignal === undefined ? {} : { exitSignal }) };
-    const said = tail === "" ? "" : `; it said: ${tail}`;
-    if (exitCode !== undefined && exitCode !== 0) {
-        const hint = exitCode === 127 ? " (command not found: is libvirt's virt-ssh-helper or nc installed on the host?)" : "";
-        return new TransportError("channel", description, `remote libvirt proxy on ${description} exited with status ${exitCode}${hint}${said}`, details);
-    }
-    if (exitSignal !== undefined) {
-        return new TransportError("channel", description, `remote libvirt proxy on ${description} was killed by ${exitSignal}${said}`, details);
-    }
-    const lost = connections.map((c) => c.failure()).find((e) => e !== undefined) ?? watch.streamError();
-    if (lost !== undefined) {
-        return new TransportError("closed", description, `link to ${description} lost: ${lost.message}${said}`, { ...details, cause: lost });
-    }
-    if (exitCode === 0) {
-        return new TransportError("closed", description, `the libvirt daemon behind ${description} closed the connection${said}`, details);
-    }
-    return new TransportError("closed", description, `link to ${description} closed unexpectedly${said}`, details);
+  const tail = watch.stderrTail();
+  const exitCode = watch.exitCode();
+  const exitSignal = watch.exitSignal();
+  const details = { stderr: tail, ...(exitCode === undefined ? {} : { exitCode }), ...(exitSignal === undefined ? {} : { exitSignal }) };
+  const said = tail === "" ? "" : `; it said: ${tail}`;
+  if (exitCode !== undefined && exitCode !== 0) {
+    const hint = exitCode === 127 ? " (command not found: is libvirt's virt-ssh-helper or nc installed on the host?)" : "";
+    return new TransportError(
+      "channel",
+      description,
+      `remote libvirt proxy on ${description} exited with status ${exitCode}${hint}${said}`,
+      details,
+    );
+  }
+  if (exitSignal !== undefined) {
+    return new TransportError("channel", description, `remote libvirt proxy on ${description} was killed by ${exitSignal}${said}`, details);
+  }
+  const lost = connections.map((c) => c.failure()).find((e) => e !== undefined) ?? watch.streamError();
+  if (lost !== undefined) {
+    return new TransportError("closed", description, `link to ${description} lost: ${lost.message}${said}`, { ...details, cause: lost });
+  }
+  if (exitCode === 0) {
+    return new TransportError("closed", description, `the libvirt daemon behind ${description} closed the connection${said}`, details);
+  }
+  return new TransportError("closed", description, `link to ${description} closed unexpectedly${said}`, details);
 }

@@ -20,54 +20,49 @@ import type { TransportError } from "./errors";
  * many keys could use up the attempts before the named key is ever offered.
  */
 export interface SshAuth {
-    /** Path of an OpenSSH/PEM private key file. A leading `~/` means the home directory. */
-    readonly privateKeyFile?: string;
-    /** Private key text (OpenSSH or PEM). Secret. */
-    readonly privateKey?: string;
-    /** Passphrase for an encrypted `privateKey` or `privateKeyFile`. Secret. */
-    readonly passphrase?: string;
-    /**
-     * Use an ssh-agent: `true` reads the socket path from `SSH_AUTH_SOCK`, a string is
-     * the agent's socket path.
-     */
-    readonly agent?: boolean | string;
-    /** Password for `password` / `keyboard-interactive` authentication. Secret. */
-    readonly password?: string;
+  /** Path of an OpenSSH/PEM private key file. A leading `~/` means the home directory. */
+  readonly privateKeyFile?: string;
+  /** Private key text (OpenSSH or PEM). Secret. */
+  readonly privateKey?: string;
+  /** Passphrase for an encrypted `privateKey` or `privateKeyFile`. Secret. */
+  readonly passphrase?: string;
+  /**
+   * Use an ssh-agent: `true` reads the socket path from `SSH_AUTH_SOCK`, a string is
+   * the agent's socket path.
+   */
+  readonly agent?: boolean | string;
+  /** Password for `password` / `keyboard-interactive` authentication. Secret. */
+  readonly password?: string;
 }
 
 /** SSH host key algorithms whose keys can be pinned or found in known_hosts. */
-export type HostKeyType =
-    | "ssh-ed25519"
-    | "ecdsa-sha2-nistp256"
-    | "ecdsa-sha2-nistp384"
-    | "ecdsa-sha2-nistp521"
-    | "ssh-rsa";
+export type HostKeyType = "ssh-ed25519" | "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" | "ecdsa-sha2-nistp521" | "ssh-rsa";
 
 /** Trust the host keys listed in an OpenSSH known_hosts file (or text in that format). */
 export interface KnownHostsPolicy {
-    /** Discriminant. */
-    readonly kind: "known-hosts";
-    /**
-     * Path of the known_hosts file; default `~/.ssh/known_hosts`. A missing file counts
-     * as empty, so every host is unknown and refused.
-     */
-    readonly file?: string;
-    /** known_hosts content given inline instead of `file` (exclusive with it). */
-    readonly text?: string;
+  /** Discriminant. */
+  readonly kind: "known-hosts";
+  /**
+   * Path of the known_hosts file; default `~/.ssh/known_hosts`. A missing file counts
+   * as empty, so every host is unknown and refused.
+   */
+  readonly file?: string;
+  /** known_hosts content given inline instead of `file` (exclusive with it). */
+  readonly text?: string;
 }
 
 /** Trust exactly one host key, named by its OpenSSH SHA256 fingerprint. */
 export interface PinnedFingerprintPolicy {
-    /** Discriminant. */
-    readonly kind: "fingerprint";
-    /** `SHA256:` followed by unpadded base64, as `ssh-keygen -lf` prints it. */
-    readonly fingerprint: string;
-    /**
-     * The pinned key's type. A server with several host keys presents the one the
-     * client prefers (ed25519 first); naming the type makes the server present the
-     * pinned one.
-     */
-    readonly keyType?: HostKeyType;
+  /** Discriminant. */
+  readonly kind: "fingerprint";
+  /** `SHA256:` followed by unpadded base64, as `ssh-keygen -lf` prints it. */
+  readonly fingerprint: string;
+  /**
+   * The pinned key's type. A server with several host keys presents the one the
+   * client prefers (ed25519 first); naming the type makes the server present the
+   * pinned one.
+   */
+  readonly keyType?: HostKeyType;
 }
 
 /**
@@ -78,24 +73,24 @@ export type HostKeyPolicy = KnownHostsPolicy | PinnedFingerprintPolicy;
 
 /** One SSH server to log in to, possibly reached through a jump host. */
 export interface SshTarget {
-    /** Host name or IP address, as it appears in known_hosts. */
-    readonly host: string;
-    /** TCP port; default 22. */
-    readonly port?: number;
-    /** Login user name. */
-    readonly user: string;
-    /** Authentication methods to try. */
-    readonly auth: SshAuth;
-    /** Host key check; default `{ kind: "known-hosts" }` with `~/.ssh/known_hosts`. */
-    readonly hostKey?: HostKeyPolicy;
-    /**
-     * A bastion to log in to first; this target is then reached through a TCP
-     * forward (`direct-tcpip`) opened on the bastion, like OpenSSH's `ProxyJump`.
-     * The bastion's host key is checked with its own policy.
-     */
-    readonly jump?: SshTarget;
-    /** Time allowed for TCP connect, SSH handshake and authentication; default 20000. */
-    readonly readyTimeoutMs?: number;
+  /** Host name or IP address, as it appears in known_hosts. */
+  readonly host: string;
+  /** TCP port; default 22. */
+  readonly port?: number;
+  /** Login user name. */
+  readonly user: string;
+  /** Authentication methods to try. */
+  readonly auth: SshAuth;
+  /** Host key check; default `{ kind: "known-hosts" }` with `~/.ssh/known_hosts`. */
+  readonly hostKey?: HostKeyPolicy;
+  /**
+   * A bastion to log in to first; this target is then reached through a TCP
+   * forward (`direct-tcpip`) opened on the bastion, like OpenSSH's `ProxyJump`.
+   * The bastion's host key is checked with its own policy.
+   */
+  readonly jump?: SshTarget;
+  /** Time allowed for TCP connect, SSH handshake and authentication; default 20000. */
+  readonly readyTimeoutMs?: number;
 }
 
 /**
@@ -106,53 +101,53 @@ export type RemoteProxy = "auto" | "virt-ssh-helper" | "netcat";
 
 /** Where a libvirt daemon is and how to reach it. */
 export interface LibvirtEndpoint {
-    /** Reach the daemon over SSH; absent means the local unix socket. */
-    readonly ssh?: SshTarget;
-    /**
-     * The daemon-local URI, e.g. `qemu:///system`, `qemu:///session`, `lxc:///`:
-     * no transport (`+ssh`) and no host part.
-     */
-    readonly uri: string;
-    /**
-     * The daemon's unix socket: used locally, and remotely by the `nc` fallback.
-     * Default `/var/run/libvirt/libvirt-sock`.
-     */
-    readonly socketPath?: string;
-    /** Remote proxy program; default `auto`. Ignored for local links. */
-    readonly proxy?: RemoteProxy;
+  /** Reach the daemon over SSH; absent means the local unix socket. */
+  readonly ssh?: SshTarget;
+  /**
+   * The daemon-local URI, e.g. `qemu:///system`, `qemu:///session`, `lxc:///`:
+   * no transport (`+ssh`) and no host part.
+   */
+  readonly uri: string;
+  /**
+   * The daemon's unix socket: used locally, and remotely by the `nc` fallback.
+   * Default `/var/run/libvirt/libvirt-sock`.
+   */
+  readonly socketPath?: string;
+  /** Remote proxy program; default `auto`. Ignored for local links. */
+  readonly proxy?: RemoteProxy;
 }
 
 /** Tuning knobs for {@link openLink}; all optional with sensible defaults. */
 export interface OpenLinkOptions {
-    /** SSH keepalive interval; default 15000 ms. 0 disables keepalives. */
-    readonly keepaliveIntervalMs?: number;
-    /** Unanswered keepalives before the link is declared dead; default 3. */
-    readonly keepaliveCountMax?: number;
-    /** Time allowed for opening a forward or the exec channel; default 10000 ms. */
-    readonly channelTimeoutMs?: number;
-    /** Time {@link Link.close} waits for each graceful step before forcing; default 3000 ms. */
-    readonly closeTimeoutMs?: number;
-    /** Receives progress messages (never secrets), e.g. for Pulumi's log. */
-    readonly log?: (message: string) => void;
+  /** SSH keepalive interval; default 15000 ms. 0 disables keepalives. */
+  readonly keepaliveIntervalMs?: number;
+  /** Unanswered keepalives before the link is declared dead; default 3. */
+  readonly keepaliveCountMax?: number;
+  /** Time allowed for opening a forward or the exec channel; default 10000 ms. */
+  readonly channelTimeoutMs?: number;
+  /** Time {@link Link.close} waits for each graceful step before forcing; default 3000 ms. */
+  readonly closeTimeoutMs?: number;
+  /** Receives progress messages (never secrets), e.g. for Pulumi's log. */
+  readonly log?: (message: string) => void;
 }
 
 /** An open byte stream to a libvirt daemon. */
 export interface Link {
-    /** Bytes to and from the daemon; the RPC layer owns framing. */
-    readonly stream: Duplex;
-    /** Who is at the other end, e.g. `kvmtest@127.0.0.1:2222`; never contains secrets. */
-    readonly description: string;
-    /**
-     * Settles once the link is fully down and never rejects: `undefined` after
-     * {@link Link.close}, otherwise the {@link TransportError} saying why it dropped
-     * (for example the remote proxy's exit status and stderr). The stream may end
-     * before this settles; consumers that see the stream end should await it for
-     * the reason.
-     */
-    readonly closed: Promise<TransportError | undefined>;
-    /**
-     * Ends the stream, then the SSH connections (target first, then jump hosts), and
-     * resolves when all are closed. Idempotent; never rejects.
-     */
-    close(): Promise<void>;
+  /** Bytes to and from the daemon; the RPC layer owns framing. */
+  readonly stream: Duplex;
+  /** Who is at the other end, e.g. `kvmtest@127.0.0.1:2222`; never contains secrets. */
+  readonly description: string;
+  /**
+   * Settles once the link is fully down and never rejects: `undefined` after
+   * {@link Link.close}, otherwise the {@link TransportError} saying why it dropped
+   * (for example the remote proxy's exit status and stderr). The stream may end
+   * before this settles; consumers that see the stream end should await it for
+   * the reason.
+   */
+  readonly closed: Promise<TransportError | undefined>;
+  /**
+   * Ends the stream, then the SSH connections (target first, then jump hosts), and
+   * resolves when all are closed. Idempotent; never rejects.
+   */
+  close(): Promise<void>;
 }

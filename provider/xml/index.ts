@@ -4,70 +4,105 @@
  */
 
 /** The opaque XML tree that carries what the models do not describe. */
-export { XmlError, parseXml, buildXml } from './node';
+export { XmlError, parseXml, buildXml } from "./node";
 /** An opaque element, and the remainder a modelled element keeps. */
-export type { XmlExtra, XmlNode } from './node';
+export type { XmlExtra, XmlNode } from "./node";
 
 /** Sizes with units, compared as bytes. */
-export type { Size, SizeElement, SizeUnit } from './size';
+export type { Size, SizeElement, SizeUnit } from "./size";
 /** Parsing, converting and comparing sizes. */
-export { formatSize, parseSize, parseSizeUnit, sameSize, sizeInBytes, sizeToBytes, tryParseSize, tryParseSizeUnit, unitFactor } from './size';
+export {
+  formatSize,
+  parseSize,
+  parseSizeUnit,
+  sameSize,
+  sizeInBytes,
+  sizeToBytes,
+  tryParseSize,
+  tryParseSizeUnit,
+  unitFactor,
+} from "./size";
 
 /** The domain document. */
-export { parseDomainXml, buildDomainXml, domainProblems } from './domain/domain';
+export { parseDomainXml, buildDomainXml, domainProblems } from "./domain/domain";
 /** Domain sections. */
 export type {
-  BootDevice, ClockTimer, Domain, DomainClock, DomainCpu, DomainFeatures, DomainOs, DomainVcpu, LifecycleAction, MaxMemory,
-} from './domain/types';
+  BootDevice,
+  ClockTimer,
+  Domain,
+  DomainClock,
+  DomainCpu,
+  DomainFeatures,
+  DomainOs,
+  DomainVcpu,
+  LifecycleAction,
+  MaxMemory,
+} from "./domain/types";
 /** Domain devices. */
-export type { Device, ModelledDeviceKind, OtherDevice } from './domain/devices';
+export type { Device, ModelledDeviceKind, OtherDevice } from "./domain/devices";
 /** Typed filter over a device list. */
-export { devicesOf } from './domain/devices';
+export { devicesOf } from "./domain/devices";
 /** Fields every device has. */
-export type { DeviceAddress, DeviceCommon } from './domain/common';
+export type { DeviceAddress, DeviceCommon } from "./domain/common";
 /** Disks. */
-export type { Disk, DiskBus, DiskSource } from './domain/disk';
+export type { Disk, DiskBus, DiskSource } from "./domain/disk";
 /** Network interfaces. */
-export type { InterfaceSource, NetInterface } from './domain/interface';
+export type { InterfaceSource, NetInterface } from "./domain/interface";
 /** Graphics consoles. */
-export type { Graphics, GraphicsListen } from './domain/graphics';
+export type { Graphics, GraphicsListen } from "./domain/graphics";
 /** Serial ports, consoles, channels. */
-export type { Channel, CharDevice, CharDeviceBase, CharSource, CharTarget, Console, Serial } from './domain/chardev';
+export type { Channel, CharDevice, CharDeviceBase, CharSource, CharTarget, Console, Serial } from "./domain/chardev";
 /** The guest agent channel's target name. */
-export { GUEST_AGENT_CHANNEL } from './domain/chardev';
+export { GUEST_AGENT_CHANNEL } from "./domain/chardev";
 /** Shared host directories. */
-export type { Filesystem } from './domain/filesystem';
+export type { Filesystem } from "./domain/filesystem";
 /** Random number generator. */
-export type { Rng } from './domain/rng';
+export type { Rng } from "./domain/rng";
 /** TPM. */
-export type { Tpm } from './domain/tpm';
+export type { Tpm } from "./domain/tpm";
 
 /** The network document. */
-export { parseNetworkXml, buildNetworkXml, networkProblems } from './network/network';
+export { parseNetworkXml, buildNetworkXml, networkProblems } from "./network/network";
 /** Network sections. */
-export type { DhcpHost, DhcpRange, DnsHost, ForwardMode, Network, NetworkBridge, NetworkDns, NetworkForward, NetworkIp } from './network/types';
+export type {
+  DhcpHost,
+  DhcpRange,
+  DnsHost,
+  ForwardMode,
+  Network,
+  NetworkBridge,
+  NetworkDns,
+  NetworkForward,
+  NetworkIp,
+} from "./network/types";
 
 /** The storage pool document. */
-export { parsePoolXml, buildPoolXml } from './storage/pool';
+export { parsePoolXml, buildPoolXml } from "./storage/pool";
 /** Pool sections. */
-export type { Pool, PoolSource, PoolTarget } from './storage/pool';
+export type { Pool, PoolSource, PoolTarget } from "./storage/pool";
 /** The storage volume document. */
-export { parseVolumeXml, buildVolumeXml } from './storage/volume';
+export { parseVolumeXml, buildVolumeXml } from "./storage/volume";
 /** Volume sections. */
-export type { Volume, VolumeFile } from './storage/volume';
+export type { Volume, VolumeFile } from "./storage/volume";
 /** Ownership of pool and volume targets. */
-export type { Permissions } from './storage/permissions';
+export type { Permissions } from "./storage/permissions";
 
 /** One difference between a desired and a live document. */
-export type { Difference } from './normalize/diff';
+export type { Difference } from "./normalize/diff";
 /** What a normalize rule works on. */
-export type { DocKind, DocTypes, RuleContext } from './normalize/context';
+export type { DocKind, DocTypes, RuleContext } from "./normalize/context";
 /** The normalize rule type. */
-export type { AnyNormalizeRule, NormalizeRule } from './normalize/rules';
+export type { AnyNormalizeRule, NormalizeRule } from "./normalize/rules";
 /** The one rule table, and its rows for one document kind. */
-export { NORMALIZE_RULES, rulesFor } from './normalize/rules';
+export { NORMALIZE_RULES, rulesFor } from "./normalize/rules";
 /** Normalize a live document against a desired one; compare them by property path. */
 export {
-  compareDomain, compareNetwork, comparePool, compareVolume,
-  normalizeDomain, normalizeNetwork, normalizePool, normalizeVolume,
-} from './normalize/compare';
+  compareDomain,
+  compareNetwork,
+  comparePool,
+  compareVolume,
+  normalizeDomain,
+  normalizeNetwork,
+  normalizePool,
+  normalizeVolume,
+} from "./normalize/compare";

@@ -4,7 +4,7 @@
  * Parsing and building both go through `xml2js`; this file is the only place
  * that knows xml2js' object shapes, so the typed models never see them.
  */
-import { Builder, parseString } from 'xml2js';
+import { Builder, parseString } from "xml2js";
 
 /**
  * One XML element, kept opaque: used for whatever the typed models do not
@@ -44,7 +44,7 @@ export interface XmlExtra {
 
 /** Raised when a document cannot be parsed or built. */
 export class XmlError extends Error {
-  override readonly name = 'XmlError';
+  override readonly name = "XmlError";
 }
 
 // The xml2js parser options that keep child order (`$$`) and raw text
@@ -61,36 +61,36 @@ const PARSER_OPTIONS = {
   xmlns: false,
   async: false,
   strict: true,
-  attrkey: '$',
-  charkey: '_',
-  childkey: '$$',
+  attrkey: "$",
+  charkey: "_",
+  childkey: "$$",
 } as const;
 
 /** The shape xml2js produces with {@link PARSER_OPTIONS}. */
 interface RawNode {
-  '#name': string;
+  "#name": string;
   $?: Record<string, string>;
   _?: string;
   $$?: RawNode[];
 }
 
-const TEXT_NAME = '__text__';
+const TEXT_NAME = "__text__";
 
 function fromRaw(raw: RawNode): XmlNode {
-  const node: XmlNode = { name: raw['#name'], attrs: { ...(raw.$ ?? {}) }, children: [] };
+  const node: XmlNode = { name: raw["#name"], attrs: { ...(raw.$ ?? {}) }, children: [] };
   const texts: string[] = [];
   for (const child of raw.$$ ?? []) {
-    if (child['#name'] === TEXT_NAME) texts.push(child._ ?? '');
+    if (child["#name"] === TEXT_NAME) texts.push(child._ ?? "");
     else node.children.push(fromRaw(child));
   }
   if (node.children.length === 0) {
-    if (texts.length > 0) node.text = texts.join('');
+    if (texts.length > 0) node.text = texts.join("");
   } else {
     // Whitespace between child elements is indentation, not content; mixed
     // content (which libvirt never writes) keeps its text trimmed, so that
     // re-indenting on build cannot grow it.
-    const meaningful = texts.map((t) => t.trim()).filter((t) => t !== '');
-    if (meaningful.length > 0) node.text = meaningful.join(' ');
+    const meaningful = texts.map((t) => t.trim()).filter((t) => t !== "");
+    if (meaningful.length > 0) node.text = meaningful.join(" ");
   }
   return node;
 }
@@ -107,9 +107,9 @@ export function parseXml(xml: string): XmlNode {
     if (err) failure = err;
     else result = value ?? undefined;
   });
-  if (failure) throw new XmlError(`malformed XML: ${failure.message.split('\n')[0]}`);
+  if (failure) throw new XmlError(`malformed XML: ${failure.message.split("\n")[0]}`);
   const root = result ? Object.values(result)[0] : undefined;
-  if (!root) throw new XmlError('empty XML document');
+  if (!root) throw new XmlError("empty XML document");
   return fromRaw(root);
 }
 
@@ -130,10 +130,10 @@ interface BuildObject {
 type BuildEntry = Record<string, BuildValue>;
 
 function toBuild(node: XmlNode): BuildValue {
-  checkName('element', node.name);
+  checkName("element", node.name);
   const attrNames = Object.keys(node.attrs);
-  attrNames.forEach((a) => checkName('attribute', a));
-  const hasText = node.text !== undefined && node.text !== '';
+  attrNames.forEach((a) => checkName("attribute", a));
+  const hasText = node.text !== undefined && node.text !== "";
   if (attrNames.length === 0 && !hasText) {
     if (node.children.length === 0) return {};
     // An array renders children strictly in order (xml2js builder's array
@@ -142,7 +142,7 @@ function toBuild(node: XmlNode): BuildValue {
   }
   const obj: BuildObject = {};
   if (attrNames.length > 0) obj.$ = { ...node.attrs };
-  if (hasText) obj._ = node.text ?? '';
+  if (hasText) obj._ = node.text ?? "";
   // Grouping by name keeps the order among same-named children; children of
   // different names interleaved under an element with attributes are the one
   // case xml2js cannot express, and libvirt has none where order matters.
@@ -162,13 +162,13 @@ function toBuild(node: XmlNode): BuildValue {
 export function buildXml(root: XmlNode): string {
   const builder = new Builder({
     headless: true,
-    renderOpts: { pretty: true, indent: '  ', newline: '\n' },
+    renderOpts: { pretty: true, indent: "  ", newline: "\n" },
   });
   try {
     return builder.buildObject({ [root.name]: toBuild(root) });
   } catch (e) {
     if (e instanceof XmlError) throw e;
-    throw new XmlError(`cannot build XML: ${(e as Error).message.split('\n')[0]}`);
+    throw new XmlError(`cannot build XML: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 

@@ -3,8 +3,8 @@
  * is marked as consumed, and whatever nobody asked for becomes the element's
  * {@link XmlExtra}, so nothing unknown is lost on the way back.
  */
-import { XmlError, XmlExtra, XmlNode, element, withExtra } from './node';
-import { Size, SizeElement, SizeUnit, parseSizeUnit } from './size';
+import { XmlError, XmlExtra, XmlNode, element, withExtra } from "./node";
+import { Size, SizeElement, SizeUnit, parseSizeUnit } from "./size";
 
 /** Consumption-tracking view of one element (internal to the models). */
 export class ElementReader {
@@ -37,8 +37,8 @@ export class ElementReader {
   yesNoAttr(name: string): boolean | undefined {
     const v = this.attr(name);
     if (v === undefined) return undefined;
-    if (v === 'yes') return true;
-    if (v === 'no') return false;
+    if (v === "yes") return true;
+    if (v === "no") return false;
     // Not ours to interpret: keep it as unmodelled.
     this.usedAttrs.delete(name);
     return undefined;
@@ -57,8 +57,8 @@ export class ElementReader {
 
   /** An `on`/`off` attribute as a boolean; other values stay unmodelled. */
   onOffAttr(name: string): boolean | undefined {
-    const v = this.enumAttr(name, ['on', 'off'] as const);
-    return v === undefined ? undefined : v === 'on';
+    const v = this.enumAttr(name, ["on", "off"] as const);
+    return v === undefined ? undefined : v === "on";
   }
 
   /** Children of that name accepted by `pred`; the others stay unmodelled. */
@@ -104,7 +104,7 @@ export class ElementReader {
   childText(name: string): string | undefined {
     const c = this.contentChild(name);
     if (!c) return undefined;
-    return c.text ?? '';
+    return c.text ?? "";
   }
 
   /** Integer text of the first child of that name. */
@@ -137,9 +137,9 @@ export class ElementReader {
 
 /** Reads `unit` and the integer text of a size element. */
 export function readSize(r: ElementReader, defaultUnit: SizeUnit): Size {
-  const unitAttr = r.attr('unit');
+  const unitAttr = r.attr("unit");
   const unit = unitAttr === undefined ? defaultUnit : parseSizeUnit(unitAttr);
-  const text = (r.text() ?? '').trim();
+  const text = (r.text() ?? "").trim();
   if (!/^\d+$/.test(text)) throw new XmlError(`<${r.node.name}> is not an integer size: ${JSON.stringify(text)}`);
   const big = BigInt(text);
   return { value: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big, unit };
@@ -168,12 +168,12 @@ export function putExtra<T extends object>(obj: T, r: ElementReader): T & { extr
 
 /** `yes`/`no` for a boolean attribute being built. */
 export function yesNo(v: boolean | undefined): string | undefined {
-  return v === undefined ? undefined : v ? 'yes' : 'no';
+  return v === undefined ? undefined : v ? "yes" : "no";
 }
 
 /** `on`/`off` for a boolean attribute being built. */
 export function onOff(v: boolean | undefined): string | undefined {
-  return v === undefined ? undefined : v ? 'on' : 'off';
+  return v === undefined ? undefined : v ? "on" : "off";
 }
 
 /** Removes keys whose value is undefined, so parsed objects stay tidy. */

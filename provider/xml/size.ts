@@ -5,14 +5,30 @@
  * powers of 1000; `KiB` … `EiB` and the single letters `k` `M` `G` `T` `P` `E`
  * are powers of 1024 (the letters are case-insensitive aliases in libvirt).
  */
-import { XmlError, XmlExtra } from './node';
+import { XmlError, XmlExtra } from "./node";
 
 /** A unit libvirt accepts in a `unit` attribute. */
 export type SizeUnit =
-  | 'b' | 'bytes'
-  | 'KB' | 'MB' | 'GB' | 'TB' | 'PB' | 'EB'
-  | 'k' | 'M' | 'G' | 'T' | 'P' | 'E'
-  | 'KiB' | 'MiB' | 'GiB' | 'TiB' | 'PiB' | 'EiB';
+  | "b"
+  | "bytes"
+  | "KB"
+  | "MB"
+  | "GB"
+  | "TB"
+  | "PB"
+  | "EB"
+  | "k"
+  | "M"
+  | "G"
+  | "T"
+  | "P"
+  | "E"
+  | "KiB"
+  | "MiB"
+  | "GiB"
+  | "TiB"
+  | "PiB"
+  | "EiB";
 
 /** A size with its unit, as written; use {@link sizeToBytes} to compare. */
 export interface Size {
@@ -25,17 +41,17 @@ export interface Size {
 /** A size element (`<memory unit='KiB'>…`, `<capacity>`) with its own remainder. */
 export type SizeElement = Size & { extra?: XmlExtra };
 
-const PREFIXES = ['k', 'm', 'g', 't', 'p', 'e'] as const;
-const LETTER: Record<(typeof PREFIXES)[number], SizeUnit> = { k: 'k', m: 'M', g: 'G', t: 'T', p: 'P', e: 'E' };
-const BINARY = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'] as const;
-const DECIMAL = ['KB', 'MB', 'GB', 'TB', 'PB', 'EB'] as const;
+const PREFIXES = ["k", "m", "g", "t", "p", "e"] as const;
+const LETTER: Record<(typeof PREFIXES)[number], SizeUnit> = { k: "k", m: "M", g: "G", t: "T", p: "P", e: "E" };
+const BINARY = ["KiB", "MiB", "GiB", "TiB", "PiB", "EiB"] as const;
+const DECIMAL = ["KB", "MB", "GB", "TB", "PB", "EB"] as const;
 
 /** Bytes in one unit. */
 export function unitFactor(unit: SizeUnit): bigint {
-  if (unit === 'b' || unit === 'bytes') return 1n;
+  if (unit === "b" || unit === "bytes") return 1n;
   const letter = unit[0].toLowerCase() as (typeof PREFIXES)[number];
   const power = BigInt(PREFIXES.indexOf(letter) + 1);
-  const decimal = unit.length === 2 && unit[1] === 'B';
+  const decimal = unit.length === 2 && unit[1] === "B";
   return decimal ? 1000n ** power : 1024n ** power;
 }
 
@@ -43,13 +59,13 @@ export function unitFactor(unit: SizeUnit): bigint {
 export function tryParseSizeUnit(text: string): SizeUnit | undefined {
   const t = text.trim();
   const lower = t.toLowerCase();
-  if (lower === 'b' || lower === 'bytes') return lower;
+  if (lower === "b" || lower === "bytes") return lower;
   const i = PREFIXES.indexOf(lower[0] as (typeof PREFIXES)[number]);
   if (i < 0) return undefined;
   const rest = lower.slice(1);
-  if (rest === '') return LETTER[PREFIXES[i]];
-  if (rest === 'ib') return BINARY[i];
-  if (rest === 'b') return DECIMAL[i];
+  if (rest === "") return LETTER[PREFIXES[i]];
+  if (rest === "ib") return BINARY[i];
+  if (rest === "b") return DECIMAL[i];
   return undefined;
 }
 
@@ -64,10 +80,10 @@ export function parseSizeUnit(text: string): SizeUnit {
 }
 
 /** Parses "2GiB", "512 MiB", "4096" (bytes unless `defaultUnit`), or undefined. */
-export function tryParseSize(text: string, defaultUnit: SizeUnit = 'bytes'): Size | undefined {
+export function tryParseSize(text: string, defaultUnit: SizeUnit = "bytes"): Size | undefined {
   const m = /^\s*(\d+)\s*([A-Za-z]*)\s*$/.exec(text);
   if (!m) return undefined;
-  const unit = m[2] === '' ? defaultUnit : tryParseSizeUnit(m[2]);
+  const unit = m[2] === "" ? defaultUnit : tryParseSizeUnit(m[2]);
   if (!unit) return undefined;
   const big = BigInt(m[1]);
   return { value: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big, unit };
@@ -77,7 +93,7 @@ export function tryParseSize(text: string, defaultUnit: SizeUnit = 'bytes'): Siz
  * Parses "2GiB", "512 MiB", "4096".
  * @throws XmlError when the text is not a whole number with a known unit.
  */
-export function parseSize(text: string, defaultUnit: SizeUnit = 'bytes'): Size {
+export function parseSize(text: string, defaultUnit: SizeUnit = "bytes"): Size {
   const s = tryParseSize(text, defaultUnit);
   if (!s) throw new XmlError(`not a size: ${JSON.stringify(text)}`);
   return s;
@@ -89,10 +105,10 @@ export function parseSize(text: string, defaultUnit: SizeUnit = 'bytes'): Size {
  */
 export function sizeToBytes(size: Size): bigint {
   const v = size.value;
-  if (typeof v === 'number' && (!Number.isSafeInteger(v) || v < 0)) {
+  if (typeof v === "number" && (!Number.isSafeInteger(v) || v < 0)) {
     throw new XmlError(`size value must be a non-negative whole number, got ${v}`);
   }
-  if (typeof v === 'bigint' && v < 0n) throw new XmlError(`size value must be non-negative, got ${v}`);
+  if (typeof v === "bigint" && v < 0n) throw new XmlError(`size value must be non-negative, got ${v}`);
   return BigInt(v) * unitFactor(size.unit);
 }
 
@@ -104,7 +120,7 @@ export function sameSize(a: Size, b: Size): boolean {
 /** The same size expressed in bytes. */
 export function sizeInBytes(size: Size): Size {
   const b = sizeToBytes(size);
-  return { value: b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b, unit: 'bytes' };
+  return { value: b <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(b) : b, unit: "bytes" };
 }
 
 /** "98304 KiB" – for messages. */

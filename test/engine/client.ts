@@ -104,7 +104,9 @@ export class ProviderClient {
 
   /** `GetPluginInfo`: the SDK version the host runs. */
   async getPluginInfo(): Promise<string> {
-    const res = await this.call<PluginInfo>("GetPluginInfo", {}, (md, opts, cb) => this.client.getPluginInfo(new emptypb.Empty(), md, opts, cb));
+    const res = await this.call<PluginInfo>("GetPluginInfo", {}, (md, opts, cb) =>
+      this.client.getPluginInfo(new emptypb.Empty(), md, opts, cb),
+    );
     return res.getVersion();
   }
 
@@ -137,7 +139,14 @@ export class ProviderClient {
   }
 
   /** `Diff` of new inputs against the old outputs. */
-  async diff(ref: ResourceRef, id: string, olds: JsonObject, news: JsonObject, oldInputs: JsonObject, ignoreChanges: string[]): Promise<DiffAnswer> {
+  async diff(
+    ref: ResourceRef,
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+    oldInputs: JsonObject,
+    ignoreChanges: string[],
+  ): Promise<DiffAnswer> {
     const req = new provproto.DiffRequest();
     setRef(req, ref);
     req.setId(id);
@@ -161,18 +170,34 @@ export class ProviderClient {
   }
 
   /** `Read` of the live state. An empty id in the answer means the resource is gone. */
-  async read(ref: ResourceRef, id: string, properties: JsonObject, inputs: JsonObject): Promise<{ id: string; properties: JsonObject; inputs?: JsonObject }> {
+  async read(
+    ref: ResourceRef,
+    id: string,
+    properties: JsonObject,
+    inputs: JsonObject,
+  ): Promise<{ id: string; properties: JsonObject; inputs?: JsonObject }> {
     const req = new provproto.ReadRequest();
     setRef(req, ref);
     req.setId(id);
     req.setProperties(toStruct(properties));
     req.setInputs(toStruct(inputs));
     const res = await this.call<provproto.ReadResponse>("Read", { ...ref, id }, (md, opts, cb) => this.client.read(req, md, opts, cb));
-    return { id: res.getId(), properties: fromStruct(res.getProperties()), inputs: res.hasInputs() ? fromStruct(res.getInputs()) : undefined };
+    return {
+      id: res.getId(),
+      properties: fromStruct(res.getProperties()),
+      inputs: res.hasInputs() ? fromStruct(res.getInputs()) : undefined,
+    };
   }
 
   /** `Update` from the old outputs to the new inputs. */
-  async update(ref: ResourceRef, id: string, olds: JsonObject, news: JsonObject, oldInputs: JsonObject, ignoreChanges: string[]): Promise<JsonObject> {
+  async update(
+    ref: ResourceRef,
+    id: string,
+    olds: JsonObject,
+    news: JsonObject,
+    oldInputs: JsonObject,
+    ignoreChanges: string[],
+  ): Promise<JsonObject> {
     const req = new provproto.UpdateRequest();
     setRef(req, ref);
     req.setId(id);
@@ -180,7 +205,9 @@ export class ProviderClient {
     req.setNews(toStruct(news));
     req.setOldInputs(toStruct(oldInputs));
     req.setIgnorechangesList(ignoreChanges);
-    const res = await this.call<provproto.UpdateResponse>("Update", { ...ref, id }, (md, opts, cb) => this.client.update(req, md, opts, cb));
+    const res = await this.call<provproto.UpdateResponse>("Update", { ...ref, id }, (md, opts, cb) =>
+      this.client.update(req, md, opts, cb),
+    );
     return fromStruct(res.getProperties());
   }
 
@@ -195,7 +222,11 @@ export class ProviderClient {
   }
 
   /** Sends one unary call, recording it, and turns its error into a {@link ProviderCallError}. */
-  private call<Res>(method: CallMethod, target: Partial<ResourceRef> & { id?: string }, send: (md: Metadata, opts: Partial<CallOptions>, cb: (err: ServiceError | null, res: Res) => void) => void): Promise<Res> {
+  private call<Res>(
+    method: CallMethod,
+    target: Partial<ResourceRef> & { id?: string },
+    send: (md: Metadata, opts: Partial<CallOptions>, cb: (err: ServiceError | null, res: Res) => void) => void,
+  ): Promise<Res> {
     const record: CallRecord = { method, ...target, start: Date.now() };
     this.log.push(record);
     const opts: Partial<CallOptions> = this.callTimeoutMs ? { deadline: Date.now() + this.callTimeoutMs } : {};

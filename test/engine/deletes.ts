@@ -14,7 +14,12 @@ import { withProvider } from "./wire";
 export async function deleteResource(client: ProviderClient, r: ResourceState): Promise<void> {
   if (r.protect) throw new Error(`${r.name} is protected and cannot be deleted`);
   if (r.retainOnDelete || r.external) return;
-  await client.delete({ urn: r.urn, type: r.type, name: r.name }, r.id, withProvider(r.outputs, r.provider), withProvider(r.inputs, r.provider));
+  await client.delete(
+    { urn: r.urn, type: r.type, name: r.name },
+    r.id,
+    withProvider(r.outputs, r.provider),
+    withProvider(r.inputs, r.provider),
+  );
 }
 
 /** What happened to one resource. */

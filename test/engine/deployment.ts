@@ -66,11 +66,21 @@ export class Deployment {
     if (this.seen.has(reg.urn)) throw this.refuse(reg, `duplicate resource URN ${reg.urn}`);
     this.seen.add(reg.urn);
     const provider = reg.inputs[PROVIDER_KEY];
-    if (typeof provider !== "string") throw this.refuse(reg, `${reg.type} ${reg.name} is not a dynamic resource (no ${PROVIDER_KEY}); the test engine runs only dynamic providers`);
+    if (typeof provider !== "string")
+      throw this.refuse(
+        reg,
+        `${reg.type} ${reg.name} is not a dynamic resource (no ${PROVIDER_KEY}); the test engine runs only dynamic providers`,
+      );
     // Like the engine after a failed step: what is in flight finishes, nothing new starts.
     if (this.halted) throw new Error(`${reg.name} was not applied: the deployment stopped after an earlier error`);
     const old = findResource(this.old, reg.urn);
-    const work: Work = { reg, ref: { urn: reg.urn, type: reg.type, name: reg.name }, provider, old, step: { key: reg.urn, type: reg.type, name: reg.name, op: old ? "same" : "create" } };
+    const work: Work = {
+      reg,
+      ref: { urn: reg.urn, type: reg.type, name: reg.name },
+      provider,
+      old,
+      step: { key: reg.urn, type: reg.type, name: reg.name, op: old ? "same" : "create" },
+    };
     if (this.mode === "preview") work.step.preview = true;
     try {
       return reg.readId ? await this.read(work, reg.readId) : await this.apply(work);
@@ -98,10 +108,23 @@ export class Deployment {
     if (this.mode === "check") return previewOf(c, c.old?.id ?? "");
     if (!c.old) return this.mode === "preview" ? previewOf(c, "") : answerOf(await this.create(c));
     const old = c.old;
-    const diff = await this.client.diff(c.ref, old.id, withProvider(old.outputs, old.provider), withProvider(c.inputs, c.provider), withProvider(old.inputs, old.provider), c.reg.options.ignoreChanges);
+    const diff = await this.client.diff(
+      c.ref,
+      old.id,
+      withProvider(old.outputs, old.provider),
+      withProvider(c.inputs, c.provider),
+      withProvider(old.inputs, old.provider),
+      c.reg.options.ignoreChanges,
+    );
     const plan = planChange({
-      diff, oldInputs: old.inputs, oldProvider: old.provider, newInputs: c.inputs, newProvider: c.provider,
-      replaceOnChanges: c.reg.options.replaceOnChanges, deleteBeforeReplaceOption: c.reg.options.deleteBeforeReplace, initErrors: old.initErrors,
+      diff,
+      oldInputs: old.inputs,
+      oldProvider: old.provider,
+      newInputs: c.inputs,
+      newProvider: c.provider,
+      replaceOnChanges: c.reg.options.replaceOnChanges,
+      deleteBeforeReplaceOption: c.reg.options.deleteBeforeReplace,
+      initErrors: old.initErrors,
     });
     c.step.op = plan.op;
     if (plan.changes.length) c.step.changes = plan.changes;
@@ -168,12 +191,20 @@ export class Deployment {
   /** Update in place; a partial update keeps the new outputs and the reasons, like a partial create. */
   private async update(c: Checked, old: ResourceState): Promise<ResourceState> {
     try {
-      const outputs = await this.client.update(c.ref, old.id, withProvider(old.outputs, old.provider), withProvider(c.inputs, c.provider), withProvider(old.inputs, old.provider), c.reg.options.ignoreChanges);
+      const outputs = await this.client.update(
+        c.ref,
+        old.id,
+        withProvider(old.outputs, old.provider),
+        withProvider(c.inputs, c.provider),
+        withProvider(old.inputs, old.provider),
+        c.reg.options.ignoreChanges,
+      );
       const updated = recordOf(c, old.id, outputs);
       this.records.push(updated);
       return updated;
     } catch (err) {
-      if (err instanceof ProviderCallError && err.initFailure) this.records.push(recordOf(c, old.id, err.initFailure.properties, err.initFailure.reasons));
+      if (err instanceof ProviderCallError && err.initFailure)
+        this.records.push(recordOf(c, old.id, err.initFailure.properties, err.initFailure.reasons));
       throw err;
     }
   }
@@ -185,9 +216,18 @@ export class Deployment {
     const res = await this.client.read(w.ref, id, withProvider(props, w.provider), withProvider(props, w.provider));
     if (!res.id) throw new Error(`resource ${w.reg.name} with id ${id} does not exist`);
     const r = prune({
-      urn: w.reg.urn, type: w.reg.type, name: w.reg.name, id: res.id, inputs: res.inputs ? withoutProvider(res.inputs) : props,
-      outputs: withoutProvider(res.properties), secretInputs: [], secretOutputs: w.reg.options.additionalSecretOutputs,
-      provider: w.provider, dependencies: w.reg.dependencies, parent: w.reg.parent, external: true,
+      urn: w.reg.urn,
+      type: w.reg.type,
+      name: w.reg.name,
+      id: res.id,
+      inputs: res.inputs ? withoutProvider(res.inputs) : props,
+      outputs: withoutProvider(res.properties),
+      secretInputs: [],
+      secretOutputs: w.reg.options.additionalSecretOutputs,
+      provider: w.provider,
+      dependencies: w.reg.dependencies,
+      parent: w.reg.parent,
+      external: true,
     });
     if (this.mode === "up") this.records.push(r);
     w.step.id = res.id;
@@ -205,12 +245,22 @@ function recordOf(c: Checked, id: string, outputs: JsonObject, initErrors?: stri
   const provider = outputs[PROVIDER_KEY];
   const o = c.reg.options;
   return prune({
-    urn: c.reg.urn, type: c.reg.type, name: c.reg.name, id,
-    inputs: c.inputs, outputs: withoutProvider(outputs), secretInputs: c.secretInputs, secretOutputs: c.secretOutputs,
+    urn: c.reg.urn,
+    type: c.reg.type,
+    name: c.reg.name,
+    id,
+    inputs: c.inputs,
+    outputs: withoutProvider(outputs),
+    secretInputs: c.secretInputs,
+    secretOutputs: c.secretOutputs,
     provider: typeof provider === "string" ? provider : c.provider,
-    dependencies: c.reg.dependencies, parent: c.reg.parent,
-    deleteBeforeReplace: o.deleteBeforeReplace, additionalSecretOutputs: o.additionalSecretOutputs.length ? o.additionalSecretOutputs : undefined,
-    protect: o.protect, retainOnDelete: o.retainOnDelete, initErrors,
+    dependencies: c.reg.dependencies,
+    parent: c.reg.parent,
+    deleteBeforeReplace: o.deleteBeforeReplace,
+    additionalSecretOutputs: o.additionalSecretOutputs.length ? o.additionalSecretOutputs : undefined,
+    protect: o.protect,
+    retainOnDelete: o.retainOnDelete,
+    initErrors,
   });
 }
 

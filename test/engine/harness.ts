@@ -153,7 +153,12 @@ export class EngineHarness {
     return withRuntimeLock(async () => {
       const firstCall = this.callLog.length;
       const { values, secretKeys } = this.plainConfig();
-      const host = await ProviderHost.start({ cwd: this.options.cwd ?? repoRoot, project: this.options.project ?? "test", config: values, env: this.options.env });
+      const host = await ProviderHost.start({
+        cwd: this.options.cwd ?? repoRoot,
+        project: this.options.project ?? "test",
+        config: values,
+        env: this.options.env,
+      });
       const client = new ProviderClient(host.address, this.callLog, this.options.callTimeoutMs);
       let outcome: RunOutcome;
       try {

@@ -116,7 +116,14 @@ export class ProviderHost {
             if (!Number.isInteger(parsed) || parsed <= 0) return fail(`printed "${text}" instead of a port`);
             port = parsed;
             clearTimeout(timer);
-            resolve(new ProviderHost(child, port, exited.then(() => Promise.all(streamsDone)).then(() => undefined), lines));
+            resolve(
+              new ProviderHost(
+                child,
+                port,
+                exited.then(() => Promise.all(streamsDone)).then(() => undefined),
+                lines,
+              ),
+            );
             return;
           }
           lines.push({ stream, text, time: Date.now() });

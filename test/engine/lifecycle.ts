@@ -61,7 +61,12 @@ export async function refreshAll(client: ProviderClient, records: readonly Resou
  * Deletes `targets` (in state order) dependents first, recording a "delete" step each.
  * @returns the records that are gone
  */
-export async function deleteRecords(targets: readonly ResourceState[], del: (r: ResourceState) => Promise<void>, log: PhaseLog, onDeleted?: (r: ResourceState, err?: unknown) => boolean): Promise<Set<ResourceState>> {
+export async function deleteRecords(
+  targets: readonly ResourceState[],
+  del: (r: ResourceState) => Promise<void>,
+  log: PhaseLog,
+  onDeleted?: (r: ResourceState, err?: unknown) => boolean,
+): Promise<Set<ResourceState>> {
   const gone = new Set<ResourceState>();
   for (const o of await deleteInOrder(targets, del)) {
     if (!o.error && !o.skipped) gone.add(o.record);
@@ -90,12 +95,17 @@ export async function finishUp(d: Deployment, preview: boolean, failed: boolean,
   if (preview) {
     for (const r of targets) if (!replaced.has(r)) log.steps.push({ ...stepFor(r, "delete"), preview: true });
   } else {
-    gone = await deleteRecords(targets, (r) => deleteResource(d.client, r), log, (r, err) => {
-      if (!replaced.has(r)) return false;
-      const step = d.steps.find((s) => s.key === r.urn && s.op === "replace");
-      if (step && err) step.error = `replaced, but the old resource (id ${r.id}) was not deleted: ${err}`;
-      return true;
-    });
+    gone = await deleteRecords(
+      targets,
+      (r) => deleteResource(d.client, r),
+      log,
+      (r, err) => {
+        if (!replaced.has(r)) return false;
+        const step = d.steps.find((s) => s.key === r.urn && s.op === "replace");
+        if (step && err) step.error = `replaced, but the old resource (id ${r.id}) was not deleted: ${err}`;
+        return true;
+      },
+    );
   }
   if (preview) return d.old.resources;
   const live = new Set(d.records.map((r) => r.urn));

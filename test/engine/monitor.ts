@@ -141,7 +141,9 @@ export class EngineMonitor {
   }
 
   invoke(req: resproto.ResourceInvokeRequest, callback: Callback<never>): void {
-    callback(Object.assign(new Error(`invoke of ${req.getTok()} is not supported by the test engine`), { code: grpc.status.UNIMPLEMENTED }));
+    callback(
+      Object.assign(new Error(`invoke of ${req.getTok()} is not supported by the test engine`), { code: grpc.status.UNIMPLEMENTED }),
+    );
   }
 
   registerPackage(_req: unknown, callback: Callback<resproto.RegisterPackageResponse>): void {

@@ -193,7 +193,10 @@ describe("test hosts", function () {
   it("keeps the two hosts apart: what one defines, the other does not see", async function () {
     runs.forEach(ran);
     const [ra, rb] = runs;
-    for (const [mine, other] of [[ra, rb], [rb, ra]] as const) {
+    for (const [mine, other] of [
+      [ra, rb],
+      [rb, ra],
+    ] as const) {
       const domains = (await virsh(mine.host, ["list", "--all", "--name"])).split("\n").map((s) => s.trim());
       const networks = (await virsh(mine.host, ["net-list", "--all", "--name"])).split("\n").map((s) => s.trim());
       assert.ok(domains.includes(mine.domain), `host ${mine.host.name} lists its own domain`);

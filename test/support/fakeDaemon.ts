@@ -3,10 +3,7 @@ import { encodeRemoteError, Packet, PacketFramer, PacketStatus, PacketType } fro
 import { PacketBuilder } from "./packetBuilder";
 
 /** What a handler may answer to a call. */
-export type FakeAnswer =
-  | { reply: Buffer }
-  | { error: { code: number; domain: number; message: string } }
-  | { silence: true };
+export type FakeAnswer = { reply: Buffer } | { error: { code: number; domain: number; message: string } } | { silence: true };
 
 /**
  * A daemon stand-in for unit tests of the RPC client: it cuts the client's
@@ -54,9 +51,7 @@ export class FakeDaemon {
     }
     if (header.type !== PacketType.Call) return;
     const handler = this.handlers.get(header.proc);
-    const answer: FakeAnswer = handler
-      ? handler(packet)
-      : { error: { code: 39, domain: 7, message: `unknown procedure: ${header.proc}` } };
+    const answer: FakeAnswer = handler ? handler(packet) : { error: { code: 39, domain: 7, message: `unknown procedure: ${header.proc}` } };
     if ("silence" in answer) return;
     const reply = PacketBuilder.reply(header.proc).serial(header.serial);
     if ("error" in answer) {

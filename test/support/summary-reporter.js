@@ -1,4 +1,4 @@
-'use strict';
+"use strict";
 /**
  * Mocha's spec reporter, plus a machine-readable count of the run for
  * scripts/run-tests: when MOCHA_SUMMARY_FILE (or the reporter option
@@ -8,8 +8,8 @@
  *
  *   mocha --reporter test/support/summary-reporter.js …
  */
-const fs = require('node:fs');
-const Mocha = require('mocha');
+const fs = require("node:fs");
+const Mocha = require("mocha");
 
 const { EVENT_RUN_END } = Mocha.Runner.constants;
 

@@ -16,7 +16,10 @@ export type DefaultsSource = () => ConnectionSpec;
  * Turns a kind's definition into Pulumi's dynamic provider methods, applying
  * the rules every kind shares.
  */
-export function adapt<Spec extends SpecBase, State>(def: KindDefinition<Spec, State>, defaults: DefaultsSource): pulumi.dynamic.ResourceProvider {
+export function adapt<Spec extends SpecBase, State>(
+  def: KindDefinition<Spec, State>,
+  defaults: DefaultsSource,
+): pulumi.dynamic.ResourceProvider {
   const parse = (inputs: Inputs): { spec?: Spec; problems: Problems } => {
     const problems = new Problems();
     const { connection, ...rest } = inputs;

@@ -140,7 +140,8 @@ export function checkConnection(problems: Problems, property: string, value: unk
   }
   if (!typesOk) return;
   const spec = value as ConnectionSpec;
-  if (spec.host === undefined && spec.jump !== undefined) problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");
+  if (spec.host === undefined && spec.jump !== undefined)
+    problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");
   for (const message of validateEndpoint(toEndpoint(spec, env), env)) {
     // The transport names fields by its own paths (ssh.auth.…); say them in the user's terms.
     problems.add(property, message.replace(/^ssh\.(auth\.)?/, "").replace(/\bssh\.jump\b/g, "jump"));

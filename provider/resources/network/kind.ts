@@ -108,7 +108,11 @@ export const networkKind: KindDefinition<NetworkSpec, NetworkLive> = {
     }
     const flags = live.active ? NetworkUpdateFlags.Live | NetworkUpdateFlags.Config : NetworkUpdateFlags.Config;
     for (const edit of sectionEdits(spec, live.definition)) {
-      progress("Network", spec.name, `${edit.property}: ${edit.command === NetworkUpdateCommand.Delete ? "removing" : "adding"} ${edit.describe.split(" is ")[0]} live`);
+      progress(
+        "Network",
+        spec.name,
+        `${edit.property}: ${edit.command === NetworkUpdateCommand.Delete ? "removing" : "adding"} ${edit.describe.split(" is ")[0]} live`,
+      );
       await conn.networks.update(ref, edit.command, edit.section, edit.xml, flags, edit.parentIndex);
     }
     await bringUp(conn, ref, spec, live);

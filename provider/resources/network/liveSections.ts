@@ -28,13 +28,21 @@ function dhcpEntries(net: Network, family: "ipv4" | "ipv6"): Entry[] {
   return (ip?.dhcp?.hosts ?? []).map((h) => {
     const bare = Object.fromEntries(Object.entries(h).filter(([k, v]) => k !== "extra" && v !== undefined)) as Record<string, string>;
     const xml = buildXml({ name: "host", attrs: bare, children: [] });
-    return { key: JSON.stringify([bare.mac?.toLowerCase(), bare.id, bare.name, bare.ip]), xml, describe: `${bare.mac ?? bare.id ?? bare.name} → ${bare.ip}` };
+    return {
+      key: JSON.stringify([bare.mac?.toLowerCase(), bare.id, bare.name, bare.ip]),
+      xml,
+      describe: `${bare.mac ?? bare.id ?? bare.name} → ${bare.ip}`,
+    };
   });
 }
 
 function dnsEntries(net: Network): Entry[] {
   return (net.dns?.hosts ?? []).map((h) => {
-    const xml = buildXml({ name: "host", attrs: { ip: h.ip }, children: h.hostnames.map((n) => ({ name: "hostname", attrs: {}, children: [], text: n })) });
+    const xml = buildXml({
+      name: "host",
+      attrs: { ip: h.ip },
+      children: h.hostnames.map((n) => ({ name: "hostname", attrs: {}, children: [], text: n })),
+    });
     return { key: JSON.stringify([h.ip, [...h.hostnames].sort()]), xml, describe: `${h.ip} ${h.hostnames.join(" ")}` };
   });
 }
@@ -59,10 +67,24 @@ export function sectionEdits(spec: NetworkSpec, live: Network): SectionEdit[] {
     const desiredKeys = new Set(desired.map((e) => e.key));
     const currentKeys = new Set(current.map((e) => e.key));
     for (const e of current.filter((c) => !desiredKeys.has(c.key))) {
-      edits.push({ property, command: NetworkUpdateCommand.Delete, section, parentIndex: -1, xml: e.xml, describe: `${e.describe} is on the host but not declared` });
+      edits.push({
+        property,
+        command: NetworkUpdateCommand.Delete,
+        section,
+        parentIndex: -1,
+        xml: e.xml,
+        describe: `${e.describe} is on the host but not declared`,
+      });
     }
     for (const e of desired.filter((d) => !currentKeys.has(d.key))) {
-      edits.push({ property, command: NetworkUpdateCommand.AddLast, section, parentIndex: -1, xml: e.xml, describe: `${e.describe} is declared but missing on the host` });
+      edits.push({
+        property,
+        command: NetworkUpdateCommand.AddLast,
+        section,
+        parentIndex: -1,
+        xml: e.xml,
+        describe: `${e.describe} is declared but missing on the host`,
+      });
     }
   };
   for (const family of ["ipv4", "ipv6"] as const) {

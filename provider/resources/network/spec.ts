@@ -63,7 +63,9 @@ function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6):
   if (!cidr || cidr.family !== family) {
     problems.add(
       `${at}.address`,
-      family === 4 ? 'must be an IPv4 address with prefix length 1-30, e.g. "192.168.100.1/24"' : 'must be an IPv6 address with prefix length 8-126, e.g. "fd00:1::1/64"',
+      family === 4
+        ? 'must be an IPv4 address with prefix length 1-30, e.g. "192.168.100.1/24"'
+        : 'must be an IPv6 address with prefix length 8-126, e.g. "fd00:1::1/64"',
     );
     return undefined;
   }
@@ -115,7 +117,13 @@ function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6):
       problems.add(`${p}.name`, "must be a host name (letters, digits, hyphens, dots)");
       ok = false;
     }
-    if (ok) ip.hosts.push({ mac: (h.mac as string | undefined)?.toLowerCase(), id: h.id as string | undefined, ip: h.ip as string, name: h.name as string | undefined });
+    if (ok)
+      ip.hosts.push({
+        mac: (h.mac as string | undefined)?.toLowerCase(),
+        id: h.id as string | undefined,
+        ip: h.ip as string,
+        name: h.name as string | undefined,
+      });
   });
   return ip;
 }
@@ -129,7 +137,8 @@ export function parseNetworkSpec(inputs: Record<string, unknown>, connection: Co
   if (inputs.bridge !== undefined && (typeof inputs.bridge !== "string" || !BRIDGE.test(inputs.bridge))) {
     problems.add("bridge", "must be 1-15 letters, digits, '_', '.' or '-' (a Linux interface name)");
   }
-  if (mode === "bridge" && inputs.bridge === undefined) problems.add("bridge", 'is required when mode is "bridge": name the existing host bridge');
+  if (mode === "bridge" && inputs.bridge === undefined)
+    problems.add("bridge", 'is required when mode is "bridge": name the existing host bridge');
   if (inputs.mtu !== undefined) checkInteger(problems, "mtu", inputs.mtu, 68, 65535);
   if (inputs.domain !== undefined && (typeof inputs.domain !== "string" || !HOSTNAME.test(inputs.domain))) {
     problems.add("domain", "must be a DNS domain name (letters, digits, hyphens, dots)");
@@ -139,7 +148,8 @@ export function parseNetworkSpec(inputs: Record<string, unknown>, connection: Co
   const ipv6 = parseIp(problems, "ipv6", inputs.ipv6, 6);
   if (mode === "bridge") {
     for (const key of ["ipv4", "ipv6", "domain", "dnsHosts", "mtu"] as const) {
-      if (inputs[key] !== undefined) problems.add(key, 'cannot be set when mode is "bridge": the host bridge carries the traffic, libvirt serves no addresses');
+      if (inputs[key] !== undefined)
+        problems.add(key, 'cannot be set when mode is "bridge": the host bridge carries the traffic, libvirt serves no addresses');
     }
   }
   const dnsHosts: NetworkSpec["dnsHosts"] = [];

@@ -93,7 +93,8 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
 
   drift(spec, live): Drift[] {
     const out: Drift[] = [];
-    if (live.definition.target?.path !== spec.path) out.push({ property: "path", detail: `is ${live.definition.target?.path ?? "unset"} on the host` });
+    if (live.definition.target?.path !== spec.path)
+      out.push({ property: "path", detail: `is ${live.definition.target?.path ?? "unset"} on the host` });
     if (!live.active) out.push({ property: "active", detail: "the pool is stopped on the host" });
     if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
     return out;
@@ -127,7 +128,10 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
       await conn.pools.refresh(ref);
       const volumes = await conn.volumes.listAll(ref);
       if (volumes.length > 0 && !spec.forceDestroy) {
-        const names = volumes.map((v) => v.name).slice(0, 5).join(", ");
+        const names = volumes
+          .map((v) => v.name)
+          .slice(0, 5)
+          .join(", ");
         throw new Error(
           `pool ${spec.name} still holds ${volumes.length} volume(s) (${names}${volumes.length > 5 ? ", …" : ""}): ` +
             `delete them first, or set forceDestroy: true to delete them with the pool`,

@@ -84,12 +84,20 @@ function core(dom: Domain, opts: { running: boolean; desired: Domain }): Domain 
 
 function diskFields(d: Disk): Record<string, string | boolean | number | undefined> {
   const file = d.source.type === "file" ? d.source.file : `(${d.source.type === "other" ? d.source.diskType : d.source.type} source)`;
-  return { device: d.device ?? "disk", file, format: d.driver?.type ?? "raw", bus: d.target.bus, readonly: d.readonly === true, bootOrder: d.bootOrder };
+  return {
+    device: d.device ?? "disk",
+    file,
+    format: d.driver?.type ?? "raw",
+    bus: d.target.bus,
+    readonly: d.readonly === true,
+    bootOrder: d.bootOrder,
+  };
 }
 
 function nicFields(n: NetInterface): Record<string, string | number | undefined> {
   const s = n.source;
-  const where = s.type === "network" ? s.network : s.type === "bridge" ? s.bridge : s.type === "direct" ? `${s.dev} (${s.mode ?? "vepa"})` : undefined;
+  const where =
+    s.type === "network" ? s.network : s.type === "bridge" ? s.bridge : s.type === "direct" ? `${s.dev} (${s.mode ?? "vepa"})` : undefined;
   return { type: s.type === "other" ? s.interfaceType : s.type, source: where, model: n.model, bootOrder: n.bootOrder };
 }
 
@@ -110,7 +118,12 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void
     const property = `disks[${i}]`;
     const have = haveDisks.get(want.target.dev);
     const key = `disk:${want.target.dev}`;
-    if (!have) out.push({ property, detail: `${want.target.dev} is missing on the host`, change: { kind: "attach", key, device: want, hotpluggable: hotDisk(want) } });
+    if (!have)
+      out.push({
+        property,
+        detail: `${want.target.dev} is missing on the host`,
+        change: { kind: "attach", key, device: want, hotpluggable: hotDisk(want) },
+      });
     else {
       const diff = fieldDiffs(diskFields(want), diskFields(have));
       if (diff) out.push({ property, detail: `${want.target.dev}: ${diff}`, change: { kind: "definition" } });
@@ -118,7 +131,11 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void
   });
   const wantTargets = new Set(wantDisks.map((d) => d.target.dev));
   for (const have of actual.devices.filter(isDisk).filter((d) => !wantTargets.has(d.target.dev))) {
-    out.push({ property: "disks", detail: `${have.target.dev} is on the host but not declared`, change: { kind: "detach", key: `disk:${have.target.dev}`, device: have, hotpluggable: hotDisk(have) } });
+    out.push({
+      property: "disks",
+      detail: `${have.target.dev} is on the host but not declared`,
+      change: { kind: "detach", key: `disk:${have.target.dev}`, device: have, hotpluggable: hotDisk(have) },
+    });
   }
   const haveNics = new Map(actual.devices.filter(isNic).map((n) => [n.mac?.toLowerCase(), n]));
   const wantNics = desired.devices.filter(isNic);
@@ -126,7 +143,12 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void
     const property = `networkInterfaces[${i}]`;
     const have = haveNics.get(want.mac);
     const key = `nic:${want.mac}`;
-    if (!have) out.push({ property, detail: `${want.mac} is missing on the host`, change: { kind: "attach", key, device: want, hotpluggable: true } });
+    if (!have)
+      out.push({
+        property,
+        detail: `${want.mac} is missing on the host`,
+        change: { kind: "attach", key, device: want, hotpluggable: true },
+      });
     else {
       const diff = fieldDiffs(nicFields(want), nicFields(have));
       if (diff) out.push({ property, detail: `${want.mac}: ${diff}`, change: { kind: "definition" } });
@@ -135,7 +157,11 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void
   const wantMacs = new Set(wantNics.map((n) => n.mac));
   for (const have of actual.devices.filter(isNic).filter((n) => !wantMacs.has(n.mac?.toLowerCase()))) {
     const mac = have.mac?.toLowerCase() ?? "(no MAC)";
-    out.push({ property: "networkInterfaces", detail: `${mac} is on the host but not declared`, change: { kind: "detach", key: `nic:${mac}`, device: have, hotpluggable: true } });
+    out.push({
+      property: "networkInterfaces",
+      detail: `${mac} is on the host but not declared`,
+      change: { kind: "detach", key: `nic:${mac}`, device: have, hotpluggable: true },
+    });
   }
 }
 
@@ -152,18 +178,36 @@ export function compareVm(desired: Domain, actual: Domain, opts: { running: bool
   // Present on the host but no longer declared: the shared comparison skips what the program leaves unset.
   for (const key of ["kernel", "initrd", "cmdline"] as const) {
     if (desired.os?.[key] === undefined && actual.os?.[key] !== undefined) {
-      out.push({ property: key, detail: `the host has ${JSON.stringify(actual.os[key])}, none is declared`, change: { kind: "definition" } });
+      out.push({
+        property: key,
+        detail: `the host has ${JSON.stringify(actual.os[key])}, none is declared`,
+        change: { kind: "definition" },
+      });
     }
   }
-  if (!opts.running && desired.currentMemory && actual.currentMemory && sizeToBytes(desired.currentMemory) !== sizeToBytes(actual.currentMemory)) {
+  if (
+    !opts.running &&
+    desired.currentMemory &&
+    actual.currentMemory &&
+    sizeToBytes(desired.currentMemory) !== sizeToBytes(actual.currentMemory)
+  ) {
     const mib = (b: bigint) => `${Number(b) / 1048576} MiB`;
-    out.push({ property: "memory", detail: `declared ${mib(sizeToBytes(desired.currentMemory))}, the host has ${mib(sizeToBytes(actual.currentMemory))}`, change: { kind: "memory" } });
+    out.push({
+      property: "memory",
+      detail: `declared ${mib(sizeToBytes(desired.currentMemory))}, the host has ${mib(sizeToBytes(actual.currentMemory))}`,
+      change: { kind: "memory" },
+    });
   }
   const want = desired.vcpu?.current ?? desired.vcpu?.count ?? 1;
   const have = actual.vcpu?.current ?? actual.vcpu?.count ?? 1;
-  if (want !== have) out.push({ property: "vcpus", detail: `declared ${want}, the host has ${have}`, change: { kind: "vcpus", from: have, to: want } });
+  if (want !== have)
+    out.push({ property: "vcpus", detail: `declared ${want}, the host has ${have}`, change: { kind: "vcpus", from: have, to: want } });
   if ((desired.description ?? "") !== (actual.description ?? "")) {
-    out.push({ property: "description", detail: `declared ${JSON.stringify(desired.description ?? "")}, the host has ${JSON.stringify(actual.description ?? "")}`, change: { kind: "description" } });
+    out.push({
+      property: "description",
+      detail: `declared ${JSON.stringify(desired.description ?? "")}, the host has ${JSON.stringify(actual.description ?? "")}`,
+      change: { kind: "description" },
+    });
   }
   deviceDiffs(desired, actual, out);
   return out;

@@ -30,9 +30,11 @@ export function nicDevice(n: NicSpec): NetInterface {
     mac: n.mac,
     model: n.model,
     source:
-      s.type === "network" ? { type: "network", network: s.network }
-      : s.type === "bridge" ? { type: "bridge", bridge: s.bridge }
-      : { type: "direct", dev: s.dev, mode: s.mode },
+      s.type === "network"
+        ? { type: "network", network: s.network }
+        : s.type === "bridge"
+          ? { type: "bridge", bridge: s.bridge }
+          : { type: "direct", dev: s.dev, mode: s.mode },
   };
   if (n.bootOrder !== undefined) nic.bootOrder = n.bootOrder;
   return nic;

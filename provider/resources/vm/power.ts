@@ -121,7 +121,9 @@ export async function waitForIp(conn: LibvirtConnection, ref: DomainRef, spec: V
       return found;
     }
     if (Date.now() - began >= wait.timeoutSeconds * 1000) {
-      throw new Error(`waitForIp: no address from the ${wait.source === "lease" ? "DHCP leases" : "guest agent"} within ${wait.timeoutSeconds} s`);
+      throw new Error(
+        `waitForIp: no address from the ${wait.source === "lease" ? "DHCP leases" : "guest agent"} within ${wait.timeoutSeconds} s`,
+      );
     }
     if (Date.now() - lastReport >= REPORT_EVERY_MS) {
       progress(KIND, spec.name, `waiting for an IP address (${seconds(began)} s)`);

@@ -51,9 +51,26 @@ export interface VmSpec extends SpecBase {
 
 /** Input properties a VirtualMachine takes (besides `connection`). */
 export const VM_INPUTS = [
-  "name", "domainType", "arch", "machine", "cpuMode", "vcpus", "maxVcpus", "memory", "maxMemory", "disks",
-  "networkInterfaces", "kernel", "initrd", "cmdline", "running", "autostart", "waitForIp", "updatePolicy",
-  "shutdownTimeoutSeconds", "description",
+  "name",
+  "domainType",
+  "arch",
+  "machine",
+  "cpuMode",
+  "vcpus",
+  "maxVcpus",
+  "memory",
+  "maxMemory",
+  "disks",
+  "networkInterfaces",
+  "kernel",
+  "initrd",
+  "cmdline",
+  "running",
+  "autostart",
+  "waitForIp",
+  "updatePolicy",
+  "shutdownTimeoutSeconds",
+  "description",
 ] as const;
 /** Output properties, which come back among the stored inputs a diff is given. */
 export const VM_OUTPUTS = ["uuid", "state", "ipAddresses", "macAddresses", "pendingRestart"] as const;
@@ -91,7 +108,9 @@ function parseWaitForIp(problems: Problems, value: unknown): WaitForIpSpec | und
   const timeout = value.timeoutSeconds ?? 300;
   const okSource = checkEnum(problems, "waitForIp.source", source, IP_SOURCES);
   const okTimeout = checkInteger(problems, "waitForIp.timeoutSeconds", timeout, 1, 3600);
-  for (const key of Object.keys(value)) if (key !== "source" && key !== "timeoutSeconds") problems.add(`waitForIp.${key}`, "is not a waitForIp field (known: source, timeoutSeconds)");
+  for (const key of Object.keys(value))
+    if (key !== "source" && key !== "timeoutSeconds")
+      problems.add(`waitForIp.${key}`, "is not a waitForIp field (known: source, timeoutSeconds)");
   return okSource && okTimeout ? { source: source as WaitForIpSpec["source"], timeoutSeconds: timeout as number } : undefined;
 }
 
@@ -119,12 +138,18 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
   const vcpus = inputs.vcpus ?? 1;
   const vcpusOk = checkInteger(problems, "vcpus", vcpus, 1, 1024);
   const maxVcpus = inputs.maxVcpus ?? vcpus;
-  if (inputs.maxVcpus !== undefined && checkInteger(problems, "maxVcpus", maxVcpus, 1, 1024) && vcpusOk && (maxVcpus as number) < (vcpus as number)) {
+  if (
+    inputs.maxVcpus !== undefined &&
+    checkInteger(problems, "maxVcpus", maxVcpus, 1, 1024) &&
+    vcpusOk &&
+    (maxVcpus as number) < (vcpus as number)
+  ) {
     problems.add("maxVcpus", `must not be below vcpus (${vcpus as number})`);
   }
   const memory = checkMemory(problems, "memory", inputs.memory ?? "512MiB", true);
   const maxMemory = inputs.maxMemory === undefined ? memory : checkMemory(problems, "maxMemory", inputs.maxMemory, true);
-  if (memory !== undefined && maxMemory !== undefined && maxMemory < memory) problems.add("maxMemory", `must not be below memory (${memory} bytes)`);
+  if (memory !== undefined && maxMemory !== undefined && maxMemory < memory)
+    problems.add("maxMemory", `must not be below memory (${memory} bytes)`);
 
   if (inputs.kernel !== undefined) checkAbsolutePath(problems, "kernel", inputs.kernel);
   if (inputs.initrd !== undefined) {
@@ -132,7 +157,8 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
     if (inputs.kernel === undefined) problems.add("initrd", "needs kernel: an initrd is only used with direct kernel boot");
   }
   if (inputs.cmdline !== undefined) {
-    if (typeof inputs.cmdline !== "string" || /[\x00-\x1f\x7f]/.test(inputs.cmdline)) problems.add("cmdline", "must be a string without control characters");
+    if (typeof inputs.cmdline !== "string" || /[\x00-\x1f\x7f]/.test(inputs.cmdline))
+      problems.add("cmdline", "must be a string without control characters");
     else if (inputs.kernel === undefined) problems.add("cmdline", "needs kernel: a command line is only used with direct kernel boot");
   }
   checkBoolean(problems, "running", inputs.running);
@@ -162,7 +188,10 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
   const waitForIp = parseWaitForIp(problems, inputs.waitForIp);
   if (waitForIp && inputs.running === false) problems.add("waitForIp", "cannot be set when running is false: a stopped VM has no address");
   if (waitForIp?.source === "lease" && nicsComplete && !nics.some((n) => n.source.type === "network")) {
-    problems.add("waitForIp.source", '"lease" needs a network interface on a libvirt network (leases come from its DHCP server); use "agent" otherwise');
+    problems.add(
+      "waitForIp.source",
+      '"lease" needs a network interface on a libvirt network (leases come from its DHCP server); use "agent" otherwise',
+    );
   }
 
   if (problems.all.length > 0 || memory === undefined || maxMemory === undefined) return { problems: [...problems.all] };

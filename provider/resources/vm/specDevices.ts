@@ -65,7 +65,8 @@ function listAt(problems: Problems, property: string, value: unknown): unknown[]
 }
 
 function unknownFields(problems: Problems, at: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value)) if (!known.includes(key)) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
+  for (const key of Object.keys(value))
+    if (!known.includes(key)) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
 }
 
 /** The n-th device name after a prefix: a…z, aa…zz, as the kernel names disks. */
@@ -83,17 +84,24 @@ export function parseDisks(problems: Problems, value: unknown): DiskSpec[] {
   const items = listAt(problems, "disks", value);
   items.forEach((d, i) => {
     const at = `disks[${i}]`;
-    if (!isObject(d)) return void problems.add(at, "must be an object with path or volumeKey, and optional device, bus, format, readonly, bootOrder, target");
+    if (!isObject(d))
+      return void problems.add(
+        at,
+        "must be an object with path or volumeKey, and optional device, bus, format, readonly, bootOrder, target",
+      );
     unknownFields(problems, at, d, DISK_FIELDS);
     const device = d.device ?? "disk";
     let ok = checkEnum(problems, `${at}.device`, device, DISK_DEVICES);
     const bus = d.bus ?? (device === "cdrom" ? "sata" : "virtio");
     ok = checkEnum(problems, `${at}.bus`, bus, DISK_BUSES) && ok;
-    if (device === "cdrom" && bus === "virtio") ok = fail(problems, `${at}.bus`, 'cannot be "virtio" for a cdrom: use "sata", "scsi" or "ide"');
+    if (device === "cdrom" && bus === "virtio")
+      ok = fail(problems, `${at}.bus`, 'cannot be "virtio" for a cdrom: use "sata", "scsi" or "ide"');
     if (d.path !== undefined && d.volumeKey !== undefined) ok = fail(problems, at, "takes path or volumeKey, not both");
-    else if (d.path === undefined && d.volumeKey === undefined && device === "disk") ok = fail(problems, at, "needs path (a host path or a Volume's path) or volumeKey (a Volume's key)");
+    else if (d.path === undefined && d.volumeKey === undefined && device === "disk")
+      ok = fail(problems, at, "needs path (a host path or a Volume's path) or volumeKey (a Volume's key)");
     if (d.path !== undefined) ok = checkAbsolutePath(problems, `${at}.path`, d.path) && ok;
-    if (d.volumeKey !== undefined && (typeof d.volumeKey !== "string" || d.volumeKey === "")) ok = fail(problems, `${at}.volumeKey`, "must be a Volume's key (a non-empty string)");
+    if (d.volumeKey !== undefined && (typeof d.volumeKey !== "string" || d.volumeKey === ""))
+      ok = fail(problems, `${at}.volumeKey`, "must be a Volume's key (a non-empty string)");
     if (d.format !== undefined) ok = checkEnum(problems, `${at}.format`, d.format, DISK_FORMATS) && ok;
     checkBoolean(problems, `${at}.readonly`, d.readonly);
     if (device === "cdrom" && d.readonly === false) ok = fail(problems, `${at}.readonly`, "cannot be false for a cdrom");
@@ -101,7 +109,11 @@ export function parseDisks(problems: Problems, value: unknown): DiskSpec[] {
     if (d.target !== undefined) {
       const prefix = PREFIX[bus as DiskBusName] ?? "";
       if (typeof d.target !== "string" || !/^(vd|sd|hd)[a-z]{1,2}$/.test(d.target) || (prefix !== "" && !d.target.startsWith(prefix))) {
-        ok = fail(problems, `${at}.target`, `must be a device name such as "${prefix || "vd"}b" (vd… for virtio, sd… for sata and scsi, hd… for ide)`);
+        ok = fail(
+          problems,
+          `${at}.target`,
+          `must be a device name such as "${prefix || "vd"}b" (vd… for virtio, sd… for sata and scsi, hd… for ide)`,
+        );
       } else if (taken.has(d.target)) ok = fail(problems, `${at}.target`, `"${d.target}" is used by another disk`);
       else taken.add(d.target);
     }
@@ -141,7 +153,10 @@ const NIC_FIELDS = ["network", "bridge", "direct", "mac", "model", "bootOrder"] 
 function parseSource(problems: Problems, at: string, n: Record<string, unknown>): NicSource | undefined {
   const given = (["network", "bridge", "direct"] as const).filter((k) => n[k] !== undefined);
   if (given.length !== 1) {
-    problems.add(at, `needs exactly one of network (a libvirt network's name), bridge (a host bridge) or direct ({ dev }), got ${given.length === 0 ? "none" : given.join(" and ")}`);
+    problems.add(
+      at,
+      `needs exactly one of network (a libvirt network's name), bridge (a host bridge) or direct ({ dev }), got ${given.length === 0 ? "none" : given.join(" and ")}`,
+    );
     return undefined;
   }
   if (n.network !== undefined) return checkName(problems, `${at}.network`, n.network) ? { type: "network", network: n.network } : undefined;
@@ -154,7 +169,8 @@ function parseSource(problems: Problems, at: string, n: Record<string, unknown>)
   unknownFields(problems, `${at}.direct`, direct, ["dev", "mode"]);
   const mode = direct.mode ?? "bridge";
   const modeOk = checkEnum(problems, `${at}.direct.mode`, mode, DIRECT_MODES);
-  if (typeof direct.dev !== "string" || !IFNAME.test(direct.dev)) return void problems.add(`${at}.direct.dev`, "must be a host interface name: 1-15 letters, digits, '_', '.' or '-'");
+  if (typeof direct.dev !== "string" || !IFNAME.test(direct.dev))
+    return void problems.add(`${at}.direct.dev`, "must be a host interface name: 1-15 letters, digits, '_', '.' or '-'");
   return modeOk ? { type: "direct", dev: direct.dev, mode: mode as (typeof DIRECT_MODES)[number] } : undefined;
 }
 
@@ -170,14 +186,16 @@ export function parseNics(problems: Problems, value: unknown, vmName: string): N
     let ok = source !== undefined;
     let mac = generatedMac(vmName, i);
     if (n.mac !== undefined) {
-      if (typeof n.mac !== "string" || !isMac(n.mac)) ok = fail(problems, `${at}.mac`, 'must be a unicast MAC address such as "52:54:00:12:34:56"');
+      if (typeof n.mac !== "string" || !isMac(n.mac))
+        ok = fail(problems, `${at}.mac`, 'must be a unicast MAC address such as "52:54:00:12:34:56"');
       else mac = n.mac.toLowerCase();
     }
     const twin = macs.get(mac);
     if (ok && twin !== undefined) ok = fail(problems, `${at}.mac`, `${mac} is used by networkInterfaces[${twin}] too`);
     macs.set(mac, i);
     const model = n.model ?? "virtio";
-    if (typeof model !== "string" || !NIC_MODEL.test(model)) ok = fail(problems, `${at}.model`, 'must be a NIC model such as "virtio", "e1000e" or "rtl8139"');
+    if (typeof model !== "string" || !NIC_MODEL.test(model))
+      ok = fail(problems, `${at}.model`, 'must be a NIC model such as "virtio", "e1000e" or "rtl8139"');
     if (n.bootOrder !== undefined) ok = checkInteger(problems, `${at}.bootOrder`, n.bootOrder, 1, 1000) && ok;
     if (ok && source) out.push({ source, mac, model: model as string, bootOrder: n.bootOrder as number | undefined });
   });

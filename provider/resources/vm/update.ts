@@ -50,7 +50,8 @@ export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
  * are left out, since the persistent definition (CONFIG) has none of them.
  */
 function detachXml(device: Device): string {
-  if (device.kind === "disk") return buildXml(buildDevice({ kind: "disk", device: device.device, source: { type: "file" }, target: { dev: device.target.dev } }));
+  if (device.kind === "disk")
+    return buildXml(buildDevice({ kind: "disk", device: device.device, source: { type: "file" }, target: { dev: device.target.dev } }));
   if (device.kind === "interface") return buildXml(buildDevice({ ...device, alias: undefined, address: undefined, target: undefined }));
   return buildXml(buildDevice(device));
 }
@@ -60,7 +61,8 @@ function configToo(d: VmDifference, plan: VmPlan, config: Domain): boolean {
   const c = d.change;
   return plan.config.some((x) => {
     if (x.change.kind !== c.kind) return false;
-    if ((c.kind === "attach" || c.kind === "detach") && (x.change.kind === "attach" || x.change.kind === "detach")) return x.change.key === c.key;
+    if ((c.kind === "attach" || c.kind === "detach") && (x.change.kind === "attach" || x.change.kind === "detach"))
+      return x.change.key === c.key;
     if (c.kind === "vcpus") return (config.vcpu?.count ?? 0) >= c.to;
     return true;
   });
@@ -89,7 +91,10 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
   if (!running) return;
   const memory = plan.config.find((d) => d.change.kind === "memory");
   const target = desired.currentMemory ? sizeToBytes(desired.currentMemory) : undefined;
-  const steps: [VmDifference, () => Promise<void>][] = plan.live.map((d) => [d, () => applyOne(conn, live.ref, d, desired, Live | (configToo(d, plan, live.config) ? Config : 0))]);
+  const steps: [VmDifference, () => Promise<void>][] = plan.live.map((d) => [
+    d,
+    () => applyOne(conn, live.ref, d, desired, Live | (configToo(d, plan, live.config) ? Config : 0)),
+  ]);
   if (memory && target !== undefined && memoryFitsLive(target, running)) {
     steps.unshift([memory, () => conn.domains.setMemory(live.ref, target / 1024n, Live | Config)]);
   }
@@ -99,7 +104,11 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
       progress(KIND, spec.name, `${d.property}: applied live (${d.detail})`);
     } catch (err) {
       if (!(err instanceof LibvirtError)) throw err;
-      progress(KIND, spec.name, `${d.property}: the running VM refused the live change (${err.message}); it takes effect at the next start`);
+      progress(
+        KIND,
+        spec.name,
+        `${d.property}: the running VM refused the live change (${err.message}); it takes effect at the next start`,
+      );
     }
   }
 }

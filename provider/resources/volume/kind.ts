@@ -62,7 +62,13 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
     if (problems.all.length > 0 || capacity === undefined) return { problems: [...problems.all] };
     return {
       problems: [],
-      spec: { connection, pool: inputs.pool as string, name: inputs.name as string, capacityBytes: capacity, format: format as VolumeSpec["format"] },
+      spec: {
+        connection,
+        pool: inputs.pool as string,
+        name: inputs.name as string,
+        capacityBytes: capacity,
+        format: format as VolumeSpec["format"],
+      },
     };
   },
 
@@ -78,7 +84,8 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
   drift(spec, live): Drift[] {
     assertNoShrink(spec, live);
     const out: Drift[] = [];
-    if (live.capacity !== spec.capacityBytes) out.push({ property: "capacity", detail: `is ${live.capacity} bytes on the host, ${spec.capacityBytes} declared` });
+    if (live.capacity !== spec.capacityBytes)
+      out.push({ property: "capacity", detail: `is ${live.capacity} bytes on the host, ${spec.capacityBytes} declared` });
     if (live.format !== undefined && live.format !== spec.format) out.push({ property: "format", detail: `is ${live.format} on the host` });
     return out;
   },

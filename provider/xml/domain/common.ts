@@ -2,8 +2,8 @@
  * What every device may carry: the alias and guest address libvirt assigns,
  * and the device's unmodelled remainder.
  */
-import { XmlExtra, XmlNode, element } from '../node';
-import { ElementReader } from '../reader';
+import { XmlExtra, XmlNode, element } from "../node";
+import { ElementReader } from "../reader";
 
 /** A guest bus address (`<address type='pci' bus='0x00' slot='0x03' …/>`). */
 export interface DeviceAddress {
@@ -25,10 +25,10 @@ export interface DeviceCommon {
 
 /** Reads `<alias>` and `<address>` of a device, when they hold only what is modelled. */
 export function readCommon(r: ElementReader, into: DeviceCommon): void {
-  const plainAlias = (n: XmlNode) => n.children.length === 0 && Object.keys(n.attrs).join() === 'name';
-  const [alias] = r.childrenWhere('alias', plainAlias);
+  const plainAlias = (n: XmlNode) => n.children.length === 0 && Object.keys(n.attrs).join() === "name";
+  const [alias] = r.childrenWhere("alias", plainAlias);
   if (alias) into.alias = alias.attrs.name;
-  const [addr] = r.childrenWhere('address', (n) => n.children.length === 0 && n.attrs.type !== undefined);
+  const [addr] = r.childrenWhere("address", (n) => n.children.length === 0 && n.attrs.type !== undefined);
   if (addr) {
     const { type, ...fields } = addr.attrs;
     into.address = { type, fields };
@@ -38,7 +38,7 @@ export function readCommon(r: ElementReader, into: DeviceCommon): void {
 /** The `<alias>` and `<address>` nodes of a device, for building. */
 export function commonNodes(dev: DeviceCommon): XmlNode[] {
   const out: XmlNode[] = [];
-  if (dev.alias !== undefined) out.push(element('alias', { name: dev.alias }));
-  if (dev.address) out.push(element('address', { type: dev.address.type, ...dev.address.fields }));
+  if (dev.alias !== undefined) out.push(element("alias", { name: dev.alias }));
+  if (dev.address) out.push(element("address", { type: dev.address.type, ...dev.address.fields }));
   return out;
 }

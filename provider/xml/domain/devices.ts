@@ -3,18 +3,18 @@
  * controllers, watchdogs, sound cards, `<emulator>`, …) is kept whole as an
  * `other` entry in its original position.
  */
-import { XmlNode } from '../node';
-import { CharDevice, buildCharDevice, parseCharDevice } from './chardev';
-import { Disk, buildDisk, parseDisk } from './disk';
-import { Filesystem, buildFilesystem, parseFilesystem } from './filesystem';
-import { Graphics, buildGraphics, parseGraphics } from './graphics';
-import { NetInterface, buildInterface, parseInterface } from './interface';
-import { Rng, buildRng, parseRng } from './rng';
-import { Tpm, buildTpm, parseTpm } from './tpm';
+import { XmlNode } from "../node";
+import { CharDevice, buildCharDevice, parseCharDevice } from "./chardev";
+import { Disk, buildDisk, parseDisk } from "./disk";
+import { Filesystem, buildFilesystem, parseFilesystem } from "./filesystem";
+import { Graphics, buildGraphics, parseGraphics } from "./graphics";
+import { NetInterface, buildInterface, parseInterface } from "./interface";
+import { Rng, buildRng, parseRng } from "./rng";
+import { Tpm, buildTpm, parseTpm } from "./tpm";
 
 /** A device this model does not describe, kept verbatim. */
 export interface OtherDevice {
-  kind: 'other';
+  kind: "other";
   node: XmlNode;
 }
 
@@ -22,7 +22,7 @@ export interface OtherDevice {
 export type Device = Disk | NetInterface | Graphics | CharDevice | Filesystem | Rng | Tpm | OtherDevice;
 
 /** Device kinds that are modelled. */
-export type ModelledDeviceKind = Exclude<Device['kind'], 'other'>;
+export type ModelledDeviceKind = Exclude<Device["kind"], "other">;
 
 const PARSERS: Record<string, (n: XmlNode) => Device> = {
   disk: parseDisk,
@@ -40,35 +40,35 @@ const PARSERS: Record<string, (n: XmlNode) => Device> = {
 export function parseDevices(nodes: XmlNode[]): Device[] {
   return nodes.map((n) => {
     const parse = Object.prototype.hasOwnProperty.call(PARSERS, n.name) ? PARSERS[n.name] : undefined;
-    return parse ? parse(n) : { kind: 'other', node: n };
+    return parse ? parse(n) : { kind: "other", node: n };
   });
 }
 
 /** Builds one device element. */
 export function buildDevice(d: Device): XmlNode {
   switch (d.kind) {
-    case 'disk':
+    case "disk":
       return buildDisk(d);
-    case 'interface':
+    case "interface":
       return buildInterface(d);
-    case 'graphics':
+    case "graphics":
       return buildGraphics(d);
-    case 'serial':
-    case 'console':
-    case 'channel':
+    case "serial":
+    case "console":
+    case "channel":
       return buildCharDevice(d);
-    case 'filesystem':
+    case "filesystem":
       return buildFilesystem(d);
-    case 'rng':
+    case "rng":
       return buildRng(d);
-    case 'tpm':
+    case "tpm":
       return buildTpm(d);
-    case 'other':
+    case "other":
       return d.node;
   }
 }
 
 /** The devices of one kind, typed. */
-export function devicesOf<K extends Device['kind']>(devices: Device[], kind: K): Extract<Device, { kind: K }>[] {
+export function devicesOf<K extends Device["kind"]>(devices: Device[], kind: K): Extract<Device, { kind: K }>[] {
   return devices.filter((d): d is Extract<Device, { kind: K }> => d.kind === kind);
 }

@@ -1,62 +1,70 @@
 /** `parseDomainXml` / `buildDomainXml`: the domain document as a whole. */
-import { XmlError, XmlNode, buildXml, element, parseXml, withExtra } from '../node';
-import { ElementReader, putExtra } from '../reader';
-import { buildDevice, parseDevices } from './devices';
+import { XmlError, XmlNode, buildXml, element, parseXml, withExtra } from "../node";
+import { ElementReader, putExtra } from "../reader";
+import { buildDevice, parseDevices } from "./devices";
 import {
-  buildClock, buildCpu, buildFeatures, buildVcpu,
-  parseClock, parseCpu, parseFeatures, parseMaxMemory, parseSizeElement, parseVcpu,
-} from './general';
-import { buildSizeElement } from '../reader';
-import { buildOs, parseOs } from './os';
-import { Domain, LifecycleAction } from './types';
+  buildClock,
+  buildCpu,
+  buildFeatures,
+  buildVcpu,
+  parseClock,
+  parseCpu,
+  parseFeatures,
+  parseMaxMemory,
+  parseSizeElement,
+  parseVcpu,
+} from "./general";
+import { buildSizeElement } from "../reader";
+import { buildOs, parseOs } from "./os";
+import { Domain, LifecycleAction } from "./types";
 
-const ACTIONS: readonly LifecycleAction[] = ['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'];
+const ACTIONS: readonly LifecycleAction[] = ["destroy", "restart", "preserve", "rename-restart", "coredump-destroy", "coredump-restart"];
 
 /** Reads a domain from its parsed root element. */
 export function parseDomainNode(root: XmlNode): Domain {
-  if (root.name !== 'domain') throw new XmlError(`expected <domain>, got <${root.name}>`);
+  if (root.name !== "domain") throw new XmlError(`expected <domain>, got <${root.name}>`);
   const r = new ElementReader(root);
-  const type = r.requiredAttr('type');
-  const id = r.intAttr('id');
-  const name = r.childText('name');
-  if (name === undefined) throw new XmlError('<domain> lacks <name>');
-  const devicesNode = r.contentChild('devices', true);
+  const type = r.requiredAttr("type");
+  const id = r.intAttr("id");
+  const name = r.childText("name");
+  if (name === undefined) throw new XmlError("<domain> lacks <name>");
+  const devicesNode = r.contentChild("devices", true);
   const dom: Domain = { type, name, devices: parseDevices(devicesNode?.children ?? []) };
   if (id !== undefined) dom.id = id;
-  const text = (key: 'uuid' | 'title' | 'description', el: string) => {
+  const text = (key: "uuid" | "title" | "description", el: string) => {
     const v = r.childText(el);
     if (v !== undefined) dom[key] = v;
   };
-  text('uuid', 'uuid');
-  text('title', 'title');
-  text('description', 'description');
-  const meta = r.contentChild('metadata', true);
+  text("uuid", "uuid");
+  text("title", "title");
+  text("description", "description");
+  const meta = r.contentChild("metadata", true);
   if (meta) dom.metadata = meta.children;
   const sub = (el: string) => r.sub(el);
-  const mem = sub('memory');
+  const mem = sub("memory");
   if (mem) dom.memory = parseSizeElement(mem);
-  const cur = sub('currentMemory');
+  const cur = sub("currentMemory");
   if (cur) dom.currentMemory = parseSizeElement(cur);
-  const max = sub('maxMemory');
+  const max = sub("maxMemory");
   if (max) dom.maxMemory = parseMaxMemory(max);
-  const vcpu = sub('vcpu');
+  const vcpu = sub("vcpu");
   if (vcpu) dom.vcpu = parseVcpu(vcpu);
-  const cpu = sub('cpu');
+  const cpu = sub("cpu");
   if (cpu) dom.cpu = parseCpu(cpu);
-  const os = r.child('os');
+  const os = r.child("os");
   if (os) dom.os = parseOs(os);
-  const features = sub('features');
+  const features = sub("features");
   if (features) dom.features = parseFeatures(features);
-  const clock = sub('clock');
+  const clock = sub("clock");
   if (clock) dom.clock = parseClock(clock);
-  const action = (key: 'onPoweroff' | 'onReboot' | 'onCrash', el: string) => {
+  const action = (key: "onPoweroff" | "onReboot" | "onCrash", el: string) => {
     // An action this model does not know stays unmodelled, kept whole.
     const known = r.node.children.some((c) => c.name === el && ACTIONS.includes(c.text as LifecycleAction));
     if (known) dom[key] = r.childText(el) as LifecycleAction;
   };
-  action('onPoweroff', 'on_poweroff');
-  action('onReboot', 'on_reboot');
-  action('onCrash', 'on_crash');
+  action("onPoweroff", "on_poweroff");
+  action("onReboot", "on_reboot");
+  action("onCrash", "on_crash");
   return putExtra(dom, r);
 }
 
@@ -71,24 +79,24 @@ export function parseDomainXml(xml: string): Domain {
 /** Builds the root element of a domain. */
 export function buildDomainNode(d: Domain): XmlNode {
   const text = (name: string, v: string | undefined) => (v !== undefined ? element(name, {}, [], v) : undefined);
-  const root = element('domain', { type: d.type, id: d.id }, [
-    text('name', d.name),
-    text('uuid', d.uuid),
-    text('title', d.title),
-    text('description', d.description),
-    d.metadata ? element('metadata', {}, d.metadata) : undefined,
-    d.maxMemory ? buildSizeElement('maxMemory', d.maxMemory, { slots: d.maxMemory.slots }) : undefined,
-    d.memory ? buildSizeElement('memory', d.memory) : undefined,
-    d.currentMemory ? buildSizeElement('currentMemory', d.currentMemory) : undefined,
+  const root = element("domain", { type: d.type, id: d.id }, [
+    text("name", d.name),
+    text("uuid", d.uuid),
+    text("title", d.title),
+    text("description", d.description),
+    d.metadata ? element("metadata", {}, d.metadata) : undefined,
+    d.maxMemory ? buildSizeElement("maxMemory", d.maxMemory, { slots: d.maxMemory.slots }) : undefined,
+    d.memory ? buildSizeElement("memory", d.memory) : undefined,
+    d.currentMemory ? buildSizeElement("currentMemory", d.currentMemory) : undefined,
     d.vcpu ? buildVcpu(d.vcpu) : undefined,
     d.os ? buildOs(d.os) : undefined,
     d.features ? buildFeatures(d.features) : undefined,
     d.cpu ? buildCpu(d.cpu) : undefined,
     d.clock ? buildClock(d.clock) : undefined,
-    text('on_poweroff', d.onPoweroff),
-    text('on_reboot', d.onReboot),
-    text('on_crash', d.onCrash),
-    element('devices', {}, d.devices.map(buildDevice)),
+    text("on_poweroff", d.onPoweroff),
+    text("on_reboot", d.onReboot),
+    text("on_crash", d.onCrash),
+    element("devices", {}, d.devices.map(buildDevice)),
   ]);
   return withExtra(root, d.extra);
 }
@@ -99,7 +107,7 @@ export function buildDomainNode(d: Domain): XmlNode {
  */
 export function domainProblems(d: Domain): string[] {
   const problems: string[] = [];
-  if (d.title !== undefined && /[\r\n]/.test(d.title)) problems.push('title: libvirt refuses line breaks in a title');
+  if (d.title !== undefined && /[\r\n]/.test(d.title)) problems.push("title: libvirt refuses line breaks in a title");
   return problems;
 }
 
@@ -111,6 +119,6 @@ export function domainProblems(d: Domain): string[] {
  */
 export function buildDomainXml(d: Domain): string {
   const problems = domainProblems(d);
-  if (problems.length > 0) throw new XmlError(`domain cannot be defined as given: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new XmlError(`domain cannot be defined as given: ${problems.join("; ")}`);
   return buildXml(buildDomainNode(d));
 }

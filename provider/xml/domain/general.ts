@@ -2,20 +2,20 @@
  * The domain's scalar sections: memory sizes, vCPUs, CPU model, features,
  * clock. Each has a read and a build function.
  */
-import { XmlNode, element, withExtra } from '../node';
+import { XmlNode, element, withExtra } from "../node";
 
-import { ElementReader, compact, onOff, putExtra, readSize } from '../reader';
-import { ClockTimer, DomainClock, DomainCpu, DomainFeatures, DomainVcpu, MaxMemory, SizeElement } from './types';
+import { ElementReader, compact, onOff, putExtra, readSize } from "../reader";
+import { ClockTimer, DomainClock, DomainCpu, DomainFeatures, DomainVcpu, MaxMemory, SizeElement } from "./types";
 
 /** Reads `<memory>`, `<currentMemory>` (KiB when no unit is given). */
 export function parseSizeElement(r: ElementReader): SizeElement {
-  return putExtra({ ...readSize(r, 'KiB') }, r);
+  return putExtra({ ...readSize(r, "KiB") }, r);
 }
 
 /** Reads `<maxMemory slots='…'>`. */
 export function parseMaxMemory(r: ElementReader): MaxMemory {
-  const slots = r.intAttr('slots');
-  const m: MaxMemory = { ...readSize(r, 'KiB') };
+  const slots = r.intAttr("slots");
+  const m: MaxMemory = { ...readSize(r, "KiB") };
   if (slots !== undefined) m.slots = slots;
   return putExtra(m, r);
 }
@@ -23,36 +23,41 @@ export function parseMaxMemory(r: ElementReader): MaxMemory {
 /** Reads `<vcpu>`. */
 export function parseVcpu(r: ElementReader): DomainVcpu {
   const v: DomainVcpu = compact({
-    placement: r.enumAttr('placement', ['static', 'auto'] as const),
-    cpuset: r.attr('cpuset'),
-    current: r.intAttr('current'),
-    count: Number((r.text() ?? '1').trim()),
+    placement: r.enumAttr("placement", ["static", "auto"] as const),
+    cpuset: r.attr("cpuset"),
+    current: r.intAttr("current"),
+    count: Number((r.text() ?? "1").trim()),
   });
   return putExtra(v, r);
 }
 
 /** Builds `<vcpu>`. */
 export function buildVcpu(v: DomainVcpu): XmlNode {
-  return withExtra(element('vcpu', { placement: v.placement, cpuset: v.cpuset, current: v.current }, [], String(v.count)), v.extra);
+  return withExtra(element("vcpu", { placement: v.placement, cpuset: v.cpuset, current: v.current }, [], String(v.count)), v.extra);
 }
 
 /** Reads `<cpu>`. */
 export function parseCpu(r: ElementReader): DomainCpu {
   const cpu: DomainCpu = compact({
-    mode: r.enumAttr('mode', ['custom', 'host-model', 'host-passthrough', 'maximum'] as const),
-    match: r.enumAttr('match', ['minimum', 'exact', 'strict'] as const),
-    check: r.enumAttr('check', ['none', 'partial', 'full'] as const),
+    mode: r.enumAttr("mode", ["custom", "host-model", "host-passthrough", "maximum"] as const),
+    match: r.enumAttr("match", ["minimum", "exact", "strict"] as const),
+    check: r.enumAttr("check", ["none", "partial", "full"] as const),
   });
-  const model = r.sub('model');
+  const model = r.sub("model");
   if (model) {
-    cpu.model = model.text() ?? '';
+    cpu.model = model.text() ?? "";
     const rest = model.extra();
     if (rest) cpu.modelExtra = rest;
   }
-  const topo = r.sub('topology');
+  const topo = r.sub("topology");
   if (topo) {
     cpu.topology = putExtra(
-      compact({ sockets: topo.intAttr('sockets'), dies: topo.intAttr('dies'), cores: topo.intAttr('cores'), threads: topo.intAttr('threads') }),
+      compact({
+        sockets: topo.intAttr("sockets"),
+        dies: topo.intAttr("dies"),
+        cores: topo.intAttr("cores"),
+        threads: topo.intAttr("threads"),
+      }),
       topo,
     );
   }
@@ -63,16 +68,16 @@ export function parseCpu(r: ElementReader): DomainCpu {
 export function buildCpu(cpu: DomainCpu): XmlNode {
   const t = cpu.topology;
   return withExtra(
-    element('cpu', { mode: cpu.mode, match: cpu.match, check: cpu.check }, [
-      cpu.model !== undefined || cpu.modelExtra ? withExtra(element('model', {}, [], cpu.model), cpu.modelExtra) : undefined,
-      t ? withExtra(element('topology', { sockets: t.sockets, dies: t.dies, cores: t.cores, threads: t.threads }), t.extra) : undefined,
+    element("cpu", { mode: cpu.mode, match: cpu.match, check: cpu.check }, [
+      cpu.model !== undefined || cpu.modelExtra ? withExtra(element("model", {}, [], cpu.model), cpu.modelExtra) : undefined,
+      t ? withExtra(element("topology", { sockets: t.sockets, dies: t.dies, cores: t.cores, threads: t.threads }), t.extra) : undefined,
     ]),
     cpu.extra,
   );
 }
 
-const FLAGS = ['acpi', 'apic', 'pae', 'hap', 'privnet'] as const;
-const STATES = ['vmport', 'smm'] as const;
+const FLAGS = ["acpi", "apic", "pae", "hap", "privnet"] as const;
+const STATES = ["vmport", "smm"] as const;
 
 /** Reads `<features>`: bare flags and `state='on|off'` features are typed. */
 export function parseFeatures(r: ElementReader): DomainFeatures {
@@ -82,8 +87,11 @@ export function parseFeatures(r: ElementReader): DomainFeatures {
     if (r.childrenWhere(name, (n) => n.children.length === 0 && Object.keys(n.attrs).length === 0).length > 0) f[name] = true;
   }
   for (const name of STATES) {
-    const [n] = r.childrenWhere(name, (c) => c.children.length === 0 && Object.keys(c.attrs).join() === 'state' && ['on', 'off'].includes(c.attrs.state));
-    if (n) f[name] = n.attrs.state === 'on';
+    const [n] = r.childrenWhere(
+      name,
+      (c) => c.children.length === 0 && Object.keys(c.attrs).join() === "state" && ["on", "off"].includes(c.attrs.state),
+    );
+    if (n) f[name] = n.attrs.state === "on";
   }
   return putExtra(f, r);
 }
@@ -91,7 +99,7 @@ export function parseFeatures(r: ElementReader): DomainFeatures {
 /** Builds `<features>`; a `false` flag is written as absent. */
 export function buildFeatures(f: DomainFeatures): XmlNode {
   return withExtra(
-    element('features', {}, [
+    element("features", {}, [
       ...FLAGS.map((name) => (f[name] ? element(name) : undefined)),
       ...STATES.map((name) => (f[name] !== undefined ? element(name, { state: onOff(f[name]) }) : undefined)),
     ]),
@@ -102,7 +110,7 @@ export function buildFeatures(f: DomainFeatures): XmlNode {
 function parseTimer(n: XmlNode): ClockTimer {
   const r = new ElementReader(n);
   return putExtra(
-    compact({ name: r.attr('name') ?? '', present: r.yesNoAttr('present'), tickpolicy: r.attr('tickpolicy'), track: r.attr('track') }),
+    compact({ name: r.attr("name") ?? "", present: r.yesNoAttr("present"), tickpolicy: r.attr("tickpolicy"), track: r.attr("track") }),
     r,
   );
 }
@@ -110,12 +118,12 @@ function parseTimer(n: XmlNode): ClockTimer {
 /** Reads `<clock>`. */
 export function parseClock(r: ElementReader): DomainClock {
   const c: DomainClock = compact({
-    offset: r.enumAttr('offset', ['utc', 'localtime', 'timezone', 'variable', 'absolute'] as const),
-    timezone: r.attr('timezone'),
-    adjustment: r.attr('adjustment'),
-    basis: r.enumAttr('basis', ['utc', 'localtime'] as const),
+    offset: r.enumAttr("offset", ["utc", "localtime", "timezone", "variable", "absolute"] as const),
+    timezone: r.attr("timezone"),
+    adjustment: r.attr("adjustment"),
+    basis: r.enumAttr("basis", ["utc", "localtime"] as const),
   });
-  const timers = r.childrenWhere('timer', (n) => n.attrs.name !== undefined);
+  const timers = r.childrenWhere("timer", (n) => n.attrs.name !== undefined);
   if (timers.length > 0) c.timers = timers.map(parseTimer);
   return putExtra(c, r);
 }
@@ -123,10 +131,15 @@ export function parseClock(r: ElementReader): DomainClock {
 /** Builds `<clock>`. */
 export function buildClock(c: DomainClock): XmlNode {
   const timers = (c.timers ?? []).map((t) =>
-    withExtra(element('timer', { name: t.name, tickpolicy: t.tickpolicy, track: t.track, present: t.present === undefined ? undefined : t.present ? 'yes' : 'no' }), t.extra),
+    withExtra(
+      element("timer", {
+        name: t.name,
+        tickpolicy: t.tickpolicy,
+        track: t.track,
+        present: t.present === undefined ? undefined : t.present ? "yes" : "no",
+      }),
+      t.extra,
+    ),
   );
-  return withExtra(
-    element('clock', { offset: c.offset, timezone: c.timezone, adjustment: c.adjustment, basis: c.basis }, timers),
-    c.extra,
-  );
+  return withExtra(element("clock", { offset: c.offset, timezone: c.timezone, adjustment: c.adjustment, basis: c.basis }, timers), c.extra);
 }

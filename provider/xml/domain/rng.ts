@@ -1,11 +1,11 @@
 /** `<rng>`: a virtio random number generator fed from the host. */
-import { XmlExtra, XmlNode, element, withExtra } from '../node';
-import { ElementReader, compact, putExtra } from '../reader';
-import { DeviceCommon, commonNodes, readCommon } from './common';
+import { XmlExtra, XmlNode, element, withExtra } from "../node";
+import { ElementReader, compact, putExtra } from "../reader";
+import { DeviceCommon, commonNodes, readCommon } from "./common";
 
 /** An `<rng>` device. */
 export interface Rng extends DeviceCommon {
-  kind: 'rng';
+  kind: "rng";
   /** Guest device model, `virtio`. */
   model: string;
   /** `<backend model='random'>/dev/urandom</backend>`; `path` is the text. */
@@ -15,11 +15,11 @@ export interface Rng extends DeviceCommon {
 /** Reads an `<rng>` element. */
 export function parseRng(node: XmlNode): Rng {
   const r = new ElementReader(node);
-  const rng: Rng = { kind: 'rng', model: r.attr('model') ?? 'virtio' };
-  const b = r.sub('backend');
+  const rng: Rng = { kind: "rng", model: r.attr("model") ?? "virtio" };
+  const b = r.sub("backend");
   if (b) {
     // Only the random backend's text is a path; egd's content is a <source>.
-    const model = b.attr('model') ?? 'random';
+    const model = b.attr("model") ?? "random";
     const path = b.node.children.length === 0 ? b.text() : undefined;
     rng.backend = putExtra(compact({ model, path }), b);
   }
@@ -30,8 +30,8 @@ export function parseRng(node: XmlNode): Rng {
 /** Builds an `<rng>` element. */
 export function buildRng(rng: Rng): XmlNode {
   const b = rng.backend;
-  const node = element('rng', { model: rng.model }, [
-    b ? withExtra(element('backend', { model: b.model }, [], b.path), b.extra) : undefined,
+  const node = element("rng", { model: rng.model }, [
+    b ? withExtra(element("backend", { model: b.model }, [], b.path), b.extra) : undefined,
     ...commonNodes(rng),
   ]);
   return withExtra(node, rng.extra);

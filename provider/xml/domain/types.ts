@@ -3,9 +3,9 @@
  * names follow libvirt's formatdomain; devices live in their own files.
  * Every modelled element carries `extra`: what it had that is not modelled.
  */
-import type { XmlExtra, XmlNode } from '../node';
-import type { SizeElement } from '../size';
-import type { Device } from './devices';
+import type { XmlExtra, XmlNode } from "../node";
+import type { SizeElement } from "../size";
+import type { Device } from "./devices";
 
 /** Re-exported for the domain model, whose sizes are size elements. */
 export type { SizeElement };
@@ -14,23 +14,22 @@ export type { SizeElement };
 export type MaxMemory = SizeElement & { slots?: number };
 
 /** What the hypervisor does on a guest event (`on_poweroff`, …). */
-export type LifecycleAction =
-  | 'destroy' | 'restart' | 'preserve' | 'rename-restart' | 'coredump-destroy' | 'coredump-restart';
+export type LifecycleAction = "destroy" | "restart" | "preserve" | "rename-restart" | "coredump-destroy" | "coredump-restart";
 
 /** `<vcpu current='1'>2</vcpu>`: `count` is the maximum, `current` the online ones. */
 export interface DomainVcpu {
   count: number;
   current?: number;
-  placement?: 'static' | 'auto';
+  placement?: "static" | "auto";
   cpuset?: string;
   extra?: XmlExtra;
 }
 
 /** `<cpu>`: guest CPU model. */
 export interface DomainCpu {
-  mode?: 'custom' | 'host-model' | 'host-passthrough' | 'maximum';
-  match?: 'minimum' | 'exact' | 'strict';
-  check?: 'none' | 'partial' | 'full';
+  mode?: "custom" | "host-model" | "host-passthrough" | "maximum";
+  match?: "minimum" | "exact" | "strict";
+  check?: "none" | "partial" | "full";
   /** Named CPU model (`<model>` text), for mode custom. */
   model?: string;
   /** Remainder of the `<model>` element (e.g. `fallback`). */
@@ -40,7 +39,7 @@ export interface DomainCpu {
 }
 
 /** Boot device in `<os><boot dev='…'/>`, in order. */
-export type BootDevice = 'hd' | 'cdrom' | 'network' | 'fd';
+export type BootDevice = "hd" | "cdrom" | "network" | "fd";
 
 /** `<os>`: guest type, firmware, boot order, direct kernel boot. */
 export interface DomainOs {
@@ -52,9 +51,9 @@ export interface DomainOs {
   /** Remainder of the `<type>` element. */
   typeExtra?: XmlExtra;
   /** `firmware='efi'` asks libvirt to pick a UEFI build itself. */
-  firmware?: 'bios' | 'efi';
+  firmware?: "bios" | "efi";
   /** UEFI or custom BIOS image. */
-  loader?: { path?: string; readonly?: boolean; type?: 'rom' | 'pflash'; secure?: boolean; extra?: XmlExtra };
+  loader?: { path?: string; readonly?: boolean; type?: "rom" | "pflash"; secure?: boolean; extra?: XmlExtra };
   /** Per-domain UEFI variable store. */
   nvram?: { path?: string; template?: string; extra?: XmlExtra };
   /** Legacy boot order (`<boot dev>`); per-device `bootOrder` is the other way. */
@@ -90,10 +89,10 @@ export interface ClockTimer {
 
 /** `<clock>`. */
 export interface DomainClock {
-  offset?: 'utc' | 'localtime' | 'timezone' | 'variable' | 'absolute';
+  offset?: "utc" | "localtime" | "timezone" | "variable" | "absolute";
   timezone?: string;
   adjustment?: string;
-  basis?: 'utc' | 'localtime';
+  basis?: "utc" | "localtime";
   timers?: ClockTimer[];
   extra?: XmlExtra;
 }

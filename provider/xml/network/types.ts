@@ -1,11 +1,11 @@
 /** The network document (`virsh net-dumpxml`), after libvirt's formatnetwork. */
-import type { XmlExtra } from '../node';
+import type { XmlExtra } from "../node";
 
 /**
  * How traffic leaves the network. `isolated` is this model's name for a
  * network without `<forward>`: parse gives it, build writes no element.
  */
-export type ForwardMode = 'nat' | 'route' | 'open' | 'bridge' | 'private' | 'vepa' | 'passthrough' | 'hostdev' | 'isolated';
+export type ForwardMode = "nat" | "route" | "open" | "bridge" | "private" | "vepa" | "passthrough" | "hostdev" | "isolated";
 
 /** `<forward>`. */
 export interface NetworkForward {
@@ -41,7 +41,7 @@ export interface DhcpHost {
 
 /** `<ip>`: one address of the bridge, with optional DHCP service. */
 export interface NetworkIp {
-  family?: 'ipv4' | 'ipv6';
+  family?: "ipv4" | "ipv6";
   address?: string;
   netmask?: string;
   prefix?: number;

@@ -1,8 +1,8 @@
 /** What a normalize rule sees besides the document it rewrites. */
-import type { Domain } from '../domain/types';
-import type { Network } from '../network/types';
-import type { Pool } from '../storage/pool';
-import type { Volume } from '../storage/volume';
+import type { Domain } from "../domain/types";
+import type { Network } from "../network/types";
+import type { Pool } from "../storage/pool";
+import type { Volume } from "../storage/volume";
 
 /** The document kinds rules apply to. */
 export interface DocTypes {
@@ -20,6 +20,6 @@ export type DocKind = keyof DocTypes;
  * definition, so a rule can keep what the user declared.
  */
 export interface RuleContext<T> {
-  role: 'live' | 'desired';
+  role: "live" | "desired";
   desired: T;
 }

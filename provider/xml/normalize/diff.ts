@@ -5,15 +5,15 @@
  * `other` devices) is compared as "the desired part must be contained in the
  * live part", since libvirt only ever adds to what it was given.
  */
-import { XmlExtra, XmlNode } from '../node';
-import { Size, sizeToBytes, unitFactor } from '../size';
+import { XmlExtra, XmlNode } from "../node";
+import { Size, sizeToBytes, unitFactor } from "../size";
 
 /** One way in which the live document does not mean what the desired one does. */
 export interface Difference {
   /** Property path, e.g. `memory`, `devices.disks[vdb].target.bus`, `devices.other[watchdog#0].@action`. */
   path: string;
   /** `changed`: both set, unequal. `missing`: desired set, live lacks it. `unexpected`: live has an entry desired does not list. */
-  kind: 'changed' | 'missing' | 'unexpected';
+  kind: "changed" | "missing" | "unexpected";
   /** The desired value, rendered for people. */
   desired?: string;
   /** The live value, rendered for people. */
@@ -43,20 +43,20 @@ export class Keyed<T> {
 }
 
 function isSize(v: unknown): v is Size {
-  return typeof v === 'object' && v !== null && 'value' in v && 'unit' in v && (typeof v.value === 'number' || typeof v.value === 'bigint');
+  return typeof v === "object" && v !== null && "value" in v && "unit" in v && (typeof v.value === "number" || typeof v.value === "bigint");
 }
 
 function isNode(v: unknown): v is XmlNode {
-  return typeof v === 'object' && v !== null && 'name' in v && 'attrs' in v && 'children' in v && Array.isArray(v.children);
+  return typeof v === "object" && v !== null && "name" in v && "attrs" in v && "children" in v && Array.isArray(v.children);
 }
 
 function isExtra(v: unknown): v is XmlExtra {
-  return typeof v === 'object' && v !== null && 'attrs' in v && 'children' in v && !('name' in v);
+  return typeof v === "object" && v !== null && "attrs" in v && "children" in v && !("name" in v);
 }
 
 function renderSize(v: Size): string {
   const bytes = sizeToBytes(v);
-  for (const unit of ['TiB', 'GiB', 'MiB', 'KiB'] as const) {
+  for (const unit of ["TiB", "GiB", "MiB", "KiB"] as const) {
     const f = unitFactor(unit);
     if (bytes >= f && bytes % f === 0n) return `${bytes} bytes (${bytes / f} ${unit})`;
   }
@@ -67,12 +67,14 @@ function renderSize(v: Size): string {
 export function render(v: unknown): string | undefined {
   if (v === undefined) return undefined;
   if (isSize(v)) return renderSize(v);
-  if (typeof v === 'string') return JSON.stringify(v);
-  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? x.toString() : x instanceof Keyed ? Object.fromEntries(x.entries) : x));
+  if (typeof v === "string") return JSON.stringify(v);
+  return JSON.stringify(v, (_k, x: unknown) =>
+    typeof x === "bigint" ? x.toString() : x instanceof Keyed ? Object.fromEntries(x.entries) : x,
+  );
 }
 
 function sub(path: string, key: string): string {
-  return path === '' ? key : `${path}.${key}`;
+  return path === "" ? key : `${path}.${key}`;
 }
 
 function diffChildren(path: string, desired: XmlNode[], live: XmlNode[], out: Difference[]): void {
@@ -82,8 +84,8 @@ function diffChildren(path: string, desired: XmlNode[], live: XmlNode[], out: Di
     const i = seen.get(d.name) ?? 0;
     seen.set(d.name, i + 1);
     const l = live.filter((c) => c.name === d.name)[i];
-    const p = sub(path, `<${d.name}>${i > 0 ? `[${i}]` : ''}`);
-    if (!l) out.push({ path: p, kind: 'missing', desired: render(d) });
+    const p = sub(path, `<${d.name}>${i > 0 ? `[${i}]` : ""}`);
+    if (!l) out.push({ path: p, kind: "missing", desired: render(d) });
     else diffNode(p, d, l, out);
   }
 }
@@ -91,14 +93,20 @@ function diffChildren(path: string, desired: XmlNode[], live: XmlNode[], out: Di
 function diffAttrs(path: string, desired: Record<string, string>, live: Record<string, string>, out: Difference[]): void {
   for (const [k, v] of Object.entries(desired)) {
     const lv = live[k];
-    if (lv === undefined) out.push({ path: sub(path, `@${k}`), kind: 'missing', desired: render(v) });
-    else if (lv !== v) out.push({ path: sub(path, `@${k}`), kind: 'changed', desired: render(v), live: render(lv) });
+    if (lv === undefined) out.push({ path: sub(path, `@${k}`), kind: "missing", desired: render(v) });
+    else if (lv !== v) out.push({ path: sub(path, `@${k}`), kind: "changed", desired: render(v), live: render(lv) });
   }
 }
 
 function diffNode(path: string, d: XmlNode, l: XmlNode, out: Difference[]): void {
   diffAttrs(path, d.attrs, l.attrs, out);
-  if (d.text !== undefined && d.text !== l.text) out.push({ path: sub(path, '#text'), kind: l.text === undefined ? 'missing' : 'changed', desired: render(d.text), live: render(l.text) });
+  if (d.text !== undefined && d.text !== l.text)
+    out.push({
+      path: sub(path, "#text"),
+      kind: l.text === undefined ? "missing" : "changed",
+      desired: render(d.text),
+      live: render(l.text),
+    });
   diffChildren(path, d.children, l.children, out);
 }
 
@@ -117,49 +125,50 @@ export function diffValue(path: string, desired: unknown, live: unknown, out: Di
     return;
   }
   if (live === undefined && !(desired instanceof Keyed)) {
-    out.push({ path, kind: 'missing', desired: render(desired) });
+    out.push({ path, kind: "missing", desired: render(desired) });
     return;
   }
   if (desired instanceof Keyed) {
     const l = live instanceof Keyed ? (live as Keyed<unknown>).entries : new Map<string, unknown>();
     for (const [k, v] of (desired as Keyed<unknown>).entries) {
       const p = `${path}[${k}]`;
-      if (!l.has(k)) out.push({ path: p, kind: 'missing', desired: render(v) });
+      if (!l.has(k)) out.push({ path: p, kind: "missing", desired: render(v) });
       else diffValue(p, v, l.get(k), out);
     }
     if (desired.strict) {
-      for (const [k, v] of l) if (!desired.entries.has(k)) out.push({ path: `${path}[${k}]`, kind: 'unexpected', live: render(v) });
+      for (const [k, v] of l) if (!desired.entries.has(k)) out.push({ path: `${path}[${k}]`, kind: "unexpected", live: render(v) });
     }
     return;
   }
   if (isSize(desired)) {
-    if (!isSize(live) || sizeToBytes(desired) !== sizeToBytes(live)) out.push({ path, kind: 'changed', desired: render(desired), live: render(live) });
-    else if ('extra' in desired) diffValue(path, desired.extra, 'extra' in live ? live.extra : undefined, out);
+    if (!isSize(live) || sizeToBytes(desired) !== sizeToBytes(live))
+      out.push({ path, kind: "changed", desired: render(desired), live: render(live) });
+    else if ("extra" in desired) diffValue(path, desired.extra, "extra" in live ? live.extra : undefined, out);
     return;
   }
   if (isNode(desired)) {
-    if (!isNode(live) || live.name !== desired.name) out.push({ path, kind: 'changed', desired: render(desired), live: render(live) });
+    if (!isNode(live) || live.name !== desired.name) out.push({ path, kind: "changed", desired: render(desired), live: render(live) });
     else diffNode(path, desired, live, out);
     return;
   }
   if (Array.isArray(desired)) {
     if (!Array.isArray(live) || live.length !== desired.length) {
-      out.push({ path, kind: 'changed', desired: render(desired), live: render(live) });
+      out.push({ path, kind: "changed", desired: render(desired), live: render(live) });
       return;
     }
     desired.forEach((d: unknown, i) => diffValue(`${path}[${i}]`, d, live[i], out));
     return;
   }
-  if (typeof desired === 'object' && desired !== null) {
-    if (typeof live !== 'object' || live === null) {
-      out.push({ path, kind: 'changed', desired: render(desired), live: render(live) });
+  if (typeof desired === "object" && desired !== null) {
+    if (typeof live !== "object" || live === null) {
+      out.push({ path, kind: "changed", desired: render(desired), live: render(live) });
       return;
     }
     for (const [k, v] of Object.entries(desired)) {
       // An object's `extra` is its remainder: named by the owner's path.
-      diffValue(k === 'extra' ? path : sub(path, k), v, (live as Record<string, unknown>)[k], out);
+      diffValue(k === "extra" ? path : sub(path, k), v, (live as Record<string, unknown>)[k], out);
     }
     return;
   }
-  if (desired !== live) out.push({ path, kind: 'changed', desired: render(desired), live: render(live) });
+  if (desired !== live) out.push({ path, kind: "changed", desired: render(desired), live: render(live) });
 }

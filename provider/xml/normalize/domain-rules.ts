@@ -4,11 +4,11 @@
  * All run on copies; "live" rules consult the desired definition so that a
  * value the user did declare is never normalized away.
  */
-import { Device, devicesOf } from '../domain/devices';
-import { Domain } from '../domain/types';
-import { XmlNode } from '../node';
-import { RuleContext } from './context';
-import { counterparts, otherKey } from './keys';
+import { Device, devicesOf } from "../domain/devices";
+import { Domain } from "../domain/types";
+import { XmlNode } from "../node";
+import { RuleContext } from "./context";
+import { counterparts, otherKey } from "./keys";
 
 type Ctx = RuleContext<Domain>;
 
@@ -29,22 +29,22 @@ function pairs(doc: Domain, ctx: Ctx): [Device, Device | undefined][] {
 
 /** Live: drops the uuid when the desired domain declares none. */
 export function dropUndeclaredUuid(doc: Domain, ctx: Ctx): void {
-  if (ctx.role === 'live' && ctx.desired.uuid === undefined) delete doc.uuid;
+  if (ctx.role === "live" && ctx.desired.uuid === undefined) delete doc.uuid;
 }
 
 /** Live: drops the running domain's numeric id. */
 export function dropRuntimeId(doc: Domain, ctx: Ctx): void {
-  if (ctx.role === 'live' && ctx.desired.id === undefined) delete doc.id;
+  if (ctx.role === "live" && ctx.desired.id === undefined) delete doc.id;
 }
 
 /** Live: drops device addresses whose desired device pins none. */
 export function dropAssignedAddresses(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind === 'other') {
-      const keep = want?.kind === 'other' && want.node.children.some((c) => c.name === 'address');
-      if (!keep) live.node.children = live.node.children.filter((c) => c.name !== 'address');
-    } else if (!want || want.kind === 'other' || want.address === undefined) {
+    if (live.kind === "other") {
+      const keep = want?.kind === "other" && want.node.children.some((c) => c.name === "address");
+      if (!keep) live.node.children = live.node.children.filter((c) => c.name !== "address");
+    } else if (!want || want.kind === "other" || want.address === undefined) {
       delete live.address;
     }
   }
@@ -52,98 +52,102 @@ export function dropAssignedAddresses(doc: Domain, ctx: Ctx): void {
 
 /** Live: drops device aliases whose desired device names none. */
 export function dropAssignedAliases(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind === 'other') {
-      if (!(want?.kind === 'other' && hasChild(want.node, 'alias'))) stripChildren(live.node, ['alias']);
-    } else if (!want || want.kind === 'other' || want.alias === undefined) {
+    if (live.kind === "other") {
+      if (!(want?.kind === "other" && hasChild(want.node, "alias"))) stripChildren(live.node, ["alias"]);
+    } else if (!want || want.kind === "other" || want.alias === undefined) {
       delete live.alias;
     }
   }
 }
 
 /** Controllers libvirt inserts for the machine type and for the devices used. */
-const IMPLICIT_CONTROLLERS = ['pci', 'usb', 'ide', 'sata', 'virtio-serial', 'scsi', 'fdc', 'isa'];
+const IMPLICIT_CONTROLLERS = ["pci", "usb", "ide", "sata", "virtio-serial", "scsi", "fdc", "isa"];
 
 /** Live: drops controllers libvirt added (type and index not declared). */
 export function dropImplicitControllers(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   const declared = new Set(
-    devicesOf(ctx.desired.devices, 'other')
-      .filter((d) => d.node.name === 'controller')
-      .map((d) => `${d.node.attrs.type}:${d.node.attrs.index ?? '0'}`),
+    devicesOf(ctx.desired.devices, "other")
+      .filter((d) => d.node.name === "controller")
+      .map((d) => `${d.node.attrs.type}:${d.node.attrs.index ?? "0"}`),
   );
   doc.devices = doc.devices.filter(
     (d) =>
-      !(d.kind === 'other' && d.node.name === 'controller' && IMPLICIT_CONTROLLERS.includes(d.node.attrs.type ?? '') &&
-        !declared.has(`${d.node.attrs.type}:${d.node.attrs.index ?? '0'}`)),
+      !(
+        d.kind === "other" &&
+        d.node.name === "controller" &&
+        IMPLICIT_CONTROLLERS.includes(d.node.attrs.type ?? "") &&
+        !declared.has(`${d.node.attrs.type}:${d.node.attrs.index ?? "0"}`)
+      ),
   );
 }
 
 /** Devices libvirt adds by default: balloon, PS/2 input, video and audio for graphics, emulator path. */
-const DEFAULT_DEVICES = ['memballoon', 'input', 'video', 'audio', 'emulator'];
+const DEFAULT_DEVICES = ["memballoon", "input", "video", "audio", "emulator"];
 
 /** Live: drops default balloon, input, video, audio and emulator entries not declared. */
 export function dropDefaultDevices(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   // Inputs are told apart by type and bus (a declared tablet does not make
   // the implicit PS/2 mouse the user's); the others by element name.
   const id = (n: XmlNode) => otherKey(n) ?? n.name;
-  const declared = new Set(devicesOf(ctx.desired.devices, 'other').map((d) => id(d.node)));
-  doc.devices = doc.devices.filter((d) => !(d.kind === 'other' && DEFAULT_DEVICES.includes(d.node.name) && !declared.has(id(d.node))));
+  const declared = new Set(devicesOf(ctx.desired.devices, "other").map((d) => id(d.node)));
+  doc.devices = doc.devices.filter((d) => !(d.kind === "other" && DEFAULT_DEVICES.includes(d.node.name) && !declared.has(id(d.node))));
   // <audio> sits beside <devices> in some versions' output too.
-  if (doc.extra && !ctx.desired.extra?.children.some((c) => c.name === 'audio')) {
-    doc.extra.children = doc.extra.children.filter((c) => c.name !== 'audio');
+  if (doc.extra && !ctx.desired.extra?.children.some((c) => c.name === "audio")) {
+    doc.extra.children = doc.extra.children.filter((c) => c.name !== "audio");
   }
 }
 
 /** Live: drops `<seclabel>` unless the desired domain has one. */
 export function dropSecurityLabels(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live' || !doc.extra) return;
-  if (ctx.desired.extra?.children.some((c) => c.name === 'seclabel')) return;
-  doc.extra.children = doc.extra.children.filter((c) => c.name !== 'seclabel');
+  if (ctx.role !== "live" || !doc.extra) return;
+  if (ctx.desired.extra?.children.some((c) => c.name === "seclabel")) return;
+  doc.extra.children = doc.extra.children.filter((c) => c.name !== "seclabel");
 }
 
 /** Live: drops NIC MACs the desired NIC does not give. */
 export function dropGeneratedMacs(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind === 'interface' && !(want?.kind === 'interface' && want.mac !== undefined)) delete live.mac;
+    if (live.kind === "interface" && !(want?.kind === "interface" && want.mac !== undefined)) delete live.mac;
   }
 }
 
 /** Live: drops a started NIC's host device, portid and bridge. */
 export function dropInterfaceRuntime(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind !== 'interface') continue;
-    const w = want?.kind === 'interface' ? want : undefined;
+    if (live.kind !== "interface") continue;
+    const w = want?.kind === "interface" ? want : undefined;
     if (w?.target === undefined) delete live.target;
     const extra = live.source.extra;
-    if (live.source.type === 'network' && extra) {
+    if (live.source.type === "network" && extra) {
       const wantAttrs = w?.source.extra?.attrs ?? {};
-      for (const a of ['portid', 'bridge']) if (!(a in wantAttrs)) delete extra.attrs[a];
+      for (const a of ["portid", "bridge"]) if (!(a in wantAttrs)) delete extra.attrs[a];
     }
   }
 }
 
 /** Live: drops the serial-mirroring console when no console is declared. */
 export function dropSerialConsoleMirror(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
-  const wantsConsole = ctx.desired.devices.some((d) => d.kind === 'console');
+  if (ctx.role !== "live") return;
+  const wantsConsole = ctx.desired.devices.some((d) => d.kind === "console");
   if (wantsConsole) return;
-  doc.devices = doc.devices.filter((d) => !(d.kind === 'console' && (d.target?.type ?? 'serial') === 'serial'));
+  doc.devices = doc.devices.filter((d) => !(d.kind === "console" && (d.target?.type ?? "serial") === "serial"));
 }
 
 /** Live: drops pty paths, `tty`, generated channel paths and channel state. */
 export function dropCharRuntime(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind !== 'serial' && live.kind !== 'console' && live.kind !== 'channel') continue;
+    if (live.kind !== "serial" && live.kind !== "console" && live.kind !== "channel") continue;
     const w = want?.kind === live.kind ? want : undefined;
     if (live.extra && !(w?.extra?.attrs.tty !== undefined)) delete live.extra.attrs.tty;
     // pty paths are allocated at start; channel sockets get a per-domain path.
-    const autoPath = live.type === 'pty' || live.kind === 'channel';
+    const autoPath = live.type === "pty" || live.kind === "channel";
     if (autoPath && live.source && w?.source?.path === undefined) delete live.source.path;
     if (live.source && Object.keys(live.source).length === 0 && !w?.source) delete live.source;
     if (live.target?.extra && !(w?.target?.extra?.attrs.state !== undefined)) delete live.target.extra.attrs.state;
@@ -152,10 +156,10 @@ export function dropCharRuntime(doc: Domain, ctx: Ctx): void {
 
 /** Live: drops the autoport-chosen port and mirrored `<listen>` children. */
 export function dropGraphicsRuntime(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
-    if (live.kind !== 'graphics') continue;
-    const w = want?.kind === 'graphics' ? want : undefined;
+    if (live.kind !== "graphics") continue;
+    const w = want?.kind === "graphics" ? want : undefined;
     // With autoport, -1 (or no port) asks libvirt to choose one at start.
     if (live.autoport && (w?.port === undefined || w.port === -1)) {
       if (w?.port === undefined) delete live.port;
@@ -168,7 +172,7 @@ export function dropGraphicsRuntime(doc: Domain, ctx: Ctx): void {
 /** Live, running: reports the configured CPU check instead of the one performed. */
 export function cpuCheckAtStart(doc: Domain, ctx: Ctx): void {
   // Only a running domain (one with an id) reports the check done at start.
-  if (ctx.role !== 'live' || doc.id === undefined || !doc.cpu) return;
+  if (ctx.role !== "live" || doc.id === undefined || !doc.cpu) return;
   const want = ctx.desired.cpu?.check;
   if (want === undefined) delete doc.cpu.check;
   else doc.cpu.check = want;
@@ -176,11 +180,11 @@ export function cpuCheckAtStart(doc: Domain, ctx: Ctx): void {
 
 /** Live: drops a running disk's source index and empty backing chain. */
 export function dropDiskRuntime(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
-  for (const live of devicesOf(doc.devices, 'disk')) {
+  if (ctx.role !== "live") return;
+  for (const live of devicesOf(doc.devices, "disk")) {
     const extra = live.source.extra;
     if (extra) delete extra.attrs.index;
-    if (live.extra) live.extra.children = live.extra.children.filter((c) => !(c.name === 'backingStore' && c.children.length === 0));
+    if (live.extra) live.extra.children = live.extra.children.filter((c) => !(c.name === "backingStore" && c.children.length === 0));
   }
 }
 
@@ -190,19 +194,19 @@ const MACHINE_ALIASES: Record<string, RegExp> = { q35: /^pc-q35-[\d.]+$/, pc: /^
 /** Live: shows a versioned machine type as the alias the user wrote. */
 export function resolveMachineAlias(doc: Domain, ctx: Ctx): void {
   const want = ctx.desired.os?.machine;
-  if (ctx.role !== 'live' || !want || !doc.os?.machine) return;
+  if (ctx.role !== "live" || !want || !doc.os?.machine) return;
   const re = MACHINE_ALIASES[want];
   if (re && re.test(doc.os.machine)) doc.os.machine = want;
 }
 
 /** Live: an absent feature flag the desired domain sets false reads false. */
 export function absentFeatureIsOff(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   const want = ctx.desired.features;
   if (!want) return;
   doc.features ??= {};
   const f = doc.features;
-  for (const k of ['acpi', 'apic', 'pae', 'hap', 'privnet'] as const) if (want[k] === false && f[k] === undefined) f[k] = false;
+  for (const k of ["acpi", "apic", "pae", "hap", "privnet"] as const) if (want[k] === false && f[k] === undefined) f[k] = false;
 }
 
 /** Both: an omitted vcpu `current` equals the maximum. */

@@ -3,25 +3,24 @@
  * desired counterpart) and by the comparison (to pair entries and name them
  * in difference paths, e.g. `devices.disks[vdb]`).
  */
-import { Device } from '../domain/devices';
-import { XmlNode } from '../node';
+import { Device } from "../domain/devices";
+import { XmlNode } from "../node";
 
 /** The group a device is compared in, as named in difference paths. */
 export type DeviceGroup =
-  | 'disks' | 'interfaces' | 'graphics' | 'serials' | 'consoles' | 'channels'
-  | 'filesystems' | 'rngs' | 'tpms' | 'other';
+  "disks" | "interfaces" | "graphics" | "serials" | "consoles" | "channels" | "filesystems" | "rngs" | "tpms" | "other";
 
-const GROUP: Record<Device['kind'], DeviceGroup> = {
-  disk: 'disks',
-  interface: 'interfaces',
-  graphics: 'graphics',
-  serial: 'serials',
-  console: 'consoles',
-  channel: 'channels',
-  filesystem: 'filesystems',
-  rng: 'rngs',
-  tpm: 'tpms',
-  other: 'other',
+const GROUP: Record<Device["kind"], DeviceGroup> = {
+  disk: "disks",
+  interface: "interfaces",
+  graphics: "graphics",
+  serial: "serials",
+  console: "consoles",
+  channel: "channels",
+  filesystem: "filesystems",
+  rng: "rngs",
+  tpm: "tpms",
+  other: "other",
 };
 
 /** The comparison group of a device. */
@@ -36,8 +35,8 @@ export function deviceGroup(d: Device): DeviceGroup {
  */
 export function otherKey(node: XmlNode): string | undefined {
   const a = node.attrs;
-  if (node.name === 'controller' && a.type !== undefined) return `controller:${a.type}:${a.index ?? '0'}`;
-  if (node.name === 'input' && a.type !== undefined) return `input:${a.type}:${a.bus ?? ''}`;
+  if (node.name === "controller" && a.type !== undefined) return `controller:${a.type}:${a.index ?? "0"}`;
+  if (node.name === "input" && a.type !== undefined) return `input:${a.type}:${a.bus ?? ""}`;
   return undefined;
 }
 
@@ -60,19 +59,19 @@ export function keyDevices(devices: readonly Device[]): Map<Device, { group: Dev
     const group = deviceGroup(d);
     let key: string;
     switch (d.kind) {
-      case 'disk':
+      case "disk":
         key = d.target.dev;
         break;
-      case 'filesystem':
+      case "filesystem":
         key = d.target.dir;
         break;
-      case 'graphics':
-        key = `${d.type}#${next(`graphics:${d.type}`)}`.replace(/#0$/, '');
+      case "graphics":
+        key = `${d.type}#${next(`graphics:${d.type}`)}`.replace(/#0$/, "");
         break;
-      case 'channel':
-        key = d.target?.name ?? String(next('channel'));
+      case "channel":
+        key = d.target?.name ?? String(next("channel"));
         break;
-      case 'other':
+      case "other":
         // Controllers have a natural identity (type + index) that survives
         // libvirt inserting others around them.
         key = otherKey(d.node) ?? `${d.node.name}#${next(`other:${d.node.name}`)}`;

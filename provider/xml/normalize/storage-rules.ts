@@ -1,13 +1,13 @@
 /** Rule bodies for pools and volumes; named and explained in `rules.ts`. */
-import { Permissions } from '../storage/permissions';
-import { Pool } from '../storage/pool';
-import { Volume } from '../storage/volume';
-import { sizeToBytes } from '../size';
-import { RuleContext } from './context';
+import { Permissions } from "../storage/permissions";
+import { Pool } from "../storage/pool";
+import { Volume } from "../storage/volume";
+import { sizeToBytes } from "../size";
+import { RuleContext } from "./context";
 
 /** Live: drops the pool uuid when none is declared. */
 export function dropPoolUuid(doc: Pool, ctx: RuleContext<Pool>): void {
-  if (ctx.role === 'live' && ctx.desired.uuid === undefined) delete doc.uuid;
+  if (ctx.role === "live" && ctx.desired.uuid === undefined) delete doc.uuid;
 }
 
 /** Both: drops measured capacity, allocation and available. */
@@ -20,13 +20,13 @@ export function dropPoolMeasurements(doc: Pool): void {
 function trimPermissions(live: Permissions | undefined, want: Permissions | undefined): Permissions | undefined {
   if (!live || !want) return undefined;
   const out: Permissions = { ...live };
-  for (const k of ['mode', 'owner', 'group', 'label'] as const) if (want[k] === undefined) delete out[k];
+  for (const k of ["mode", "owner", "group", "label"] as const) if (want[k] === undefined) delete out[k];
   return out;
 }
 
 /** Live: keeps only the declared permission fields; drops an empty `<source/>`. */
 export function dropPoolDefaults(doc: Pool, ctx: RuleContext<Pool>): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   const want = ctx.desired;
   if (doc.target) {
     const perms = trimPermissions(doc.target.permissions, want.target?.permissions);
@@ -46,11 +46,11 @@ export function dropVolumeMeasurements(doc: Volume): void {
 
 /** Live: drops key, type, target path, undeclared ownership and timestamps. */
 export function dropVolumeDerived(doc: Volume, ctx: RuleContext<Volume>): void {
-  if (ctx.role !== 'live') return;
+  if (ctx.role !== "live") return;
   const want = ctx.desired;
   if (want.key === undefined) delete doc.key;
   if (want.type === undefined) delete doc.type;
-  for (const which of ['target', 'backingStore'] as const) {
+  for (const which of ["target", "backingStore"] as const) {
     const f = doc[which];
     const w = want[which];
     if (!f) continue;
@@ -58,8 +58,8 @@ export function dropVolumeDerived(doc: Volume, ctx: RuleContext<Volume>): void {
     const perms = trimPermissions(f.permissions, w?.permissions);
     if (perms) f.permissions = perms;
     else delete f.permissions;
-    if (f.extra && !w?.extra?.children.some((c) => c.name === 'timestamps')) {
-      f.extra.children = f.extra.children.filter((c) => c.name !== 'timestamps');
+    if (f.extra && !w?.extra?.children.some((c) => c.name === "timestamps")) {
+      f.extra.children = f.extra.children.filter((c) => c.name !== "timestamps");
     }
   }
 }
@@ -73,7 +73,7 @@ const GRAINS = [512n, 1024n];
 /** Live: a capacity rounded up to whole KiB or sectors reads as asked. */
 export function capacityRounding(doc: Volume, ctx: RuleContext<Volume>): void {
   const want = ctx.desired.capacity;
-  if (ctx.role !== 'live' || !want || !doc.capacity) return;
+  if (ctx.role !== "live" || !want || !doc.capacity) return;
   const w = sizeToBytes(want);
   const l = sizeToBytes(doc.capacity);
   if (l !== w && GRAINS.some((g) => l === ((w + g - 1n) / g) * g)) doc.capacity = { ...want };

@@ -2,15 +2,26 @@
  * Comparable views: each document with its lists turned into {@link Keyed}
  * collections, so the engine pairs entries by identity, not by position.
  */
-import { Device } from '../domain/devices';
-import { Domain } from '../domain/types';
-import { Network } from '../network/types';
-import { Pool } from '../storage/pool';
-import { Volume } from '../storage/volume';
-import { Keyed } from './diff';
-import { DeviceGroup, keyDevices } from './keys';
+import { Device } from "../domain/devices";
+import { Domain } from "../domain/types";
+import { Network } from "../network/types";
+import { Pool } from "../storage/pool";
+import { Volume } from "../storage/volume";
+import { Keyed } from "./diff";
+import { DeviceGroup, keyDevices } from "./keys";
 
-const GROUPS: readonly DeviceGroup[] = ['disks', 'interfaces', 'graphics', 'serials', 'consoles', 'channels', 'filesystems', 'rngs', 'tpms', 'other'];
+const GROUPS: readonly DeviceGroup[] = [
+  "disks",
+  "interfaces",
+  "graphics",
+  "serials",
+  "consoles",
+  "channels",
+  "filesystems",
+  "rngs",
+  "tpms",
+  "other",
+];
 
 /** The devices of a domain, grouped and keyed (`devices.disks[vda]`). */
 export function devicesView(devices: readonly Device[]): Record<DeviceGroup, Keyed<unknown>> {
@@ -20,14 +31,14 @@ export function devicesView(devices: readonly Device[]): Record<DeviceGroup, Key
     const entries = new Map<string, unknown>();
     for (const [dev, { group, key }] of keys) {
       if (group !== g) continue;
-      if (dev.kind === 'other') entries.set(key, dev.node);
+      if (dev.kind === "other") entries.set(key, dev.node);
       else {
         const { kind: _kind, ...rest } = dev;
         entries.set(key, rest);
       }
     }
     // Unmodelled devices someone added by hand are theirs to keep, not drift.
-    out[g] = new Keyed(entries, g !== 'other');
+    out[g] = new Keyed(entries, g !== "other");
   }
   return out;
 }
@@ -56,10 +67,10 @@ export function networkView(n: Network): Record<string, unknown> {
           dhcp: ip.dhcp && {
             ...ip.dhcp,
             ranges: ip.dhcp.ranges && Keyed.of(ip.dhcp.ranges, (r) => r.start, true),
-            hosts: ip.dhcp.hosts && Keyed.of(ip.dhcp.hosts, (h) => h.ip ?? h.mac ?? h.id ?? h.name ?? '?', true),
+            hosts: ip.dhcp.hosts && Keyed.of(ip.dhcp.hosts, (h) => h.ip ?? h.mac ?? h.id ?? h.name ?? "?", true),
           },
         })),
-        (ip) => ip.address ?? ip.family ?? 'ip',
+        (ip) => ip.address ?? ip.family ?? "ip",
         true,
       ),
   };

@@ -1,8 +1,8 @@
 /** The storage volume document (`virsh vol-dumpxml`), after libvirt's formatstorage. */
-import { XmlError, XmlExtra, XmlNode, buildXml, element, parseXml, withExtra } from '../node';
-import { ElementReader, buildSizeElement, compact, putExtra } from '../reader';
-import { SizeElement } from '../size';
-import { Permissions, buildPermissions, parsePermissions } from './permissions';
+import { XmlError, XmlExtra, XmlNode, buildXml, element, parseXml, withExtra } from "../node";
+import { ElementReader, buildSizeElement, compact, putExtra } from "../reader";
+import { SizeElement } from "../size";
+import { Permissions, buildPermissions, parsePermissions } from "./permissions";
 
 /** A volume's file (`<target>`) or its backing image (`<backingStore>`). */
 export interface VolumeFile {
@@ -33,31 +33,31 @@ export interface Volume {
 }
 
 function parseFile(r: ElementReader): VolumeFile {
-  const [format] = r.childrenWhere('format', (n) => Object.keys(n.attrs).join() === 'type' && n.children.length === 0);
-  const perms = r.sub('permissions');
+  const [format] = r.childrenWhere("format", (n) => Object.keys(n.attrs).join() === "type" && n.children.length === 0);
+  const perms = r.sub("permissions");
   return putExtra(
-    compact({ path: r.childText('path'), format: format?.attrs.type, permissions: perms ? parsePermissions(perms) : undefined }),
+    compact({ path: r.childText("path"), format: format?.attrs.type, permissions: perms ? parsePermissions(perms) : undefined }),
     r,
   );
 }
 
 /** Reads a volume from its parsed root element. */
 export function parseVolumeNode(root: XmlNode): Volume {
-  if (root.name !== 'volume') throw new XmlError(`expected <volume>, got <${root.name}>`);
+  if (root.name !== "volume") throw new XmlError(`expected <volume>, got <${root.name}>`);
   const r = new ElementReader(root);
-  const name = r.childText('name');
-  if (name === undefined) throw new XmlError('<volume> lacks <name>');
+  const name = r.childText("name");
+  if (name === undefined) throw new XmlError("<volume> lacks <name>");
   const vol: Volume = compact({
-    type: r.attr('type'),
+    type: r.attr("type"),
     name,
-    key: r.childText('key'),
-    capacity: r.childSize('capacity', 'bytes'),
-    allocation: r.childSize('allocation', 'bytes'),
-    physical: r.childSize('physical', 'bytes'),
+    key: r.childText("key"),
+    capacity: r.childSize("capacity", "bytes"),
+    allocation: r.childSize("allocation", "bytes"),
+    physical: r.childSize("physical", "bytes"),
   });
-  const tgt = r.sub('target');
+  const tgt = r.sub("target");
   if (tgt) vol.target = parseFile(tgt);
-  const back = r.sub('backingStore');
+  const back = r.sub("backingStore");
   if (back) vol.backingStore = parseFile(back);
   return putExtra(vol, r);
 }
@@ -73,8 +73,8 @@ export function parseVolumeXml(xml: string): Volume {
 function fileNode(name: string, f: VolumeFile): XmlNode {
   return withExtra(
     element(name, {}, [
-      f.path !== undefined ? element('path', {}, [], f.path) : undefined,
-      f.format !== undefined ? element('format', { type: f.format }) : undefined,
+      f.path !== undefined ? element("path", {}, [], f.path) : undefined,
+      f.format !== undefined ? element("format", { type: f.format }) : undefined,
       f.permissions ? buildPermissions(f.permissions) : undefined,
     ]),
     f.extra,
@@ -83,14 +83,14 @@ function fileNode(name: string, f: VolumeFile): XmlNode {
 
 /** Builds a volume's root element. */
 export function buildVolumeNode(v: Volume): XmlNode {
-  const root = element('volume', { type: v.type }, [
-    element('name', {}, [], v.name),
-    v.key !== undefined ? element('key', {}, [], v.key) : undefined,
-    v.capacity ? buildSizeElement('capacity', v.capacity) : undefined,
-    v.allocation ? buildSizeElement('allocation', v.allocation) : undefined,
-    v.physical ? buildSizeElement('physical', v.physical) : undefined,
-    v.target ? fileNode('target', v.target) : undefined,
-    v.backingStore ? fileNode('backingStore', v.backingStore) : undefined,
+  const root = element("volume", { type: v.type }, [
+    element("name", {}, [], v.name),
+    v.key !== undefined ? element("key", {}, [], v.key) : undefined,
+    v.capacity ? buildSizeElement("capacity", v.capacity) : undefined,
+    v.allocation ? buildSizeElement("allocation", v.allocation) : undefined,
+    v.physical ? buildSizeElement("physical", v.physical) : undefined,
+    v.target ? fileNode("target", v.target) : undefined,
+    v.backingStore ? fileNode("backingStore", v.backingStore) : undefined,
   ]);
   return withExtra(root, v.extra);
 }

@@ -96,7 +96,9 @@ allEndpoints().forEach(({ label, endpoint, host }, index) => {
       const def = await conn.pools.lookupByName("default");
       const started = Date.now();
       const results = await Promise.all(
-        Array.from({ length: 50 }, (_, i) => (i % 2 === 0 ? conn.pools.xmlDesc(def) : conn.pools.lookupByName("default").then((p) => p.name))),
+        Array.from({ length: 50 }, (_, i) =>
+          i % 2 === 0 ? conn.pools.xmlDesc(def) : conn.pools.lookupByName("default").then((p) => p.name),
+        ),
       );
       assert.equal(results.length, 50);
       for (const [i, r] of results.entries()) {
@@ -211,7 +213,10 @@ allEndpoints().forEach(({ label, endpoint, host }, index) => {
         `<host mac='52:54:00:aa:bb:0${index}' name='fixed' ip='192.168.${octet}.50'/>`,
         NetworkUpdateFlags.Live | NetworkUpdateFlags.Config,
       );
-      assert.match(await conn.networks.xmlDesc(net), new RegExp(`<host mac='52:54:00:aa:bb:0${index}' name='fixed' ip='192.168.${octet}.50'/>`));
+      assert.match(
+        await conn.networks.xmlDesc(net),
+        new RegExp(`<host mac='52:54:00:aa:bb:0${index}' name='fixed' ip='192.168.${octet}.50'/>`),
+      );
       assert.match(await conn.networks.xmlDesc(net, 1), /name='fixed'/, "the update also reached the persistent config");
 
       const domName = `${tag}-vm`;

@@ -27,7 +27,11 @@ describe("check through the engine: every bad input is refused by name before an
       );
     }
     const methods = new Set(stack.callLog.map((call) => call.method));
-    assert.deepEqual([...methods].filter((m) => !["Check", "GetPluginInfo", "Configure"].includes(m)), [], "a call other than Check was made");
+    assert.deepEqual(
+      [...methods].filter((m) => !["Check", "GetPluginInfo", "Configure"].includes(m)),
+      [],
+      "a call other than Check was made",
+    );
     assert.equal(result.output.filter((l) => l.text.startsWith("kvm:")).length, 0, "the provider reported work on a host");
   });
 });

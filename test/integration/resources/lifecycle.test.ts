@@ -63,7 +63,10 @@ describe("resource lifecycle details", function () {
     assert.deepEqual(up.errors, []);
     const defB = await connB.pools.lookupByName("default");
     await connB.volumes.lookupByName(defB, `${tag}-cfg.qcow2`);
-    assert.ok(await gone(() => connA.pools.lookupByName("default").then((p) => connA.volumes.lookupByName(p, `${tag}-cfg.qcow2`))), "config pointed at B, not A");
+    assert.ok(
+      await gone(() => connA.pools.lookupByName("default").then((p) => connA.volumes.lookupByName(p, `${tag}-cfg.qcow2`))),
+      "config pointed at B, not A",
+    );
     const withKey = stack.state.resources.find((r) => r.name === "withKey")!;
     assert.ok(withKey.secretOutputs.includes("connection"), "the connection holding key text is not secret in state");
     const keyLine = keyText.split("\n")[1];
@@ -80,7 +83,12 @@ describe("resource lifecycle details", function () {
   it("refuses to delete a pool that still holds volumes unless forceDestroy, and deletes what is gone without error", async () => {
     const stack = new EngineHarness();
     const program = (forceDestroy: boolean) => () => {
-      new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, forceDestroy, connection: connectionTo(a) });
+      new StoragePool("pool", {
+        name: `${tag}-pool`,
+        path: `/var/lib/libvirt/images/${tag}-pool`,
+        forceDestroy,
+        connection: connectionTo(a),
+      });
       new Network("net", { name: `${tag}-gone`, mode: "isolated", bridge: `pkg-${process.pid % 10000}`, connection: connectionTo(a) });
     };
     assert.deepEqual((await stack.up(program(false))).errors, []);
@@ -120,7 +128,10 @@ describe("resource lifecycle details", function () {
     assert.deepEqual(refresh.errors, []);
     assert.equal(opsByName(refresh).deleted, "refresh-gone");
     assert.equal(stack.state.resources.find((r) => r.name === "stopped")?.outputs.active, false);
-    assert.equal(stack.state.resources.some((r) => r.name === "deleted"), false);
+    assert.equal(
+      stack.state.resources.some((r) => r.name === "deleted"),
+      false,
+    );
 
     // An unreachable host is an error, never "gone".
     const stopped = stack.state.resources.find((r) => r.name === "stopped")!;
@@ -128,7 +139,10 @@ describe("resource lifecycle details", function () {
     stopped.outputs.connection = { ...(realConnection as object), port: 1 };
     const failed = await stack.refresh();
     assert.ok(failed.errors.length > 0, "refresh against a closed port reported no error");
-    assert.ok(stack.state.resources.some((r) => r.name === "stopped"), "a transport error made the resource disappear from state");
+    assert.ok(
+      stack.state.resources.some((r) => r.name === "stopped"),
+      "a transport error made the resource disappear from state",
+    );
     stopped.outputs.connection = realConnection;
     assert.deepEqual((await stack.destroy()).errors, []);
   });
@@ -140,8 +154,21 @@ describe("resource lifecycle details", function () {
       const stack = new EngineHarness();
       const n = process.pid % 10000;
       const program = () => {
-        new Network("route", { name: `${tag}-route`, mode: "route", bridge: `pkm1-${n}`, ipv4: { address: "192.168.183.1/24" }, mtu: 9000, connection: connectionTo(a) });
-        new Network("open", { name: `${tag}-open`, mode: "open", bridge: `pkm2-${n}`, ipv4: { address: "192.168.184.1/24" }, connection: connectionTo(a) });
+        new Network("route", {
+          name: `${tag}-route`,
+          mode: "route",
+          bridge: `pkm1-${n}`,
+          ipv4: { address: "192.168.183.1/24" },
+          mtu: 9000,
+          connection: connectionTo(a),
+        });
+        new Network("open", {
+          name: `${tag}-open`,
+          mode: "open",
+          bridge: `pkm2-${n}`,
+          ipv4: { address: "192.168.184.1/24" },
+          connection: connectionTo(a),
+        });
         new Network("isolated6", {
           name: `${tag}-iso6`,
           mode: "isolated",
@@ -151,7 +178,10 @@ describe("resource lifecycle details", function () {
           ipv4: { address: "192.168.185.1/24", dhcp: { ranges: [{ start: "192.168.185.10", end: "192.168.185.20" }] } },
           ipv6: {
             address: "fd00:185::1/64",
-            dhcp: { ranges: [{ start: "fd00:185::100", end: "fd00:185::1ff" }], hosts: [{ id: "0:3:0:1:52:54:0:1:2:3", ip: "fd00:185::50", name: "six" }] },
+            dhcp: {
+              ranges: [{ start: "fd00:185::100", end: "fd00:185::1ff" }],
+              hosts: [{ id: "0:3:0:1:52:54:0:1:2:3", ip: "fd00:185::50", name: "six" }],
+            },
           },
           dnsHosts: [{ ip: "192.168.185.5", hostnames: ["db.lab.example", "db"] }],
           connection: connectionTo(b),
@@ -160,12 +190,18 @@ describe("resource lifecycle details", function () {
       };
       const up = await stack.up(program);
       assert.deepEqual(up.errors, []);
-      assert.match(await connA.networks.xmlDesc(await connA.networks.lookupByName(`${tag}-route`)), /<forward mode='route'\/>[\s\S]*<mtu size='9000'\/>/);
+      assert.match(
+        await connA.networks.xmlDesc(await connA.networks.lookupByName(`${tag}-route`)),
+        /<forward mode='route'\/>[\s\S]*<mtu size='9000'\/>/,
+      );
       const iso = await connB.networks.lookupByName(`${tag}-iso6`);
       assert.equal(await connB.networks.getAutostart(iso), false);
       assert.match(await connB.networks.xmlDesc(iso), /<domain name='lab.example'\/>/);
       assert.match(await connB.networks.xmlDesc(iso), /<host id='0:3:0:1:52:54:0:1:2:3' name='six' ip='fd00:185::50'\/>/);
-      assert.match(await connA.networks.xmlDesc(await connA.networks.lookupByName(`${tag}-br`)), new RegExp(`<forward mode='bridge'/>\\s*<bridge name='${hostBridge}'/>`));
+      assert.match(
+        await connA.networks.xmlDesc(await connA.networks.lookupByName(`${tag}-br`)),
+        new RegExp(`<forward mode='bridge'/>\\s*<bridge name='${hostBridge}'/>`),
+      );
       const again = await stack.up(program);
       assert.deepEqual(again.errors, []);
       assert.deepEqual(Object.values(opsByName(again)), ["same", "same", "same", "same"], JSON.stringify(opsByName(again)));

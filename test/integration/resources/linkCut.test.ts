@@ -135,7 +135,9 @@ describe("a link cut during a create loses nothing", function () {
       const first = await up;
       const inState = stack.state.resources.some((r) => r.name === "cut" && r.id);
       const onHost = await c.onHost();
-      console.log(`      killed ${killed} SSH session process(es); after the cut: errors=${first.errors.length} inState=${inState} onHost=${onHost}`);
+      console.log(
+        `      killed ${killed} SSH session process(es); after the cut: errors=${first.errors.length} inState=${inState} onHost=${onHost}`,
+      );
       assert.ok(inState || !onHost, "an object exists on the host that state does not know");
 
       const second = await stack.up(c.program());

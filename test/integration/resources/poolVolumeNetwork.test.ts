@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { Network, NetworkArgs, StoragePool, Volume } from "../../../provider";
-import { ConnectionPool, LibvirtConnection, NetworkUpdateCommand, NetworkUpdateFlags, NetworkUpdateSection } from "../../../provider/libvirt";
+import {
+  ConnectionPool,
+  LibvirtConnection,
+  NetworkUpdateCommand,
+  NetworkUpdateFlags,
+  NetworkUpdateSection,
+} from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
 import { EngineHarness, opsByName, stdoutOf } from "../../engine";
 import { connectionTo } from "../support/connections";
@@ -15,7 +21,13 @@ function program(opts: { hostMac?: string; capacity?: string; modeA?: NetworkArg
   return () => {
     const pool = new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, connection: connectionTo(a) });
     const v1 = new Volume("vol1", { pool: pool.name, name: "one.qcow2", capacity: opts.capacity ?? "64MiB", connection: connectionTo(a) });
-    const v2 = new Volume("vol2", { pool: pool.name, name: "two.raw", capacity: 8 * 1024 * 1024, format: "raw", connection: connectionTo(a) });
+    const v2 = new Volume("vol2", {
+      pool: pool.name,
+      name: "two.raw",
+      capacity: 8 * 1024 * 1024,
+      format: "raw",
+      connection: connectionTo(a),
+    });
     const netA = new Network("netA", {
       name: `${tag}-a`,
       mode: opts.modeA ?? "nat",
@@ -87,14 +99,20 @@ describe("resources through the engine: StoragePool, Volume, Network on hosts A 
     const xml = await connA.networks.xmlDesc(await connA.networks.lookupByName(`${tag}-a`));
     assert.match(xml, /mac='52:54:00:18:00:02'/);
     assert.doesNotMatch(xml, /mac='52:54:00:18:00:01'/);
-    assert.ok(stdoutOf(up).some((l) => /adding .* live/.test(l)), "the change was not applied live");
+    assert.ok(
+      stdoutOf(up).some((l) => /adding .* live/.test(l)),
+      "the change was not applied live",
+    );
     const vol = await connA.volumes.lookupByName(await connA.pools.lookupByName(`${tag}-pool`), "one.qcow2");
     assert.equal((await connA.volumes.info(vol)).capacity, 96n * 1024n * 1024n);
   });
 
   it("refuses to shrink a volume, naming the property", async () => {
     const preview = await stack.preview(program({ hostMac: "52:54:00:18:00:02", capacity: "32MiB" }));
-    assert.ok(preview.errors.some((e) => /capacity cannot shrink/.test(e.message)), JSON.stringify(preview.errors));
+    assert.ok(
+      preview.errors.some((e) => /capacity cannot shrink/.test(e.message)),
+      JSON.stringify(preview.errors),
+    );
   });
 
   it("replaces the network when its mode changes, and says which property forced it", async () => {

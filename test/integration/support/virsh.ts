@@ -46,16 +46,26 @@ export function shellQuote(arg: string): string {
 /** The ssh arguments that reach `host` with the test key and known_hosts, strictly. */
 export function sshArgs(host: TestHost): string[] {
   return [
-    "-F", "/dev/null", // no ssh config of whoever runs the tests
-    "-i", host.keyPath,
-    "-o", "IdentitiesOnly=yes",
-    "-o", `UserKnownHostsFile=${host.knownHostsPath}`,
-    "-o", "GlobalKnownHostsFile=/dev/null",
-    "-o", "StrictHostKeyChecking=yes",
-    "-o", "BatchMode=yes",
-    "-o", "ConnectTimeout=10",
-    "-o", "LogLevel=ERROR",
-    "-p", String(host.port),
+    "-F",
+    "/dev/null", // no ssh config of whoever runs the tests
+    "-i",
+    host.keyPath,
+    "-o",
+    "IdentitiesOnly=yes",
+    "-o",
+    `UserKnownHostsFile=${host.knownHostsPath}`,
+    "-o",
+    "GlobalKnownHostsFile=/dev/null",
+    "-o",
+    "StrictHostKeyChecking=yes",
+    "-o",
+    "BatchMode=yes",
+    "-o",
+    "ConnectTimeout=10",
+    "-o",
+    "LogLevel=ERROR",
+    "-p",
+    String(host.port),
     `${host.user}@${host.host}`,
   ];
 }

@@ -32,13 +32,20 @@ async function main(): Promise<void> {
       name: netName,
       forward: { mode: "nat" },
       bridge: { name: `pkvfx${process.pid % 10000}` },
-      ips: [{ address: "192.168.219.1", netmask: "255.255.255.0", dhcp: { ranges: [{ start: "192.168.219.100", end: "192.168.219.200" }] } }],
+      ips: [
+        { address: "192.168.219.1", netmask: "255.255.255.0", dhcp: { ranges: [{ start: "192.168.219.100", end: "192.168.219.200" }] } },
+      ],
     }),
   );
   await conn.networks.start(net);
   const images = await conn.pools.lookupByName("default");
   const vols = await Promise.all(
-    ["root.qcow2", "data.qcow2"].map((n) => conn.volumes.create(images, buildVolumeXml({ name: `${run}-${n}`, capacity: { value: 16, unit: "MiB" }, target: { format: "qcow2" } }))),
+    ["root.qcow2", "data.qcow2"].map((n) =>
+      conn.volumes.create(
+        images,
+        buildVolumeXml({ name: `${run}-${n}`, capacity: { value: 16, unit: "MiB" }, target: { format: "qcow2" } }),
+      ),
+    ),
   );
   const paths = await Promise.all(vols.map((v) => conn.volumes.path(v)));
   const spec = fixtureSpec({ guestDir: a.guestDir, domainType: a.domainType, network: netName, name: run });
@@ -53,7 +60,10 @@ async function main(): Promise<void> {
     mkdirSync(OUT, { recursive: true });
     // Machine-specific names are replaced by fixed ones, so the fixtures do not change with every capture.
     const fixed = (xml: string) =>
-      xml.replaceAll(run, "pkvm-vmfx").replaceAll(a.guestDir, "/srv/guest").replaceAll(`pkvfx${process.pid % 10000}`, "pkvfx0");
+      xml
+        .replaceAll(run, "pkvm-vmfx")
+        .replaceAll(a.guestDir, "/srv/guest")
+        .replaceAll(`pkvfx${process.pid % 10000}`, "pkvfx0");
     writeFileSync(path.join(OUT, "vm-inactive.xml"), fixed(await conn.domains.xmlDesc(dom, DomainXmlFlags.Inactive)));
     writeFileSync(path.join(OUT, "vm-running.xml"), fixed(await conn.domains.xmlDesc(dom)));
     console.log(`captured ${OUT}/vm-{inactive,running}.xml`);

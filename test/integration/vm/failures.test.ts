@@ -40,7 +40,11 @@ describe("VirtualMachine failures: failed creates, guests deaf to ACPI, VMs alre
     const lines = stdoutOf(up).join("\n");
     assert.match(lines, /defining[\s\S]*starting[\s\S]*undoing the definition/);
     assert.equal(await findDomain(connA, name), undefined, "the failed VM is still defined");
-    assert.deepEqual(stack.state.resources.map((r) => r.name), [], "state kept a VM that does not exist");
+    assert.deepEqual(
+      stack.state.resources.map((r) => r.name),
+      [],
+      "state kept a VM that does not exist",
+    );
   });
 
   it("a waitForIp that times out fails the create, but the VM stays and state keeps it (partial create)", async () => {
@@ -48,7 +52,13 @@ describe("VirtualMachine failures: failed creates, guests deaf to ACPI, VMs alre
     const stack = newStack();
     // The test guest has no QEMU agent, so no address ever comes from it.
     const program = () => {
-      new VirtualMachine("silent", { name, ...guestBoot(a), memory: "80MiB", waitForIp: { source: "agent", timeoutSeconds: 3 }, shutdownTimeoutSeconds: 5 });
+      new VirtualMachine("silent", {
+        name,
+        ...guestBoot(a),
+        memory: "80MiB",
+        waitForIp: { source: "agent", timeoutSeconds: 3 },
+        shutdownTimeoutSeconds: 5,
+      });
     };
     const up = await stack.up(program);
     const failed = up.errors.filter((e) => e.source === "step");
@@ -72,13 +82,24 @@ describe("VirtualMachine failures: failed creates, guests deaf to ACPI, VMs alre
     const stack = newStack();
     // No kernel and no disk: the firmware finds nothing to boot and no OS ever answers ACPI.
     const up = await stack.up(() => {
-      new VirtualMachine("deaf", { name, ...guestBoot(a), kernel: undefined, initrd: undefined, cmdline: undefined, memory: "32MiB", shutdownTimeoutSeconds: 2 });
+      new VirtualMachine("deaf", {
+        name,
+        ...guestBoot(a),
+        kernel: undefined,
+        initrd: undefined,
+        cmdline: undefined,
+        memory: "32MiB",
+        shutdownTimeoutSeconds: 2,
+      });
     });
     assert.deepEqual(up.errors, []);
     const t0 = Date.now();
     const down = await stack.destroy();
     assert.deepEqual(down.errors, []);
-    assert.match(stdoutOf(down).join("\n"), /shutting down \(waiting up to 2 s\)[\s\S]*it did not shut down within 2 s: powering it off[\s\S]*undefining/);
+    assert.match(
+      stdoutOf(down).join("\n"),
+      /shutting down \(waiting up to 2 s\)[\s\S]*it did not shut down within 2 s: powering it off[\s\S]*undefining/,
+    );
     assert.ok(Date.now() - t0 < 15_000, "the stop hung");
     assert.equal(await findDomain(connA, name), undefined);
   });

@@ -13,15 +13,17 @@ const vmName = (i: number) => `${tag("-par")}-${i}`;
 /** Ten small guests on one network of host A, all registered at once (the SDK registers them concurrently). */
 function program() {
   const net = natNetwork("net", a, 202, `${tag("-par")}-net`);
-  const vms = Array.from({ length: COUNT }, (_, i) =>
-    new VirtualMachine(`vm${i}`, {
-      name: vmName(i),
-      ...guestBoot(a),
-      memory: "80MiB",
-      networkInterfaces: [{ network: net.name }],
-      waitForIp: { source: "lease", timeoutSeconds: 150 },
-      shutdownTimeoutSeconds: 10,
-    }),
+  const vms = Array.from(
+    { length: COUNT },
+    (_, i) =>
+      new VirtualMachine(`vm${i}`, {
+        name: vmName(i),
+        ...guestBoot(a),
+        memory: "80MiB",
+        networkInterfaces: [{ network: net.name }],
+        waitForIp: { source: "lease", timeoutSeconds: 150 },
+        shutdownTimeoutSeconds: 10,
+      }),
   );
   return { ips: vms.map((vm) => vm.ipAddresses) };
 }
@@ -55,8 +57,13 @@ describe(`${COUNT} VirtualMachines created in one run`, function () {
     const lastStart = lines.map((l, i) => (/: starting$/.test(l) ? i : -1)).reduce((x, y) => Math.max(x, y));
     const firstIp = lines.findIndex((l) => /got IP address/.test(l));
     assert.ok(lastStart < firstIp, "the VMs were started one after another");
-    const waits = lines.map((l) => /got IP address \S+ after (\d+) s/.exec(l)?.[1]).filter((s) => s !== undefined).map(Number);
-    console.log(`      ${COUNT} VMs (80 MiB, qemu) defined, started and leased in ${took} s; lease waits ${Math.min(...waits)}-${Math.max(...waits)} s`);
+    const waits = lines
+      .map((l) => /got IP address \S+ after (\d+) s/.exec(l)?.[1])
+      .filter((s) => s !== undefined)
+      .map(Number);
+    console.log(
+      `      ${COUNT} VMs (80 MiB, qemu) defined, started and leased in ${took} s; lease waits ${Math.min(...waits)}-${Math.max(...waits)} s`,
+    );
     for (let i = 0; i < COUNT; i++) assert.ok(await findDomain(connA, vmName(i)), `${vmName(i)} is not defined`);
 
     const t1 = Date.now();

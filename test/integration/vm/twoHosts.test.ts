@@ -11,7 +11,14 @@ import { definitions, findDomain, guestBoot, natNetwork, since, tag } from "./su
 
 const { a, b } = testHosts();
 const MiB = 1024n * 1024n;
-const names = { vmA: tag("a"), vmB: tag("b"), netA: `${tag("a")}-net`, netB: `${tag("b")}-net`, vol: `${tag("")}-data.qcow2`, vol2: `${tag("")}-extra.qcow2` };
+const names = {
+  vmA: tag("a"),
+  vmB: tag("b"),
+  netA: `${tag("a")}-net`,
+  netB: `${tag("b")}-net`,
+  vol: `${tag("")}-data.qcow2`,
+  vol2: `${tag("")}-extra.qcow2`,
+};
 
 interface Variant {
   memA?: string;
@@ -58,7 +65,15 @@ function program(v: Variant = {}) {
       updatePolicy: "manual",
       shutdownTimeoutSeconds: 20,
     });
-    return { ipA: vmA.ipAddresses, ipB: vmB.ipAddresses, uuidA: vmA.uuid, uuidB: vmB.uuid, macsA: vmA.macAddresses, pendingB: vmB.pendingRestart, stateA: vmA.state };
+    return {
+      ipA: vmA.ipAddresses,
+      ipB: vmB.ipAddresses,
+      uuidA: vmA.uuid,
+      uuidB: vmB.uuid,
+      macsA: vmA.macAddresses,
+      pendingB: vmB.pendingRestart,
+      stateA: vmA.state,
+    };
   };
 }
 
@@ -89,7 +104,10 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     const { ipA, ipB, uuidA, uuidB } = up.exports as { ipA: string[]; ipB: string[]; uuidA: string; uuidB: string };
     assert.match(ipA[0] ?? "", /^192\.168\.200\.\d+$/);
     assert.match(ipB[0] ?? "", /^192\.168\.201\.\d+$/);
-    assert.ok(stdoutOf(up).some((l) => /vmA|got IP address 192\.168\.200\./.test(l) && /after \d+ s/.test(l)), "no progress line with elapsed seconds");
+    assert.ok(
+      stdoutOf(up).some((l) => /vmA|got IP address 192\.168\.200\./.test(l) && /after \d+ s/.test(l)),
+      "no progress line with elapsed seconds",
+    );
     // Checked with libvirt directly: both run where they belong, with the UUIDs the outputs name.
     const onA = await definitions(connA, names.vmA);
     assert.equal(onA.ref.uuid, uuidA);
@@ -97,14 +115,20 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     assert.equal((await definitions(connB, names.vmB)).ref.uuid, uuidB);
     assert.equal(await findDomain(connA, names.vmB), undefined, "VM B landed on host A");
     const vda = devicesOf(onA.config.devices, "disk")[0]?.source;
-    assert.ok(vda?.type === "file" && vda.file?.endsWith(`/${names.vol}`), `the volume key did not resolve to its path: ${JSON.stringify(vda)}`);
+    assert.ok(
+      vda?.type === "file" && vda.file?.endsWith(`/${names.vol}`),
+      `the volume key did not resolve to its path: ${JSON.stringify(vda)}`,
+    );
 
     const t1 = Date.now();
     const again = await stack.up(program());
     console.log(`      no-change run: ${since(t1)} s`);
     assert.deepEqual(again.errors, []);
     assert.deepEqual(Object.values(opsByName(again)), Array(6).fill("same"), JSON.stringify(opsByName(again)));
-    assert.deepEqual(again.calls.filter((c) => ["Create", "Update", "Delete"].includes(c.method)), []);
+    assert.deepEqual(
+      again.calls.filter((c) => ["Create", "Update", "Delete"].includes(c.method)),
+      [],
+    );
   });
 
   it("applies memory, vCPUs, an added NIC and an added disk in place and live", async () => {
@@ -125,7 +149,10 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     const running = after.running!;
     assert.equal(running.vcpu?.current ?? running.vcpu?.count, 2, "vCPUs not raised on the running VM");
     assert.equal(devicesOf(running.devices, "interface").length, 2, "NIC not attached live");
-    assert.ok(devicesOf(running.devices, "disk").some((d) => d.target.dev === "vdb"), "disk not attached live");
+    assert.ok(
+      devicesOf(running.devices, "disk").some((d) => d.target.dev === "vdb"),
+      "disk not attached live",
+    );
     // The persistent definition took the same changes (LIVE|CONFIG), so the next boot keeps them.
     assert.equal(sizeToBytes(after.config.currentMemory!), 112n * MiB);
     assert.equal(after.config.vcpu?.current ?? after.config.vcpu?.count, 2);
@@ -182,7 +209,11 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     await connA.domains.setMemory(ref, 160n * 1024n, Config | DOMAIN_MEMORY_MAXIMUM);
     await connA.domains.setMemory(ref, 100n * 1024n, Config);
     const nic = devicesOf(running!.devices, "interface")[1];
-    await connA.domains.detachDevice(ref, `<interface type='network'><mac address='${nic.mac}'/><source network='${names.netA}'/></interface>`, DomainModificationImpact.Live | Config);
+    await connA.domains.detachDevice(
+      ref,
+      `<interface type='network'><mac address='${nic.mac}'/><source network='${names.netA}'/></interface>`,
+      DomainModificationImpact.Live | Config,
+    );
     await connA.domains.destroy(ref);
 
     const preview = await stack.preview(program(v));
@@ -219,7 +250,10 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     for (const dom of [after.running!, after.config]) {
       assert.equal(dom.description, "web & <db>");
       assert.equal(devicesOf(dom.devices, "interface").length, 1);
-      assert.deepEqual(devicesOf(dom.devices, "disk").map((d) => d.target.dev), ["vda"]);
+      assert.deepEqual(
+        devicesOf(dom.devices, "disk").map((d) => d.target.dev),
+        ["vda"],
+      );
     }
     assert.equal(opsByName(await stack.up(program(v))).vmA, "same");
   });
@@ -227,7 +261,10 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
   it("replaces only for a new domain type or architecture (or name, or host), and the diff names the property", async () => {
     const v: Variant = { memA: "112MiB", vcpusA: 2, maxMemB: "128MiB", cmdlineA: "console=ttyS0 quiet", descriptionA: "web & <db>" };
     const other = b.domainType === "kvm" ? "qemu" : "kvm";
-    for (const [change, property] of [[{ domainTypeB: other }, "domainType"], [{ archB: "i686" }, "arch"]] as const) {
+    for (const [change, property] of [
+      [{ domainTypeB: other }, "domainType"],
+      [{ archB: "i686" }, "arch"],
+    ] as const) {
       const preview = await stack.preview(program({ ...v, ...change }));
       assert.deepEqual(preview.errors, []);
       const step = preview.steps.find((s) => s.name === "vmB");

@@ -3,13 +3,13 @@
  * (`../support/hosts`, `../support/virsh`): `virsh` through OpenSSH, every
  * argument quoted, XML passed on standard input.
  */
-import { allTestHosts } from '../support/hosts';
-import { RemoteCommandError, virsh } from '../support/virsh';
+import { allTestHosts } from "../support/hosts";
+import { RemoteCommandError, virsh } from "../support/virsh";
 
 /** One libvirt host as the XML tests use it. */
 export interface XmlTestHost {
   /** `A` or `B`. */
-  label: 'A' | 'B';
+  label: "A" | "B";
   /** 0 for A, 1 for B: picks distinct bridges and subnets per host. */
   index: number;
   /** Domain type to define (`qemu` where there is no KVM). */
@@ -55,7 +55,7 @@ async function retryConnection(run: () => Promise<string>): Promise<string> {
  * A short token unique to this test process, put in every object name, so
  * two test runs sharing the hosts never touch each other's objects.
  */
-export const RUN_TOKEN = (process.pid % 1296).toString(36).padStart(2, '0');
+export const RUN_TOKEN = (process.pid % 1296).toString(36).padStart(2, "0");
 
 /** Awaits a cleanup step, ignoring failure (the object may already be gone). */
 export async function quietly(p: Promise<unknown>): Promise<void> {

@@ -35,7 +35,13 @@ describe("RpcClient", () => {
     });
     const calls = [1, 2, 3].map((n) => client.call(100, new XdrWriter().int(n * 10).toBuffer(), (r) => r.int()));
     await until(() => held.length === 3, "three calls at the daemon");
-    for (const h of held.reverse()) daemon.send(PacketBuilder.reply(100).serial(h.serial).raw(intReply(h.value + 1)).bytes());
+    for (const h of held.reverse())
+      daemon.send(
+        PacketBuilder.reply(100)
+          .serial(h.serial)
+          .raw(intReply(h.value + 1))
+          .bytes(),
+      );
     assert.deepEqual(await Promise.all(calls), [11, 21, 31]);
     assert.equal(client.pendingCalls, 0);
   });
@@ -43,15 +49,25 @@ describe("RpcClient", () => {
   it("keeps 50 calls in flight on one link and resolves each with its own answer", async () => {
     const { client, daemon } = setup();
     daemon.on(7, (p) => ({ reply: intReply(p.payload.readInt32BE(0) * 2) }));
-    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => client.call(7, new XdrWriter().int(i).toBuffer(), (r) => r.int())));
-    assert.deepEqual(results, Array.from({ length: 50 }, (_, i) => i * 2));
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => client.call(7, new XdrWriter().int(i).toBuffer(), (r) => r.int())),
+    );
+    assert.deepEqual(
+      results,
+      Array.from({ length: 50 }, (_, i) => i * 2),
+    );
     assert.equal(new Set(daemon.received.map((p) => p.header.serial)).size, 50);
   });
 
   it("turns an error reply into a LibvirtError carrying code, domain and message", async () => {
     const { client, daemon } = setup();
-    daemon.on(23, () => ({ error: { code: ErrorCode.NoDomain, domain: 10, message: "Domain not found: no domain with matching name 'x'" } }));
-    const err = await client.call(23).then(() => undefined, (e: unknown) => e);
+    daemon.on(23, () => ({
+      error: { code: ErrorCode.NoDomain, domain: 10, message: "Domain not found: no domain with matching name 'x'" },
+    }));
+    const err = await client.call(23).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     assert.ok(err instanceof LibvirtError);
     assert.equal(err.code, 42);
     assert.equal(err.domain, 10);
@@ -70,9 +86,14 @@ describe("RpcClient", () => {
 
   it("decodes a remote_error with every optional field present", () => {
     const w = new XdrWriter();
-    w.int(50).int(18).optional("Storage volume not found", (x, m) => x.string(m)).int(2);
+    w.int(50)
+      .int(18)
+      .optional("Storage volume not found", (x, m) => x.string(m))
+      .int(2);
     w.optional({}, (x) => x.string("dom").fixedOpaque(Buffer.alloc(16), 16).int(3));
-    w.optional("s1", (x, s) => x.string(s)).optional("s2", (x, s) => x.string(s)).optional("s3", (x, s) => x.string(s));
+    w.optional("s1", (x, s) => x.string(s))
+      .optional("s2", (x, s) => x.string(s))
+      .optional("s3", (x, s) => x.string(s));
     w.int(4).int(5);
     w.optional({}, (x) => x.string("net").fixedOpaque(Buffer.alloc(16), 16));
     const err = decodeRemoteError(Buffer.from(w.toBuffer()), 95);
@@ -89,7 +110,12 @@ describe("RpcClient", () => {
   it("fails every pending call with a link error when the link drops, never with not-found", async () => {
     const { client, daemon } = setup();
     daemon.on(23, () => ({ silence: true }));
-    const pending = Array.from({ length: 5 }, () => client.call(23).then(() => "resolved", (e: unknown) => e));
+    const pending = Array.from({ length: 5 }, () =>
+      client.call(23).then(
+        () => "resolved",
+        (e: unknown) => e,
+      ),
+    );
     await until(() => daemon.received.length === 5, "five calls at the daemon");
     daemon.end.destroy();
     const outcomes = await Promise.all(pending);
@@ -116,7 +142,10 @@ describe("RpcClient", () => {
     const { client, daemon } = setup();
     daemon.on(5, () => ({ reply: Buffer.alloc(2) }));
     daemon.on(6, () => ({ reply: intReply(9) }));
-    await assert.rejects(client.call(5, undefined, (r) => r.int()), RpcProtocolError);
+    await assert.rejects(
+      client.call(5, undefined, (r) => r.int()),
+      RpcProtocolError,
+    );
     assert.equal(await client.call(6, undefined, (r) => r.int()), 9);
   });
 
@@ -155,7 +184,11 @@ describe("RpcClient", () => {
     const { client, daemon } = setup();
     const seen: number[] = [];
     client.onMessage((proc) => seen.push(proc));
-    daemon.send(PacketBuilder.message(0x20008086, 315).payload((w) => w.int(1)).bytes());
+    daemon.send(
+      PacketBuilder.message(0x20008086, 315)
+        .payload((w) => w.int(1))
+        .bytes(),
+    );
     await until(() => seen.length > 0, "the event");
     assert.deepEqual(seen, [315]);
   });

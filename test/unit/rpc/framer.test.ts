@@ -5,7 +5,10 @@ import { PacketBuilder } from "../../support/packetBuilder";
 /** Three packets of different shapes: a reply with a payload, an empty stream end, a keepalive ping. */
 function sampleStream(): Buffer {
   return Buffer.concat([
-    PacketBuilder.reply(23).serial(5).payload((w) => w.string("dom-a").fixedOpaque(Buffer.alloc(16, 1), 16).int(-1)).bytes(),
+    PacketBuilder.reply(23)
+      .serial(5)
+      .payload((w) => w.string("dom-a").fixedOpaque(Buffer.alloc(16, 1), 16).int(-1))
+      .bytes(),
     PacketBuilder.stream(209).serial(6).withStatus(PacketStatus.Ok).bytes(),
     PacketBuilder.message(KEEPALIVE_PROGRAM, 1).bytes(),
   ]);
@@ -33,8 +36,17 @@ describe("PacketFramer", () => {
   });
 
   it("decodes every header field", () => {
-    const [p] = new PacketFramer().push(PacketBuilder.stream(208).serial(77).withStatus(PacketStatus.Continue).raw(Buffer.from("abc")).bytes());
-    assert.deepEqual(p.header, { prog: 0x20008086, vers: 1, proc: 208, type: PacketType.Stream, serial: 77, status: PacketStatus.Continue });
+    const [p] = new PacketFramer().push(
+      PacketBuilder.stream(208).serial(77).withStatus(PacketStatus.Continue).raw(Buffer.from("abc")).bytes(),
+    );
+    assert.deepEqual(p.header, {
+      prog: 0x20008086,
+      vers: 1,
+      proc: 208,
+      type: PacketType.Stream,
+      serial: 77,
+      status: PacketStatus.Continue,
+    });
     assert.equal(p.payload.toString(), "abc");
   });
 
@@ -48,7 +60,23 @@ describe("PacketFramer", () => {
   });
 
   it("refuses unknown types and statuses", () => {
-    assert.throws(() => new PacketFramer().push(PacketBuilder.reply(1).withType(9 as PacketType).bytes()), /unknown packet type 9/);
-    assert.throws(() => new PacketFramer().push(PacketBuilder.reply(1).withStatus(7 as PacketStatus).bytes()), /unknown packet status 7/);
+    assert.throws(
+      () =>
+        new PacketFramer().push(
+          PacketBuilder.reply(1)
+            .withType(9 as PacketType)
+            .bytes(),
+        ),
+      /unknown packet type 9/,
+    );
+    assert.throws(
+      () =>
+        new PacketFramer().push(
+          PacketBuilder.reply(1)
+            .withStatus(7 as PacketStatus)
+            .bytes(),
+        ),
+      /unknown packet status 7/,
+    );
   });
 });

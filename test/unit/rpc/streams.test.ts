@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { ErrorCode, LibvirtError, MAX_STREAM_CHUNK_BYTES, openDownload, PacketStatus, PacketType, RpcClient, RpcLinkError, UploadStream, encodeRemoteError } from "../../../provider/rpc";
+import {
+  ErrorCode,
+  LibvirtError,
+  MAX_STREAM_CHUNK_BYTES,
+  openDownload,
+  PacketStatus,
+  PacketType,
+  RpcClient,
+  RpcLinkError,
+  UploadStream,
+  encodeRemoteError,
+} from "../../../provider/rpc";
 import { duplexPair } from "../../support/duplexPair";
 import { FakeDaemon } from "../../support/fakeDaemon";
 import { PacketBuilder } from "../../support/packetBuilder";
@@ -38,7 +49,10 @@ describe("RPC streams", () => {
     await upload.write(data.subarray(0, 100_000));
     await upload.write(data.subarray(100_000));
     await upload.finish();
-    assert.ok(got.every((c) => c.length <= MAX_STREAM_CHUNK_BYTES), "a chunk exceeded the limit");
+    assert.ok(
+      got.every((c) => c.length <= MAX_STREAM_CHUNK_BYTES),
+      "a chunk exceeded the limit",
+    );
     assert.deepEqual(Buffer.concat(got), data);
     const callSerial = daemon.received.find((p) => p.header.type === PacketType.Call)!.header.serial;
     assert.equal(finishSerial, callSerial, "stream packets must carry the call's serial");
@@ -81,7 +95,8 @@ describe("RPC streams", () => {
     let drains = 0;
     clientEnd.on("drain", () => drains++);
     daemon.onStream(UPLOAD, (p) => {
-      if (p.header.status === PacketStatus.Ok) daemon.send(PacketBuilder.stream(UPLOAD).serial(p.header.serial).withStatus(PacketStatus.Ok).bytes());
+      if (p.header.status === PacketStatus.Ok)
+        daemon.send(PacketBuilder.stream(UPLOAD).serial(p.header.serial).withStatus(PacketStatus.Ok).bytes());
     });
     const upload = await UploadStream.open(client, UPLOAD, Buffer.alloc(0));
     await upload.write(Buffer.alloc(MAX_STREAM_CHUNK_BYTES * 4));
@@ -105,7 +120,11 @@ describe("RPC streams", () => {
     await until(() => daemon.received.some((p) => p.header.type === PacketType.Stream), "the end acknowledgement");
     await new Promise((r) => setTimeout(r, 10));
     const ack = daemon.received.filter((p) => p.header.type === PacketType.Stream);
-    assert.deepEqual(ack.map((p) => p.header.status), [PacketStatus.Ok], "the client acknowledges the end once");
+    assert.deepEqual(
+      ack.map((p) => p.header.status),
+      [PacketStatus.Ok],
+      "the client acknowledges the end once",
+    );
   });
 
   it("treats an empty data packet as the end of a download", async () => {

@@ -5,8 +5,13 @@ describe("XDR", () => {
   it("round-trips every primitive type, including 64-bit extremes", () => {
     const w = new XdrWriter(8);
     w.int(-2147483648).int(2147483647).uint(4294967295).bool(true).bool(false);
-    w.hyper(-(1n << 63n)).hyper((1n << 63n) - 1n).uhyper((1n << 64n) - 1n).uhyper(0n);
-    w.string("héllo ]]> <&>").opaque(Buffer.from([1, 2, 3])).fixedOpaque(Buffer.alloc(16, 0xab), 16);
+    w.hyper(-(1n << 63n))
+      .hyper((1n << 63n) - 1n)
+      .uhyper((1n << 64n) - 1n)
+      .uhyper(0n);
+    w.string("héllo ]]> <&>")
+      .opaque(Buffer.from([1, 2, 3]))
+      .fixedOpaque(Buffer.alloc(16, 0xab), 16);
     const r = new XdrReader(Buffer.from(w.toBuffer()));
     assert.equal(r.int(), -2147483648);
     assert.equal(r.int(), 2147483647);
@@ -30,19 +35,36 @@ describe("XDR", () => {
 
   it("round-trips optional values present and absent", () => {
     const w = new XdrWriter();
-    w.optional("x", (x, v) => x.string(v)).optional<string>(undefined, (x, v) => x.string(v)).optional(7n, (x, v) => x.uhyper(v));
+    w.optional("x", (x, v) => x.string(v))
+      .optional<string>(undefined, (x, v) => x.string(v))
+      .optional(7n, (x, v) => x.uhyper(v));
     const r = new XdrReader(Buffer.from(w.toBuffer()));
-    assert.equal(r.optional((x) => x.string(10)), "x");
-    assert.equal(r.optional((x) => x.string(10)), undefined);
-    assert.equal(r.optional((x) => x.uhyper()), 7n);
+    assert.equal(
+      r.optional((x) => x.string(10)),
+      "x",
+    );
+    assert.equal(
+      r.optional((x) => x.string(10)),
+      undefined,
+    );
+    assert.equal(
+      r.optional((x) => x.uhyper()),
+      7n,
+    );
     r.end();
   });
 
   it("round-trips arrays of structures", () => {
-    const items = [{ a: 1, b: "one" }, { a: 2, b: "two" }];
+    const items = [
+      { a: 1, b: "one" },
+      { a: 2, b: "two" },
+    ];
     const w = new XdrWriter().array(items, (x, v) => x.int(v.a).string(v.b));
     const r = new XdrReader(Buffer.from(w.toBuffer()));
-    assert.deepEqual(r.array(10, (x) => ({ a: x.int(), b: x.string(10) })), items);
+    assert.deepEqual(
+      r.array(10, (x) => ({ a: x.int(), b: x.string(10) })),
+      items,
+    );
   });
 
   it("refuses values outside their type instead of wrapping", () => {

@@ -13,98 +13,112 @@ const PASSPHRASE = "correct horse battery";
 
 /** Drives the plan like ssh2 does; `offered` is what the server lists after each failure. */
 function drive(plan: AuthPlan, offered: AuthenticationType[] | null): Array<AnyAuthMethod | false> {
-    const picked: Array<AnyAuthMethod | false> = [];
-    let methodsLeft: AuthenticationType[] | null = null;
-    for (;;) {
-        let got: AnyAuthMethod | false | undefined;
-        plan.handler(methodsLeft as AuthenticationType[], false, (m) => (got = m as AnyAuthMethod | false));
-        assert.notEqual(got, undefined);
-        picked.push(got as AnyAuthMethod | false);
-        if (got === false) return picked;
-        methodsLeft = offered;
-    }
+  const picked: Array<AnyAuthMethod | false> = [];
+  let methodsLeft: AuthenticationType[] | null = null;
+  for (;;) {
+    let got: AnyAuthMethod | false | undefined;
+    plan.handler(methodsLeft as AuthenticationType[], false, (m) => (got = m as AnyAuthMethod | false));
+    assert.notEqual(got, undefined);
+    picked.push(got as AnyAuthMethod | false);
+    if (got === false) return picked;
+    methodsLeft = offered;
+  }
 }
 
 describe("transport/auth", () => {
-    let dir: string;
-    let plainKey: string;
-    let encryptedKeyFile: string;
+  let dir: string;
+  let plainKey: string;
+  let encryptedKeyFile: string;
 
-    before(async () => {
-        dir = await mkdtemp(join(tmpdir(), "auth-"));
-        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "plain")]);
-        execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", join(dir, "encrypted")]);
-        plainKey = await readFile(join(dir, "plain"), "utf8");
-        encryptedKeyFile = join(dir, "encrypted");
-    });
-    after(async () => rm(dir, { recursive: true, force: true }));
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), "auth-"));
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", join(dir, "plain")]);
+    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", PASSPHRASE, "-f", join(dir, "encrypted")]);
+    plainKey = await readFile(join(dir, "plain"), "utf8");
+    encryptedKeyFile = join(dir, "encrypted");
+  });
+  after(async () => rm(dir, { recursive: true, force: true }));
 
-    const target = (auth: SshAuth) => ({ host: "127.0.0.1", port: 2222, user: "kvmtest", auth });
-    const authError = (pattern: RegExp, secret?: string) => (e: unknown) =>
-        e instanceof TransportError && e.kind === "auth" && pattern.test(e.message) && (secret === undefined || !e.message.includes(secret));
+  const target = (auth: SshAuth) => ({ host: "127.0.0.1", port: 2222, user: "kvmtest", auth });
+  const authError = (pattern: RegExp, secret?: string) => (e: unknown) =>
+    e instanceof TransportError && e.kind === "auth" && pattern.test(e.message) && (secret === undefined || !e.message.includes(secret));
 
-    it("tries key text, key file, agent, password, keyboard-interactive in that order", async () => {
-        const plan = await planAuth(target({ privateKey: plainKey, privateKeyFile: join(dir, "plain"), agent: "/tmp/agent.sock", password: "pw" }), {});
-        const types = drive(plan, null).map((m) => (m === false ? false : m.type));
-        assert.deepEqual(types, ["publickey", "publickey", "agent", "password", "keyboard-interactive", false]);
-        assert.ok(plan.exhausted());
-    });
+  it("tries key text, key file, agent, password, keyboard-interactive in that order", async () => {
+    const plan = await planAuth(
+      target({ privateKey: plainKey, privateKeyFile: join(dir, "plain"), agent: "/tmp/agent.sock", password: "pw" }),
+      {},
+    );
+    const types = drive(plan, null).map((m) => (m === false ? false : m.type));
+    assert.deepEqual(types, ["publickey", "publickey", "agent", "password", "keyboard-interactive", false]);
+    assert.ok(plan.exhausted());
+  });
 
-    it("skips methods the server does not offer, and says so in the summary", async () => {
-        const plan = await planAuth(target({ privateKey: plainKey, password: "hunter2" }), {});
-        const types = drive(plan, ["publickey"]).map((m) => (m === false ? false : m.type));
-        assert.deepEqual(types, ["publickey", false]);
-        assert.match(plan.summary(), /tried: private key \(ssh-ed25519\); server accepts: publickey/);
-        assert.ok(!plan.summary().includes("hunter2"));
-    });
+  it("skips methods the server does not offer, and says so in the summary", async () => {
+    const plan = await planAuth(target({ privateKey: plainKey, password: "hunter2" }), {});
+    const types = drive(plan, ["publickey"]).map((m) => (m === false ? false : m.type));
+    assert.deepEqual(types, ["publickey", false]);
+    assert.match(plan.summary(), /tried: private key \(ssh-ed25519\); server accepts: publickey/);
+    assert.ok(!plan.summary().includes("hunter2"));
+  });
 
-    it("decrypts an encrypted key file with its passphrase", async () => {
-        const plan = await planAuth(target({ privateKeyFile: encryptedKeyFile, passphrase: PASSPHRASE }), {});
-        const [first] = drive(plan, null);
-        assert.ok(first !== false && first?.type === "publickey");
-    });
+  it("decrypts an encrypted key file with its passphrase", async () => {
+    const plan = await planAuth(target({ privateKeyFile: encryptedKeyFile, passphrase: PASSPHRASE }), {});
+    const [first] = drive(plan, null);
+    assert.ok(first !== false && first?.type === "publickey");
+  });
 
-    it("says an encrypted key needs a passphrase", async () => {
-        await assert.rejects(planAuth(target({ privateKeyFile: encryptedKeyFile }), {}), authError(/is encrypted; set auth.passphrase/));
-    });
+  it("says an encrypted key needs a passphrase", async () => {
+    await assert.rejects(planAuth(target({ privateKeyFile: encryptedKeyFile }), {}), authError(/is encrypted; set auth.passphrase/));
+  });
 
-    it("says when the passphrase is wrong, without echoing it", async () => {
-        await assert.rejects(planAuth(target({ privateKeyFile: encryptedKeyFile, passphrase: "wrong-pass-XYZ" }), {}),
-            authError(/wrong passphrase/, "wrong-pass-XYZ"));
-    });
+  it("says when the passphrase is wrong, without echoing it", async () => {
+    await assert.rejects(
+      planAuth(target({ privateKeyFile: encryptedKeyFile, passphrase: "wrong-pass-XYZ" }), {}),
+      authError(/wrong passphrase/, "wrong-pass-XYZ"),
+    );
+  });
 
-    it("names a missing key file", async () => {
-        await assert.rejects(planAuth(target({ privateKeyFile: join(dir, "absent") }), {}), authError(/cannot read private key file .*absent.*ENOENT/));
-    });
+  it("names a missing key file", async () => {
+    await assert.rejects(
+      planAuth(target({ privateKeyFile: join(dir, "absent") }), {}),
+      authError(/cannot read private key file .*absent.*ENOENT/),
+    );
+  });
 
-    it("refuses a public key given as private key, without echoing key text", async () => {
-        const pub = await readFile(join(dir, "plain.pub"), "utf8");
-        await assert.rejects(planAuth(target({ privateKey: pub }), {}), authError(/is a public key/, pub.split(" ")[1]));
-    });
+  it("refuses a public key given as private key, without echoing key text", async () => {
+    const pub = await readFile(join(dir, "plain.pub"), "utf8");
+    await assert.rejects(planAuth(target({ privateKey: pub }), {}), authError(/is a public key/, pub.split(" ")[1]));
+  });
 
-    it("refuses garbage key text without echoing it", async () => {
-        await assert.rejects(planAuth(target({ privateKey: "SECRET-GARBAGE" }), {}), authError(/could not be parsed/, "SECRET-GARBAGE"));
-    });
+  it("refuses garbage key text without echoing it", async () => {
+    await assert.rejects(planAuth(target({ privateKey: "SECRET-GARBAGE" }), {}), authError(/could not be parsed/, "SECRET-GARBAGE"));
+  });
 
-    it("reads the agent socket from SSH_AUTH_SOCK, and skips the agent with a note when unset", async () => {
-        const withAgent = await planAuth(target({ agent: true }), { SSH_AUTH_SOCK: "/tmp/agent.sock" });
-        const [first] = drive(withAgent, null);
-        assert.ok(first !== false && first?.type === "agent" && first.agent === "/tmp/agent.sock");
+  it("reads the agent socket from SSH_AUTH_SOCK, and skips the agent with a note when unset", async () => {
+    const withAgent = await planAuth(target({ agent: true }), { SSH_AUTH_SOCK: "/tmp/agent.sock" });
+    const [first] = drive(withAgent, null);
+    assert.ok(first !== false && first?.type === "agent" && first.agent === "/tmp/agent.sock");
 
-        const skipped = await planAuth(target({ agent: true, password: "pw" }), {});
-        assert.match(skipped.summary(), /SSH_AUTH_SOCK is not set/);
-        await assert.rejects(planAuth(target({ agent: true }), {}), authError(/no usable authentication method/));
-    });
+    const skipped = await planAuth(target({ agent: true, password: "pw" }), {});
+    assert.match(skipped.summary(), /SSH_AUTH_SOCK is not set/);
+    await assert.rejects(planAuth(target({ agent: true }), {}), authError(/no usable authentication method/));
+  });
 
-    it("answers hidden keyboard-interactive prompts with the password, once", async () => {
-        const plan = await planAuth(target({ password: "pw1" }), {});
-        const methods = drive(plan, null);
-        const ki = methods.find((m): m is KeyboardInteractiveAuthMethod => m !== false && m.type === "keyboard-interactive");
-        assert.ok(ki !== undefined);
-        const answers: string[][] = [];
-        const prompts = [{ prompt: "Password: ", echo: false }, { prompt: "Name: ", echo: true }];
-        ki.prompt("", "", "", prompts, (a) => answers.push(a));
-        ki.prompt("", "", "", prompts, (a) => answers.push(a));
-        assert.deepEqual(answers, [["pw1", ""], ["", ""]]);
-    });
+  it("answers hidden keyboard-interactive prompts with the password, once", async () => {
+    const plan = await planAuth(target({ password: "pw1" }), {});
+    const methods = drive(plan, null);
+    const ki = methods.find((m): m is KeyboardInteractiveAuthMethod => m !== false && m.type === "keyboard-interactive");
+    assert.ok(ki !== undefined);
+    const answers: string[][] = [];
+    const prompts = [
+      { prompt: "Password: ", echo: false },
+      { prompt: "Name: ", echo: true },
+    ];
+    ki.prompt("", "", "", prompts, (a) => answers.push(a));
+    ki.prompt("", "", "", prompts, (a) => answers.push(a));
+    assert.deepEqual(answers, [
+      ["pw1", ""],
+      ["", ""],
+    ]);
+  });
 });

@@ -18,7 +18,10 @@ describe("VirtualMachine check: bad input is refused by property before any host
   }
 
   it("reports every problem of one input at once", async () => {
-    const result = await vm().check!({}, { name: "", vcpus: 0, memory: "lots", networkInterfaces: [{}], updatePolicy: "x", connection: conn });
+    const result = await vm().check!(
+      {},
+      { name: "", vcpus: 0, memory: "lots", networkInterfaces: [{}], updatePolicy: "x", connection: conn },
+    );
     assert.deepEqual(result.failures?.map((f) => f.property).sort(), ["memory", "name", "networkInterfaces[0]", "updatePolicy", "vcpus"]);
   });
 
@@ -30,7 +33,14 @@ describe("VirtualMachine check: bad input is refused by property before any host
   });
 
   it("accepts stored outputs among the inputs (a diff parses the old outputs)", async () => {
-    const stored = { ...goodVm, uuid: "0b7c7f4e-6bd1-4a42-9b0e-1f0b7f3c2a11", state: "running", ipAddresses: [], macAddresses: [], pendingRestart: false };
+    const stored = {
+      ...goodVm,
+      uuid: "0b7c7f4e-6bd1-4a42-9b0e-1f0b7f3c2a11",
+      state: "running",
+      ipAddresses: [],
+      macAddresses: [],
+      pendingRestart: false,
+    };
     assert.deepEqual((await vm().check!({}, stored)).failures, []);
   });
 

@@ -10,7 +10,13 @@ import { parseVmSpec, VmSpec } from "../../../provider/resources/vm/spec";
 export const FIXTURE_UUID = "6f1e3c2a-9d4b-4e8a-b1c7-2a5d0e9f4c31";
 
 /** Where the capture puts things, as the fixtures name them. */
-export const FIXTURE = { guestDir: "/srv/guest", domainType: "qemu", network: "pkvm-vmfx-net", name: "pkvm-vmfx", images: "/var/lib/libvirt/images" };
+export const FIXTURE = {
+  guestDir: "/srv/guest",
+  domainType: "qemu",
+  network: "pkvm-vmfx-net",
+  name: "pkvm-vmfx",
+  images: "/var/lib/libvirt/images",
+};
 
 /** The fixture's inputs: every disk bus kind the resource hotplugs or not, two NICs with fixed MACs. */
 export function fixtureInputs(at: { guestDir: string; domainType: string; network: string; name: string }): Record<string, unknown> {
@@ -34,7 +40,10 @@ export function fixtureInputs(at: { guestDir: string; domainType: string; networ
 }
 
 /** The parsed spec; throws on a problem (the inputs are fixed, so one is a bug). */
-export function fixtureSpec(at: { guestDir: string; domainType: string; network: string; name: string }, change: Record<string, unknown> = {}): VmSpec {
+export function fixtureSpec(
+  at: { guestDir: string; domainType: string; network: string; name: string },
+  change: Record<string, unknown> = {},
+): VmSpec {
   const { spec, problems } = parseVmSpec({ ...fixtureInputs(at), ...change }, {});
   if (!spec) throw new Error(`fixture spec: ${JSON.stringify(problems)}`);
   return spec;

@@ -24,7 +24,10 @@ function planFor(change: Record<string, unknown>, on: { config?: Domain; running
 
 const props = (list: { property: string }[]) => list.map((d) => d.property);
 
-function liveOf(change: Record<string, unknown>, on: { config?: Domain; running?: Domain } = {}): { spec: ReturnType<typeof fixtureSpec>; live: VmLive } {
+function liveOf(
+  change: Record<string, unknown>,
+  on: { config?: Domain; running?: Domain } = {},
+): { spec: ReturnType<typeof fixtureSpec>; live: VmLive } {
   const spec = fixtureSpec(FIXTURE, change);
   const live: VmLive = {
     ref: { name: FIXTURE.name, uuid: FIXTURE_UUID, id: 74 },
@@ -96,7 +99,10 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
     for (const [change, property, where, kind] of cases) {
       const plan = planFor(change);
       const found = plan[where].find((d) => d.property === property);
-      assert.ok(found, `${JSON.stringify(change)}: ${property} not in ${where}: ${JSON.stringify({ live: props(plan.live), restart: props(plan.restart) })}`);
+      assert.ok(
+        found,
+        `${JSON.stringify(change)}: ${property} not in ${where}: ${JSON.stringify({ live: props(plan.live), restart: props(plan.restart) })}`,
+      );
       assert.equal(found.change.kind, kind);
       assert.deepEqual(props(plan.config), [property]);
     }
@@ -117,7 +123,10 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
   it("names every property in the drift a preview prints, once per difference", () => {
     const { spec, live } = liveOf({ vcpus: 2, memory: "112MiB" });
     const drift = driftOf(spec, FIXTURE_UUID, live);
-    assert.deepEqual(drift.map((d) => d.property), ["memory", "vcpus"]);
+    assert.deepEqual(
+      drift.map((d) => d.property),
+      ["memory", "vcpus"],
+    );
     assert.match(drift[1].detail, /declared 2, the host has 1 \(in the definition; on the running VM: applied live\)/);
   });
 
@@ -130,7 +139,8 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
       const drift = driftOf(spec, FIXTURE_UUID, live);
       const outputs = vmKind.outputs(spec, { id: FIXTURE_UUID, state: live });
       assert.equal(outputs.pendingRestart, true);
-      if (policy === "restart") assert.match(drift.map((d) => `${d.property}: ${d.detail}`).join("\n"), /maxMemory: .*it will be restarted/);
+      if (policy === "restart")
+        assert.match(drift.map((d) => `${d.property}: ${d.detail}`).join("\n"), /maxMemory: .*it will be restarted/);
       else assert.deepEqual(drift, []);
     }
   });
@@ -138,8 +148,17 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
   it("reports power state and autostart, and a stopped VM has no pending restart", () => {
     const { spec, live } = liveOf({ autostart: true }, { running: undefined });
     live.state = DomainState.Shutoff;
-    assert.deepEqual(driftOf(spec, FIXTURE_UUID, live).map((d) => d.property), ["running", "autostart"]);
+    assert.deepEqual(
+      driftOf(spec, FIXTURE_UUID, live).map((d) => d.property),
+      ["running", "autostart"],
+    );
     const outputs = vmKind.outputs(spec, { id: FIXTURE_UUID, state: live });
-    assert.deepEqual(outputs, { uuid: FIXTURE_UUID, state: "shutoff", ipAddresses: [], macAddresses: ["52:54:00:fa:00:01", "52:54:00:fa:00:02"], pendingRestart: false });
+    assert.deepEqual(outputs, {
+      uuid: FIXTURE_UUID,
+      state: "shutoff",
+      ipAddresses: [],
+      macAddresses: ["52:54:00:fa:00:01", "52:54:00:fa:00:02"],
+      pendingRestart: false,
+    });
   });
 });

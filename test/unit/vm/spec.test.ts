@@ -18,7 +18,10 @@ describe("VirtualMachine spec", () => {
     assert.notEqual(generatedMac("web1", 1), mac);
     assert.notEqual(generatedMac("web2", 0), mac);
     const s = spec({ networkInterfaces: [{ network: "lab" }, { network: "lab", mac: "52:54:00:AB:CD:EF" }, { bridge: "br0" }] });
-    assert.deepEqual(s.nics.map((n) => n.mac), [generatedMac("web1", 0), "52:54:00:ab:cd:ef", generatedMac("web1", 2)]);
+    assert.deepEqual(
+      s.nics.map((n) => n.mac),
+      [generatedMac("web1", 0), "52:54:00:ab:cd:ef", generatedMac("web1", 2)],
+    );
   });
 
   it("gives disks without a target the first free name of their bus, in list order, around explicit ones", () => {
@@ -32,7 +35,10 @@ describe("VirtualMachine spec", () => {
         { path: "/e.img" },
       ],
     });
-    assert.deepEqual(s.disks.map((d) => d.target), ["vdb", "sda", "sdb", "vda", "hda", "vdc"]);
+    assert.deepEqual(
+      s.disks.map((d) => d.target),
+      ["vdb", "sda", "sdb", "vda", "hda", "vdc"],
+    );
   });
 
   it("applies the documented defaults", () => {
@@ -52,7 +58,14 @@ describe("VirtualMachine spec", () => {
   });
 
   it("builds a definition with a pty serial console, the agent channel, ACPI, and a virtio-scsi controller for SCSI disks", () => {
-    const s = spec({ memory: "96MiB", maxMemory: "128MiB", vcpus: 1, maxVcpus: 2, disks: [{ path: "/b.img", bus: "scsi", format: "qcow2" }], networkInterfaces: [{ network: "lab" }] });
+    const s = spec({
+      memory: "96MiB",
+      maxMemory: "128MiB",
+      vcpus: 1,
+      maxVcpus: 2,
+      disks: [{ path: "/b.img", bus: "scsi", format: "qcow2" }],
+      networkInterfaces: [{ network: "lab" }],
+    });
     const dom = domainModelOf(s, [{ ...s.disks[0], file: "/b.img", format: "qcow2" }], "6f1e3c2a-9d4b-4e8a-b1c7-2a5d0e9f4c31");
     assert.deepEqual(dom.memory, { value: 131072, unit: "KiB" });
     assert.deepEqual(dom.currentMemory, { value: 98304, unit: "KiB" });

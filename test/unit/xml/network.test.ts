@@ -1,5 +1,5 @@
-import { strict as assert } from 'assert';
-import { buildNetworkXml, parseNetworkXml } from '../../../provider/xml';
+import { strict as assert } from "assert";
+import { buildNetworkXml, parseNetworkXml } from "../../../provider/xml";
 
 const NAT = `<network connections='1'>
   <name>n1</name>
@@ -16,42 +16,42 @@ const NAT = `<network connections='1'>
   <ip family='ipv6' address='fd00::1' prefix='64'><dhcp><range start='fd00::100' end='fd00::1ff'/><host id='0:1:2' name='b' ip='fd00::5'/></dhcp></ip>
 </network>`;
 
-describe('xml/network', () => {
+describe("xml/network", () => {
   const n = parseNetworkXml(NAT);
 
-  it('reads forward, bridge, mtu, mac, domain', () => {
-    assert.equal(n.forward.mode, 'nat');
-    assert.equal(n.forward.dev, 'eth0');
-    assert.equal(n.forward.extra?.children[0].name, 'nat');
-    assert.deepEqual(n.bridge, { name: 'virbr7', stp: true, delay: 0 });
+  it("reads forward, bridge, mtu, mac, domain", () => {
+    assert.equal(n.forward.mode, "nat");
+    assert.equal(n.forward.dev, "eth0");
+    assert.equal(n.forward.extra?.children[0].name, "nat");
+    assert.deepEqual(n.bridge, { name: "virbr7", stp: true, delay: 0 });
     assert.equal(n.mtu, 9000);
-    assert.equal(n.mac, '52:54:00:aa:bb:cc');
-    assert.deepEqual(n.domain, { name: 'lab.test', localOnly: true });
-    assert.deepEqual(n.extra?.attrs, { connections: '1' });
+    assert.equal(n.mac, "52:54:00:aa:bb:cc");
+    assert.deepEqual(n.domain, { name: "lab.test", localOnly: true });
+    assert.deepEqual(n.extra?.attrs, { connections: "1" });
   });
 
-  it('reads DNS hosts and both IP families with DHCP', () => {
+  it("reads DNS hosts and both IP families with DHCP", () => {
     assert.equal(n.dns?.enable, true);
-    assert.deepEqual(n.dns?.hosts, [{ ip: '10.0.0.5', hostnames: ['a', 'a.lab.test'] }]);
-    assert.equal(n.dns?.extra?.children[0].name, 'forwarder');
+    assert.deepEqual(n.dns?.hosts, [{ ip: "10.0.0.5", hostnames: ["a", "a.lab.test"] }]);
+    assert.equal(n.dns?.extra?.children[0].name, "forwarder");
     const [v4, v6] = n.ips ?? [];
-    assert.equal(v4.netmask, '255.255.255.0');
-    assert.equal(v4.dhcp?.ranges?.[0].extra?.children[0].name, 'lease');
-    assert.deepEqual(v4.dhcp?.hosts, [{ mac: '52:54:00:00:00:05', name: 'a', ip: '10.0.0.5' }]);
-    assert.equal(v6.family, 'ipv6');
-    assert.deepEqual(v6.dhcp?.hosts, [{ id: '0:1:2', name: 'b', ip: 'fd00::5' }]);
+    assert.equal(v4.netmask, "255.255.255.0");
+    assert.equal(v4.dhcp?.ranges?.[0].extra?.children[0].name, "lease");
+    assert.deepEqual(v4.dhcp?.hosts, [{ mac: "52:54:00:00:00:05", name: "a", ip: "10.0.0.5" }]);
+    assert.equal(v6.family, "ipv6");
+    assert.deepEqual(v6.dhcp?.hosts, [{ id: "0:1:2", name: "b", ip: "fd00::5" }]);
   });
 
-  it('every forward mode, and isolated as no <forward>', () => {
-    for (const mode of ['nat', 'route', 'open', 'bridge'] as const) {
-      const x = buildNetworkXml({ name: 'm', forward: { mode } });
+  it("every forward mode, and isolated as no <forward>", () => {
+    for (const mode of ["nat", "route", "open", "bridge"] as const) {
+      const x = buildNetworkXml({ name: "m", forward: { mode } });
       assert.equal(parseNetworkXml(x).forward.mode, mode);
     }
-    const iso = buildNetworkXml({ name: 'i', forward: { mode: 'isolated' } });
-    assert.ok(!iso.includes('<forward'));
-    assert.equal(parseNetworkXml(iso).forward.mode, 'isolated');
-    assert.equal(parseNetworkXml('<network><name>d</name><forward/></network>').forward.mode, 'nat');
+    const iso = buildNetworkXml({ name: "i", forward: { mode: "isolated" } });
+    assert.ok(!iso.includes("<forward"));
+    assert.equal(parseNetworkXml(iso).forward.mode, "isolated");
+    assert.equal(parseNetworkXml("<network><name>d</name><forward/></network>").forward.mode, "nat");
   });
 
-  it('round-trips', () => assert.deepEqual(parseNetworkXml(buildNetworkXml(n)), n));
+  it("round-trips", () => assert.deepEqual(parseNetworkXml(buildNetworkXml(n)), n));
 });
