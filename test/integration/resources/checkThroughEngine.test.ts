@@ -1,25 +1,28 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, StoragePool, Volume } from "../../../provider";
+import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
 import { EngineHarness } from "../../engine";
 import { badInputCases } from "../../support/badInputCases";
+import { badVmCases } from "../../unit/vm/badVmInputs";
 
 type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
-const classes: Record<string, ResourceClass> = { Network, StoragePool, Volume };
+const classes: Record<string, ResourceClass> = { Network, StoragePool, Volume, VirtualMachine };
+/** Every bad-input case of every resource kind. */
+const cases = [...badInputCases, ...badVmCases.map((c) => ({ ...c, kind: "VirtualMachine" }))];
 
 describe("check through the engine: every bad input is refused by name before any host is contacted", function () {
   this.timeout(120_000);
 
-  it(`refuses all ${badInputCases.length} cases in one preview, touching no host`, async () => {
+  it(`refuses all ${cases.length} cases in one preview, touching no host`, async () => {
     const stack = new EngineHarness({ continueOnError: true });
     const result = await stack.check(() => {
-      badInputCases.forEach((c, i) => {
+      cases.forEach((c, i) => {
         const Kind = classes[c.kind];
         assert.ok(Kind, `no resource class for ${c.kind}`);
         new Kind(`case${i}`, c.inputs as never);
       });
     });
-    for (const [i, c] of badInputCases.entries()) {
+    for (const [i, c] of cases.entries()) {
       const failures = result.failures.filter((f) => f.name === `case${i}`);
       assert.ok(
         failures.some((f) => f.property === c.property && c.rule.test(f.reason)),
