@@ -71,6 +71,12 @@ export function adapt<Spec extends SpecBase, State>(
         return { changes: true };
       }
       const drift = def.drift(newSpec, live.state);
+      const reported = def.outputs(newSpec, live);
+      for (const key of def.reportedOutputs ?? []) {
+        if (JSON.stringify(olds[key]) !== JSON.stringify(reported[key])) {
+          drift.push({ property: key, detail: `is ${JSON.stringify(reported[key])} on the host, ${JSON.stringify(olds[key])} in state` });
+        }
+      }
       for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
       const inputChanges = changedKeys(olds, news);
       return { changes: drift.length > 0 || inputChanges.length > 0 };

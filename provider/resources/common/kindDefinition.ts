@@ -48,6 +48,12 @@ export interface KindDefinition<Spec extends SpecBase, State> {
   update(conn: LibvirtConnection, id: string, olds: Spec, news: Spec, live: State): Promise<LiveObject<State>>;
   /** Removes the object; succeeds when it is gone already. */
   remove(conn: LibvirtConnection, id: string, spec: Spec): Promise<void>;
+  /**
+   * Outputs that report host state the program acts on (e.g. a pending
+   * restart): when the stored value no longer matches the host, the next
+   * diff counts it as a change, so the update stores the current value.
+   */
+  readonly reportedOutputs?: readonly string[];
   /** The outputs stored in state (inputs echoed plus what the host reports). */
   outputs(spec: Spec, live: LiveObject<State>): Record<string, unknown>;
 }

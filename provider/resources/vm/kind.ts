@@ -35,6 +35,9 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
 
   drift: (spec, live) => driftOf(spec, live.ref.uuid, live),
 
+  // A restart done by hand clears a pending restart: the next run stores that.
+  reportedOutputs: ["pendingRestart"],
+
   async create(conn, spec, id) {
     // Everything that can fail without a write comes first: nothing to undo then.
     const disks = await resolveDisks(conn, spec.disks);

@@ -174,9 +174,15 @@ describe("VirtualMachine through the engine on hosts A and B", function () {
     assert.equal(sizeToBytes(after.config.memory!), 128n * MiB, "the definition was not written");
     assert.equal(sizeToBytes(after.running!.memory!), 96n * MiB);
     assert.equal(opsByName(await stack.up(program(v))).vmB, "same", "a pending restart must not count as drift");
-    // Restarted by hand: the running VM matches its definition again, and a refresh clears the flag.
+    // Restarted by hand: the running VM matches its definition again; the next run clears the flag.
     await connB.domains.destroy(after.ref);
     await connB.domains.start(after.ref);
+    const cleared = await stack.up(program(v));
+    assert.deepEqual(cleared.errors, []);
+    assert.equal(opsByName(cleared).vmB, "update");
+    assert.equal(cleared.exports.pendingB, false);
+    assert.equal(stack.state.resources.find((r) => r.name === "vmB")?.outputs.pendingRestart, false);
+    assert.equal(opsByName(await stack.up(program(v))).vmB, "same");
     const refresh = await stack.refresh();
     assert.deepEqual(refresh.errors, []);
     assert.equal(stack.state.resources.find((r) => r.name === "vmB")?.outputs.pendingRestart, false);
