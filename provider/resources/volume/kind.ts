@@ -3,11 +3,13 @@ import { buildVolumeXml, parsePoolXml, parseVolumeXml } from "../../xml";
 import { createTransactionally } from "../common/transaction";
 import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
-import { RefusedChangeError } from "../common/errors";
+import { messageOf, PartialCreateError, RefusedChangeError } from "../common/errors";
 import type { Drift, KindDefinition, LiveObject, SpecBase } from "../common/kindDefinition";
 import { checkEnum, checkName, Problems } from "../common/problems";
 import { progress } from "../common/progress";
 import { checkSize } from "../common/sizeInput";
+import { createByUpload, prepareCopy } from "./sourced";
+import { parseSource, VolumeSource } from "./sources";
 
 /** Volume formats this resource creates. */
 export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
@@ -16,8 +18,13 @@ export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
 export interface VolumeSpec extends SpecBase {
   pool: string;
   name: string;
-  capacityBytes: bigint;
+  /** Declared capacity; optional with a source, where it is a minimum. */
+  capacityBytes?: bigint;
   format: (typeof VOLUME_FORMATS)[number];
+  /** Where the initial content comes from. */
+  source?: VolumeSource;
+  /** The `sha256` output kept in state, carried over by in-place updates. */
+  storedSha256?: string;
 }
 
 /** What the host reports about a volume. */
@@ -27,6 +34,8 @@ export interface VolumeLive {
   format?: string;
   capacity: bigint;
   allocation: bigint;
+  /** SHA-256 of the data uploaded by this create. */
+  sha256?: string;
 }
 
 function lookup(conn: LibvirtConnection, key: string): Promise<VolumeRef | undefined> {
@@ -40,12 +49,17 @@ async function readVolume(conn: LibvirtConnection, ref: VolumeRef): Promise<Live
 }
 
 function assertNoShrink(spec: VolumeSpec, live: VolumeLive): void {
-  if (spec.capacityBytes < live.capacity) {
+  // With a source the capacity is a minimum: the content may make the volume larger.
+  if (spec.source === undefined && spec.capacityBytes !== undefined && spec.capacityBytes < live.capacity) {
     throw new RefusedChangeError(
       `volume ${spec.name}: capacity cannot shrink from ${live.capacity} to ${spec.capacityBytes} bytes: ` +
         `shrinking would cut off the data at its end; create a new, smaller volume instead`,
     );
   }
+}
+
+function withSha256(sha256: string | undefined): { sha256?: string } {
+  return sha256 === undefined ? {} : { sha256 };
 }
 
 /** The Volume kind. */
@@ -56,10 +70,14 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
     const problems = new Problems();
     checkName(problems, "pool", inputs.pool);
     checkName(problems, "name", inputs.name);
-    const capacity = checkSize(problems, "capacity", inputs.capacity);
+    const hasSource = inputs.source !== undefined && inputs.source !== null;
+    const capacity = checkSize(problems, "capacity", inputs.capacity, !hasSource);
     const format = inputs.format ?? "qcow2";
     checkEnum(problems, "format", format, VOLUME_FORMATS);
-    if (problems.all.length > 0 || capacity === undefined) return { problems: [...problems.all] };
+    // Stored state carries the `key` output; it is parsed for delete and refresh,
+    // which must work even when the uploaded file has been removed since.
+    const source = parseSource(problems, inputs.source, String(format), inputs.key === undefined);
+    if (problems.all.length > 0 || (capacity === undefined && !source)) return { problems: [...problems.all] };
     return {
       problems: [],
       spec: {
@@ -68,12 +86,16 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
         name: inputs.name as string,
         capacityBytes: capacity,
         format: format as VolumeSpec["format"],
+        source,
+        storedSha256: typeof inputs.sha256 === "string" ? inputs.sha256 : undefined,
       },
     };
   },
 
   replaceOn(olds, news) {
-    return (["pool", "name", "format"] as const).filter((k) => olds[k] !== news[k]);
+    const out: string[] = (["pool", "name", "format"] as const).filter((k) => olds[k] !== news[k]);
+    if (JSON.stringify(olds.source) !== JSON.stringify(news.source)) out.push("source");
+    return out;
   },
 
   async read(conn, id) {
@@ -84,7 +106,8 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
   drift(spec, live): Drift[] {
     assertNoShrink(spec, live);
     const out: Drift[] = [];
-    if (live.capacity !== spec.capacityBytes)
+    const declared = spec.capacityBytes;
+    if (declared !== undefined && (spec.source === undefined ? live.capacity !== declared : live.capacity < declared))
       out.push({ property: "capacity", detail: `is ${live.capacity} bytes on the host, ${spec.capacityBytes} declared` });
     if (live.format !== undefined && live.format !== spec.format) out.push({ property: "format", detail: `is ${live.format} on the host` });
     return out;
@@ -96,22 +119,41 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
     // A file volume's key is its path: known before the write, so a create
     // cut short by a dropped link still leaves an id the next run can check.
     const poolPath = parsePoolXml(await conn.pools.xmlDesc(pool)).target?.path ?? "";
-    return createTransactionally("volume", spec.name, `${poolPath}/${spec.name}`, async () => {
-      const ref = await conn.volumes.create(
-        pool,
-        buildVolumeXml({ name: spec.name, capacity: { value: spec.capacityBytes, unit: "bytes" }, target: { format: spec.format } }),
-      );
+    const id = `${poolPath}/${spec.name}`;
+    const source = spec.source;
+    if (source?.kind === "localPath" || source?.kind === "url") {
+      const { ref, sha256 } = await createByUpload(conn, pool, { ...spec, source }, id);
+      const live = await readVolume(conn, ref).catch((err: unknown) => {
+        // The data is in place: keep the volume in state rather than lose track of it.
+        throw new PartialCreateError(`volume ${spec.name}: uploaded, but reading it back failed: ${messageOf(err)}`, id);
+      });
+      return { ...live, state: { ...live.state, sha256 } };
+    }
+    const write = source
+      ? await prepareCopy(conn, pool, { ...spec, source })
+      : () =>
+          conn.volumes.create(
+            pool,
+            buildVolumeXml({
+              name: spec.name,
+              capacity: { value: spec.capacityBytes ?? 0n, unit: "bytes" },
+              target: { format: spec.format },
+            }),
+          );
+    return createTransactionally("volume", spec.name, id, async () => {
+      const ref = await write();
       return { run: () => readVolume(conn, ref), undo: () => conn.volumes.delete(ref) };
     });
   },
 
-  async update(conn, _id, _olds, spec, live) {
+  async update(conn, _id, olds, spec, live) {
     assertNoShrink(spec, live);
-    if (spec.capacityBytes > live.capacity) {
+    if (spec.capacityBytes !== undefined && spec.capacityBytes > live.capacity) {
       progress("Volume", spec.name, `growing from ${live.capacity} to ${spec.capacityBytes} bytes`);
       await conn.volumes.resize(live.ref, spec.capacityBytes);
     }
-    return readVolume(conn, live.ref);
+    const after = await readVolume(conn, live.ref);
+    return { ...after, state: { ...after.state, sha256: olds.storedSha256 } };
   },
 
   async remove(conn, id) {
@@ -127,6 +169,7 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
       format: live.state.format ?? spec.format,
       capacityBytes: Number(live.state.capacity),
       allocationBytes: Number(live.state.allocation),
+      ...withSha256(live.state.sha256 ?? spec.storedSha256),
     };
   },
 };

@@ -1,0 +1,316 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { execFile } from "node:child_process";
+import { mkdtempSync, readFileSync, statSync } from "node:fs";
+import { createServer, Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { StoragePool, Volume, VolumeArgs } from "../../../provider";
+import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
+import { isNotFoundError } from "../../../provider/rpc";
+import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { connectionTo } from "../support/connections";
+import { sshEndpoint } from "../support/endpoints";
+import { testHosts } from "../support/hosts";
+
+const exec = promisify(execFile);
+const { a } = testHosts();
+const tag = `pkvm-vsrc-${process.pid % 100000}`;
+const guestDir = process.env.KVM_TEST_GUEST_DIR ?? "";
+const initrd = join(guestDir, "initrd.img");
+const kernel = join(guestDir, "vmlinuz");
+
+function sha256Of(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
+
+/** Serves the guest's files on 127.0.0.1, with a redirect, for `source.url`. */
+function serveGuestFiles(): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === "/initrd.img") {
+      res.writeHead(200, { "content-length": String(statSync(initrd).size) });
+      res.end(readFileSync(initrd));
+    } else if (req.url === "/chunked") {
+      // No content-length: the size is known only at the end.
+      res.writeHead(200);
+      res.end(readFileSync(initrd));
+    } else if (req.url === "/moved") {
+      res.writeHead(302, { location: "/initrd.img" });
+      res.end();
+    } else {
+      res.writeHead(404);
+      res.end();
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** Upload summaries reported on the console: volume name, MiB and MiB/s. */
+function uploadRates(lines: string[]): string[] {
+  return lines.flatMap((l) =>
+    [...l.matchAll(/"([^"]+)": uploaded ([\d.]+) MiB in [\d.]+ s \(([\d.]+) MiB\/s\)/g)].map((m) => `${m[1]} ${m[2]} MiB at ${m[3]} MiB/s`),
+  );
+}
+
+describe("Volume sources through the engine: uploads, URL, checksum, overlay, clone", function () {
+  this.timeout(300_000);
+  const stack = new EngineHarness();
+  const direct = new ConnectionPool({ idleMs: 100 });
+  let conn: LibvirtConnection;
+  let server: Server;
+  let baseUrl: string;
+  const initrdSha = sha256Of(readFileSync(initrd));
+  const kernelSha = sha256Of(readFileSync(kernel));
+
+  /** SHA-256 of a volume's first `length` bytes (all of it when 0), read with libvirt directly. */
+  async function volumeSha(key: string, length = 0n): Promise<string> {
+    const hash = createHash("sha256");
+    for await (const chunk of await conn.volumes.download(await conn.volumes.lookupByKey(key), 0n, length))
+      hash.update(chunk as Uint8Array);
+    return hash.digest("hex");
+  }
+
+  function program(opts: { upSource?: VolumeArgs["source"]; overlay?: boolean } = {}) {
+    return () => {
+      const c = connectionTo(a);
+      const pool = new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, connection: c });
+      const up = new Volume("up", {
+        pool: pool.name,
+        name: "up.raw",
+        format: "raw",
+        capacity: "4MiB",
+        source: opts.upSource ?? { localPath: initrd },
+        connection: c,
+      });
+      const web = new Volume("web", {
+        pool: pool.name,
+        name: "web.raw",
+        format: "raw",
+        source: { url: `${baseUrl}/moved`, sha256: initrdSha },
+        connection: c,
+      });
+      const base = new Volume("base", { pool: pool.name, name: "base.raw", format: "raw", source: { localPath: kernel }, connection: c });
+      const clone = new Volume("clone", {
+        pool: pool.name,
+        name: "clone.raw",
+        format: "raw",
+        source: { cloneOf: base.key },
+        connection: c,
+      });
+      const overlay =
+        opts.overlay === false
+          ? undefined
+          : new Volume("overlay", { pool: pool.name, name: "overlay.qcow2", source: { backingVolume: base.path }, connection: c });
+      return {
+        upKey: up.key,
+        upSha: up.sha256,
+        upCapacity: up.capacityBytes,
+        webKey: web.key,
+        webSha: web.sha256,
+        baseKey: base.key,
+        basePath: base.path,
+        baseCapacity: base.capacityBytes,
+        cloneKey: clone.key,
+        overlayKey: overlay?.key,
+        overlayCapacity: overlay?.capacityBytes,
+      };
+    };
+  }
+
+  before(async () => {
+    assert.ok(guestDir, "KVM_TEST_GUEST_DIR is not set");
+    conn = (await direct.acquire(sshEndpoint(a))).connection;
+    server = await serveGuestFiles();
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    await stack.destroy();
+    await direct.closeAll();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it("uploads from a local path and a URL, clones, and overlays, with checksums that match the files", async () => {
+    const up = await stack.up(program());
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { pool: "create", up: "create", web: "create", base: "create", clone: "create", overlay: "create" });
+    const x = up.exports;
+    const size = BigInt(statSync(initrd).size);
+
+    assert.equal(x.upSha, initrdSha);
+    assert.equal(x.upCapacity, 4 * 1024 * 1024, "declared capacity larger than the file is kept");
+    assert.equal(await volumeSha(String(x.upKey), size), initrdSha);
+
+    assert.equal(x.webSha, initrdSha);
+    assert.equal(
+      (await conn.volumes.info(await conn.volumes.lookupByKey(String(x.webKey)))).capacity,
+      size,
+      "capacity follows the download",
+    );
+    assert.equal(await volumeSha(String(x.webKey)), initrdSha);
+
+    assert.equal(await volumeSha(String(x.baseKey)), kernelSha);
+    assert.equal(await volumeSha(String(x.cloneKey)), kernelSha, "the clone equals its source");
+
+    const overlayXml = await conn.volumes.xmlDesc(await conn.volumes.lookupByKey(String(x.overlayKey)));
+    assert.match(overlayXml, new RegExp(`<backingStore>\\s*<path>${String(x.basePath)}</path>\\s*<format type='raw'/>`));
+    assert.match(overlayXml, /<format type='qcow2'\/>/);
+    // qcow2 rounds a size up to whole 512-byte sectors.
+    const extra = Number(x.overlayCapacity) - Number(x.baseCapacity);
+    assert.ok(extra >= 0 && extra < 512, `the overlay's capacity ${x.overlayCapacity} is not the base's ${x.baseCapacity}`);
+
+    const rates = uploadRates(stdoutOf(up));
+    assert.equal(rates.length, 3, stdoutOf(up).join("\n"));
+    console.log(`      uploads: ${rates.join("; ")}`);
+    assert.ok(
+      stdoutOf(up).some((l) => /base\.raw.*uploaded [\d.]+ MiB \(\d+%\)/.test(l)),
+      "no progress lines during the upload",
+    );
+
+    const again = await stack.up(program());
+    assert.deepEqual(again.errors, []);
+    assert.ok(
+      Object.values(opsByName(again)).every((op) => op === "same"),
+      JSON.stringify(opsByName(again)),
+    );
+  });
+
+  it("replaces a volume whose source changed, naming source, and leaves the base intact when its overlay goes", async () => {
+    const changed = program({ upSource: { url: `${baseUrl}/initrd.img` }, overlay: false });
+    const preview = await stack.preview(changed);
+    assert.deepEqual(preview.errors, []);
+    const step = preview.steps.find((s) => s.name === "up");
+    assert.equal(step?.op, "replace");
+    assert.deepEqual(step?.replaces, ["source"]);
+
+    const up = await stack.up(changed);
+    assert.deepEqual(up.errors, []);
+    assert.equal(opsByName(up).up, "replace");
+    assert.equal(opsByName(up).overlay, "delete");
+    assert.equal(up.exports.upSha, initrdSha);
+    assert.equal(await volumeSha(String(up.exports.baseKey)), kernelSha, "the base changed");
+  });
+
+  it("uploads a qcow2 image byte for byte, its capacity at least the image's virtual size", async function () {
+    const image = join(mkdtempSync(join(tmpdir(), "pkvm-vsrc-")), "disk.qcow2");
+    try {
+      await exec("qemu-img", ["create", "-q", "-f", "qcow2", image, "32M"]);
+    } catch {
+      this.skip();
+    }
+    const imageSha = sha256Of(readFileSync(image));
+    const other = new EngineHarness();
+    try {
+      const program = () => {
+        const c = connectionTo(a);
+        const small = new Volume("small", {
+          pool: `${tag}-pool`,
+          name: "small.qcow2",
+          capacity: "16MiB",
+          source: { localPath: image },
+          connection: c,
+        });
+        const big = new Volume("big", {
+          pool: `${tag}-pool`,
+          name: "big.qcow2",
+          capacity: "64MiB",
+          source: { localPath: image },
+          connection: c,
+        });
+        return {
+          smallKey: small.key,
+          smallCap: small.capacityBytes,
+          smallFmt: small.format,
+          bigCap: big.capacityBytes,
+          bigSha: big.sha256,
+        };
+      };
+      const up = await other.up(program);
+      assert.deepEqual(up.errors, []);
+      assert.equal(up.exports.smallCap, 32 * 1024 * 1024, "the image's virtual size wins over a smaller declared capacity");
+      assert.equal(up.exports.smallFmt, "qcow2");
+      assert.equal(await volumeSha(String(up.exports.smallKey)), imageSha);
+      assert.equal(up.exports.bigCap, 64 * 1024 * 1024, "a larger declared capacity grows the image");
+      assert.equal(up.exports.bigSha, imageSha);
+      const again = await other.up(program);
+      assert.deepEqual(opsByName(again), { small: "same", big: "same" });
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it("fails on a wrong sha256, naming source.sha256, and leaves no volume", async () => {
+    const other = new EngineHarness();
+    const wrong = "0".repeat(64);
+    const run = await other.up(() => {
+      const v = new Volume("bad", {
+        pool: `${tag}-pool`,
+        name: "bad.raw",
+        format: "raw",
+        source: { localPath: initrd, sha256: wrong },
+        connection: connectionTo(a),
+      });
+      return { key: v.key };
+    });
+    try {
+      const message = run.errors.map((e) => e.message).join("\n");
+      assert.match(message, /source\.sha256: expected 0{64} but the uploaded data has [0-9a-f]{64}/);
+      assert.ok(message.includes(initrdSha), message);
+      const pool = await conn.pools.lookupByName(`${tag}-pool`);
+      await conn.pools.refresh(pool);
+      await assert.rejects(conn.volumes.lookupByName(pool, "bad.raw"), (e: unknown) => isNotFoundError(e));
+      assert.equal(other.state.resources.filter((r) => r.type.endsWith("Volume")).length, 0, "a failed upload stayed in state");
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it("refuses a qcow2 format for raw bytes, a 404 URL, an unsized download without capacity, and a small overlay", async () => {
+    const other = new EngineHarness({ continueOnError: true });
+    const basePath = String(stack.state.resources.find((r) => r.urn.endsWith("::base"))?.outputs.path);
+    const run = await other.up(() => {
+      const c = connectionTo(a);
+      new Volume("unsized", {
+        pool: `${tag}-pool`,
+        name: "unsized.raw",
+        format: "raw",
+        source: { url: `${baseUrl}/chunked` },
+        connection: c,
+      });
+      const sized = new Volume("sized", {
+        pool: `${tag}-pool`,
+        name: "sized.raw",
+        format: "raw",
+        capacity: "4MiB",
+        source: { url: `${baseUrl}/chunked` },
+        connection: c,
+      });
+      new Volume("smallOverlay", {
+        pool: `${tag}-pool`,
+        name: "so.qcow2",
+        capacity: "1MiB",
+        source: { backingVolume: basePath },
+        connection: c,
+      });
+      new Volume("notQcow", { pool: `${tag}-pool`, name: "nq.qcow2", source: { localPath: initrd }, connection: c });
+      new Volume("missing", { pool: `${tag}-pool`, name: "missing.raw", format: "raw", source: { url: `${baseUrl}/nope` }, connection: c });
+      return { sizedSha: sized.sha256 };
+    });
+    try {
+      const text = JSON.stringify([run.errors, run.failures]);
+      assert.match(text, /format.*not a qcow2 image/);
+      assert.match(text, /source\.url .*404/);
+      assert.match(text, /capacity: required because source\.url .*chunked does not tell its size/);
+      assert.match(text, /capacity: 1048576 bytes is smaller than the backing volume's \d+ bytes/);
+      assert.equal(opsByName(run).sized, "create");
+      assert.equal(run.exports.sizedSha, initrdSha);
+      const pool = await conn.pools.lookupByName(`${tag}-pool`);
+      for (const name of ["nq.qcow2", "missing.raw", "unsized.raw", "so.qcow2"])
+        await assert.rejects(conn.volumes.lookupByName(pool, name), (e: unknown) => isNotFoundError(e), `${name} was left behind`);
+    } finally {
+      await other.destroy();
+    }
+  });
+});
