@@ -1,5 +1,5 @@
 export { StoragePool, StoragePoolArgs } from "./pool/storagePool";
-export { Volume, VolumeArgs } from "./volume/volume";
+export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/volume";
 export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs } from "./network/network";
 export {
   VirtualMachine,
@@ -8,4 +8,5 @@ export {
   VirtualMachineNetworkInterfaceArgs,
   VirtualMachineWaitForIpArgs,
 } from "./vm/virtualMachine";
+export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/cloudInitDisk";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

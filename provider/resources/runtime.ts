@@ -11,6 +11,7 @@ import { networkKind } from "./network/kind";
 import { poolKind } from "./pool/kind";
 import { volumeKind } from "./volume/kind";
 import { vmKind } from "./vm/kind";
+import { cloudInitDiskKind } from "./cloudInit/kind";
 
 let defaults: ConnectionSpec = {};
 
@@ -54,6 +55,9 @@ export function handler(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
         break;
       case "VirtualMachine":
         h = adapt(vmKind, source);
+        break;
+      case "CloudInitDisk":
+        h = adapt(cloudInitDiskKind, source);
         break;
     }
     handlers.set(kind, h);
