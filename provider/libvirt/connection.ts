@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
-import { KeepaliveOptions, RpcClient } from "../rpc";
+import { KeepaliveOptions, RpcClient, XdrWriter } from "../rpc";
 import { Domains } from "./domains";
-import { encodeArgs } from "./handles";
+import { encodeArgs, readString } from "./handles";
 import { Networks } from "./networks";
 import { Pools } from "./pools";
 import { RemoteProc } from "./procedures";
@@ -109,6 +109,20 @@ export class LibvirtConnection {
   /** libvirt's version on the host as a number (major * 1,000,000 + minor * 1,000 + micro). */
   async libVersion(): Promise<bigint> {
     return this.rpc.call(RemoteProc.ConnectGetLibVersion, undefined, (r) => r.uhyper());
+  }
+
+  /**
+   * The host's domain capabilities XML (`virConnectGetDomainCapabilities`):
+   * which machines, firmware and devices it offers for an arch and virt type.
+   * Undefined arguments let the host choose its defaults.
+   */
+  domainCapabilities(query: { emulator?: string; arch?: string; machine?: string; virtType?: string } = {}): Promise<string> {
+    const opt = (w: XdrWriter, v: string | undefined): XdrWriter => w.optional(v, (x, s) => x.string(s));
+    return this.rpc.call(
+      RemoteProc.ConnectGetDomainCapabilities,
+      encodeArgs((w) => opt(opt(opt(opt(w, query.emulator), query.arch), query.machine), query.virtType).uint(0)),
+      readString,
+    );
   }
 
   /** Asks whether the daemon supports a driver feature. */

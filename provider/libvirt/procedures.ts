@@ -75,6 +75,7 @@ export enum RemoteProc {
   ConnectListAllNetworks = 283,
   NetworkUpdate = 291,
   NetworkGetDhcpLeases = 341,
+  ConnectGetDomainCapabilities = 342,
   DomainDefineXmlFlags = 350,
   DomainInterfaceAddresses = 353,
 }

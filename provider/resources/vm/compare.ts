@@ -42,6 +42,7 @@ const EXACT: Record<string, string> = {
   "vcpu.count": "maxVcpus",
   "cpu.mode": "cpuMode",
   "os.arch": "arch",
+  "os.firmware": "firmware",
   "os.machine": "machine",
   "os.kernel": "kernel",
   "os.initrd": "initrd",
@@ -53,6 +54,7 @@ const PREFIXED: [RegExp, string][] = [
   [/^memory\b/, "maxMemory"],
   [/^vcpu\b/, "maxVcpus"],
   [/^cpu\b/, "cpuMode"],
+  [/^os\.(loader|nvram|<firmware>)/, "firmware"],
   [/^os\b/, "arch"],
   [/^features\b/, "arch"],
   [/^devices\.serials\b/, "(serial console)"],
@@ -77,6 +79,9 @@ function core(dom: Domain, opts: { running: boolean; desired: Domain }): Domain 
   const { currentMemory: _current, description: _description, ...rest } = dom;
   const copy: Domain = structuredClone({ ...rest, devices: dom.devices.filter((d) => !isDisk(d) && !isNic(d)) });
   if (copy.vcpu) delete copy.vcpu.current;
+  // A running domain shows autoselected firmware as the pflash loader libvirt chose, without `firmware='efi'`.
+  if (opts.running && opts.desired.os?.firmware === "efi" && copy.os && !copy.os.firmware && copy.os.loader?.type === "pflash")
+    copy.os.firmware = "efi";
   // A running domain shows host-model expanded into the CPU model it chose.
   if (opts.running && opts.desired.cpu?.mode === "host-model") delete copy.cpu;
   return copy;

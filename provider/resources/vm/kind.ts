@@ -7,7 +7,8 @@ import type { KindDefinition } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { createTransactionally } from "../common/transaction";
 import { resolveDisks } from "./disks";
-import { domainModelOf } from "./model";
+import { keptUefiOs, uefiOsFor } from "./firmware";
+import { domainModelOf, machineOf } from "./model";
 import { pendingRestartOf, planVm } from "./plan";
 import { bootVm, stopVm, usableAddresses } from "./power";
 import { lookupVm, readVm, stateName, VmLive } from "./read";
@@ -25,7 +26,8 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
   parse: (inputs: Record<string, unknown>, connection: ConnectionSpec) => parseVmSpec(inputs, connection),
 
   replaceOn(olds, news) {
-    return (["name", "domainType", "arch"] as const).filter((k) => olds[k] !== news[k]);
+    // Switching firmware would strand a guest installed for the other one, and the NVRAM file belongs to UEFI only.
+    return (["name", "domainType", "arch", "firmware"] as const).filter((k) => olds[k] !== news[k]);
   },
 
   async read(conn, id, spec) {
@@ -42,7 +44,8 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
     // Everything that can fail without a write comes first: nothing to undo then.
     const disks = await resolveDisks(conn, spec.disks);
     const uuid = id ?? randomUUID();
-    const xml = buildDomainXml(domainModelOf(spec, disks, uuid));
+    const uefi = spec.firmware === "uefi" ? await uefiOsFor(conn, spec, machineOf(spec)) : undefined;
+    const xml = buildDomainXml(domainModelOf(spec, disks, uuid, uefi));
     return createTransactionally("virtual machine", spec.name, uuid, async () => {
       progress(KIND, spec.name, "defining");
       const ref = await conn.domains.define(xml);
@@ -78,7 +81,7 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
 
   outputs(spec, live) {
     const s = live.state;
-    const plan = planVm(domainModelOf(spec, s.disks, live.id), s.config, s.running);
+    const plan = planVm(domainModelOf(spec, s.disks, live.id, keptUefiOs(s.config)), s.config, s.running);
     return {
       uuid: live.id,
       state: stateName(s.state),

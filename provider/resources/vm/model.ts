@@ -1,5 +1,6 @@
 import { Device, Disk, Domain, GUEST_AGENT_CHANNEL, NetInterface } from "../../xml";
 import type { ResolvedDisk } from "./disks";
+import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";
 import type { NicSpec } from "./specDevices";
 
@@ -7,6 +8,13 @@ const KIB = 1024n;
 
 /** Architectures whose guests get ACPI and an APIC (graceful shutdown and PCI hotplug go through ACPI). */
 const ACPI_ARCHES = new Set(["x86_64", "i686"]);
+
+/** The machine type to ask for; unset leaves the hypervisor's default. */
+export function machineOf(spec: VmSpec): string | undefined {
+  // q35 is the machine OVMF is built and tested for; its secure-boot builds need SMM, which i440fx lacks.
+  if (spec.machine === undefined && spec.firmware === "uefi" && ACPI_ARCHES.has(spec.arch)) return "q35";
+  return spec.machine;
+}
 
 /** The `<disk>` element a disk means. */
 export function diskDevice(d: ResolvedDisk): Disk {
@@ -49,9 +57,12 @@ export function scsiController(): Device {
  * The domain definition a spec means. Always present: a serial console on a
  * pty (so `virsh console` works and boot output is kept) and the guest agent
  * channel (so `waitForIp.source: "agent"` works without a redefinition).
+ *
  * @param uuid the domain's UUID, chosen before the first define
+ * @param uefi for `firmware: "uefi"`, where the firmware comes from (see
+ *   `firmware.ts`); libvirt's autoselection when not given
  */
-export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid?: string): Domain {
+export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid?: string, uefi: UefiOs = AUTOSELECTED): Domain {
   const dom: Domain = {
     type: spec.domainType,
     name: spec.name,
@@ -71,10 +82,14 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
   if (spec.description !== undefined) dom.description = spec.description;
   if (spec.cpuMode !== undefined) dom.cpu = { mode: spec.cpuMode };
   const os = dom.os ?? {};
-  if (spec.machine !== undefined) os.machine = spec.machine;
+  const machine = machineOf(spec);
+  if (machine !== undefined) os.machine = machine;
+  if (spec.firmware === "uefi") Object.assign(os, structuredClone(uefi));
   if (spec.kernel !== undefined) os.kernel = spec.kernel;
   if (spec.initrd !== undefined) os.initrd = spec.initrd;
   if (spec.cmdline !== undefined) os.cmdline = spec.cmdline;
   if (ACPI_ARCHES.has(spec.arch)) dom.features = { acpi: true, apic: true };
+  // UEFI hands the OS its hardware description through ACPI tables, on every architecture.
+  else if (spec.firmware === "uefi") dom.features = { acpi: true };
   return dom;
 }

@@ -12,6 +12,8 @@ export const DOMAIN_TYPES = ["kvm", "qemu"] as const;
 export const ARCHES = ["x86_64", "i686", "aarch64", "ppc64le", "s390x", "riscv64"] as const;
 /** Guest CPU modes (libvirt's `<cpu mode>`); unset leaves the hypervisor's default. */
 export const CPU_MODES = ["host-passthrough", "host-model", "maximum"] as const;
+/** Guest firmware: legacy BIOS (SeaBIOS) or UEFI (OVMF). */
+export const FIRMWARES = ["bios", "uefi"] as const;
 /** How changes that need a reboot are applied. */
 export const UPDATE_POLICIES = ["restart", "manual"] as const;
 /** Where guest addresses are read from. */
@@ -30,6 +32,7 @@ export interface VmSpec extends SpecBase {
   arch: (typeof ARCHES)[number];
   machine?: string;
   cpuMode?: (typeof CPU_MODES)[number];
+  firmware: (typeof FIRMWARES)[number];
   vcpus: number;
   maxVcpus: number;
   /** Balloon target (libvirt's `<currentMemory>`). */
@@ -56,6 +59,7 @@ export const VM_INPUTS = [
   "arch",
   "machine",
   "cpuMode",
+  "firmware",
   "vcpus",
   "maxVcpus",
   "memory",
@@ -134,6 +138,8 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
   checkEnum(problems, "arch", arch, ARCHES);
   checkText(problems, "machine", inputs.machine, MACHINE, 'must be a machine type such as "pc" or "q35" (letters, digits, ".", "_", "-")');
   if (inputs.cpuMode !== undefined) checkEnum(problems, "cpuMode", inputs.cpuMode, CPU_MODES);
+  const firmware = inputs.firmware ?? "bios";
+  checkEnum(problems, "firmware", firmware, FIRMWARES);
 
   const vcpus = inputs.vcpus ?? 1;
   const vcpusOk = checkInteger(problems, "vcpus", vcpus, 1, 1024);
@@ -204,6 +210,7 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
       arch: arch as VmSpec["arch"],
       machine: inputs.machine as string | undefined,
       cpuMode: inputs.cpuMode as VmSpec["cpuMode"],
+      firmware: firmware as VmSpec["firmware"],
       vcpus: vcpus as number,
       maxVcpus: maxVcpus as number,
       memoryBytes: memory,

@@ -10,6 +10,7 @@ import { buildDevice } from "../../xml/domain/devices";
 import type { Drift, LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import type { VmDifference } from "./compare";
+import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
 import { memoryFitsLive, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
@@ -25,7 +26,7 @@ const { Live, Config } = DomainModificationImpact;
  * is one line naming both places.
  */
 export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
-  const plan = planVm(domainModelOf(spec, live.disks, id), live.config, live.running);
+  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running);
   const lines = new Map<string, { property: string; detail: string; where: string[] }>();
   const add = (d: VmDifference, where: string) => {
     const key = `${d.property}\u0000${d.detail}`;
@@ -116,7 +117,7 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
 /** Brings the VM to the spec in place (the kind's `update`). */
 export async function updateVm(conn: LibvirtConnection, id: string, spec: VmSpec, live: VmLive): Promise<LiveObject<VmLive>> {
   const ref = live.ref;
-  const desired = domainModelOf(spec, live.disks, id);
+  const desired = domainModelOf(spec, live.disks, id, keptUefiOs(live.config));
   await applyLive(conn, spec, live, planVm(desired, live.config, live.running), desired);
 
   let now = await readDefinitions(conn, ref);

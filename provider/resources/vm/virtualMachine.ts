@@ -57,6 +57,12 @@ export interface VirtualMachineArgs extends ConnectedArgs {
   arch?: pulumi.Input<"x86_64" | "i686" | "aarch64" | "ppc64le" | "s390x" | "riscv64">;
   /** Machine type (`"pc"`, `"q35"`); the hypervisor's default when unset. */
   machine?: pulumi.Input<string>;
+  /**
+   * `"bios"` (default) or `"uefi"`: OVMF without secure boot, picked by the host's firmware autoselection
+   * (or named explicitly where the host has none), machine `"q35"` unless `machine` is given, UEFI variables
+   * in a per-VM NVRAM file that updates keep and deleting the VM removes. Changing it replaces the VM.
+   */
+  firmware?: pulumi.Input<"bios" | "uefi">;
   /** Guest CPU model; the hypervisor's default when unset. */
   cpuMode?: pulumi.Input<"host-passthrough" | "host-model" | "maximum">;
   /** Online vCPUs, 1 by default; raised live up to `maxVcpus`. */

@@ -43,6 +43,7 @@ export const badVmCases: BadVmCase[] = [
   { title: "unknown architecture", inputs: { ...goodVm, arch: "sparc" }, property: "arch", rule: /"x86_64"/ },
   { title: "machine type with a space", inputs: { ...goodVm, machine: "pc q35" }, property: "machine", rule: /machine type/ },
   { title: "unknown CPU mode", inputs: { ...goodVm, cpuMode: "fast" }, property: "cpuMode", rule: /"host-passthrough"/ },
+  { title: "unknown firmware", inputs: { ...goodVm, firmware: "coreboot" }, property: "firmware", rule: /"bios", "uefi"/ },
   { title: "no vCPUs", inputs: { ...goodVm, vcpus: 0 }, property: "vcpus", rule: /whole number from 1/ },
   { title: "maxVcpus below vcpus", inputs: { ...goodVm, vcpus: 4, maxVcpus: 2 }, property: "maxVcpus", rule: /not be below vcpus/ },
   { title: "memory without a unit it knows", inputs: { ...goodVm, memory: "lots" }, property: "memory", rule: /"10GiB"/ },

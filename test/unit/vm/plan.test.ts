@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DomainState } from "../../../provider/libvirt";
 import { vmKind } from "../../../provider/resources/vm/kind";
+import { AUTOSELECTED, keptUefiOs } from "../../../provider/resources/vm/firmware";
 import { domainModelOf } from "../../../provider/resources/vm/model";
 import { memoryFitsLive, planVm } from "../../../provider/resources/vm/plan";
 import type { VmLive } from "../../../provider/resources/vm/read";
@@ -118,6 +119,38 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
     withModel.cpu = { mode: "host-model" };
     const plan = planFor({ cpuMode: "host-model" }, { config: withModel });
     assert.deepEqual(plan, { config: [], live: [], restart: [] });
+  });
+
+  it("settles a UEFI VM against firmware autoselection, and keeps the NVRAM path the definition names", () => {
+    const nvram = "/var/lib/libvirt/qemu/nvram/web1_VARS.fd";
+    const efiConfig = structuredClone(config);
+    efiConfig.os = { ...efiConfig.os, ...structuredClone(AUTOSELECTED), machine: "pc-q35-7.2" };
+    // A running domain shows what autoselection chose, and drops firmware='efi'.
+    const efiRunning = structuredClone(running);
+    efiRunning.os = {
+      ...efiRunning.os,
+      machine: "pc-q35-7.2",
+      extra: structuredClone(AUTOSELECTED.extra),
+      loader: { path: "/usr/share/OVMF/OVMF_CODE_4M.fd", readonly: true, type: "pflash" },
+      nvram: { path: nvram, template: "/usr/share/OVMF/OVMF_VARS_4M.fd" },
+    };
+    assert.deepEqual(planFor({ firmware: "uefi" }, { config: efiConfig, running: efiRunning }), { config: [], live: [], restart: [] });
+
+    const spec = fixtureSpec(FIXTURE, { firmware: "uefi" });
+    const fresh = domainModelOf(spec, fixtureDisks(spec), FIXTURE_UUID);
+    assert.deepEqual([fresh.os?.firmware, fresh.os?.machine, fresh.os?.nvram, fresh.features?.acpi], ["efi", "q35", undefined, true]);
+    const withPath = { ...efiConfig, os: { ...efiConfig.os, nvram: { path: nvram } } };
+    const kept = domainModelOf(spec, fixtureDisks(spec), FIXTURE_UUID, keptUefiOs(withPath));
+    assert.deepEqual([kept.os?.firmware, kept.os?.nvram], ["efi", { path: nvram }]);
+    const bios = fixtureSpec(FIXTURE, {});
+    assert.equal(domainModelOf(bios, fixtureDisks(bios), FIXTURE_UUID, keptUefiOs(withPath)).os?.nvram, undefined);
+    assert.ok(props(planFor({ firmware: "uefi" }, { config, running: undefined }).config).includes("firmware"));
+  });
+
+  it("replaces the VM when the firmware changes", () => {
+    const bios = fixtureSpec(FIXTURE, {});
+    assert.deepEqual(vmKind.replaceOn(bios, fixtureSpec(FIXTURE, { firmware: "uefi" })), ["firmware"]);
+    assert.deepEqual(vmKind.replaceOn(bios, fixtureSpec(FIXTURE, { firmware: "bios" })), []);
   });
 
   it("names every property in the drift a preview prints, once per difference", () => {

@@ -52,6 +52,7 @@ describe("VirtualMachine spec", () => {
     assert.equal(s.running, true);
     assert.equal(s.autostart, false);
     assert.equal(s.updatePolicy, "restart");
+    assert.equal(s.firmware, "bios");
     assert.equal(s.shutdownTimeoutSeconds, 60);
     assert.equal(s.waitForIp, undefined);
     assert.deepEqual(spec({ waitForIp: { source: "agent" } }).waitForIp, { source: "agent", timeoutSeconds: 300 });
