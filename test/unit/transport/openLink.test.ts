@@ -5,7 +5,6 @@ import { createServer, type AddressInfo, type Server as NetServer } from "node:n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Duplex } from "node:stream";
-import { utils } from "ssh2";
 
 import { TransportError } from "../../../provider/transport/errors";
 import { openLink } from "../../../provider/transport/openLink";
@@ -13,9 +12,10 @@ import { remoteProxyCommand } from "../../../provider/transport/remoteCommand";
 import type { Link, SshTarget } from "../../../provider/transport/types";
 import { ED25519 } from "./fixtures";
 import { startFakeSshd, type FakeSshd } from "./support/fakeSshd";
+import { ed25519KeyPair } from "./support/testKeys";
 
 const PASSWORD = "pw-Secret-123";
-const clientKey = utils.generateKeyPairSync("ed25519");
+const clientKey = ed25519KeyPair();
 
 function knownHostsFor(...servers: FakeSshd[]): string {
   return servers.map((s) => `[127.0.0.1]:${s.port} ${s.hostKeyLine}`).join("\n");

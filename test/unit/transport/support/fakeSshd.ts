@@ -6,6 +6,7 @@
 import { once } from "node:events";
 import { connect as tcpConnect, type AddressInfo } from "node:net";
 import { Server, utils, type AuthContext, type Connection, type ServerChannel } from "ssh2";
+import { ed25519KeyPair } from "./testKeys";
 
 /** What the fake server does with an exec request. */
 export type ExecBehaviour = (command: string, channel: ServerChannel) => void;
@@ -55,7 +56,7 @@ export const echoExec: ExecBehaviour = (_command, channel) => {
 
 /** Starts a fake server on 127.0.0.1 with a fresh ed25519 host key. */
 export async function startFakeSshd(options: FakeSshdOptions = {}): Promise<FakeSshd> {
-  const hostKey = utils.generateKeyPairSync("ed25519");
+  const hostKey = ed25519KeyPair();
   const hostKeyLine = hostKey.public.trim().split(/\s+/).slice(0, 2).join(" ");
   const hostKeyBase64 = hostKeyLine.split(" ")[1] as string;
   const allowedKey = options.authorizedKey === undefined ? undefined : utils.parseKey(options.authorizedKey);
