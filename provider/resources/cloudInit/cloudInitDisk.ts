@@ -39,12 +39,11 @@ export class CloudInitDisk extends pulumi.dynamic.Resource {
    * @param opts resource options
    */
   constructor(name: string, args: CloudInitDiskArgs, opts?: pulumi.CustomResourceOptions) {
-    const secret = withSecretConnection(opts);
     super(
       dynamicProvider("CloudInitDisk"),
       name,
       { ...args, path: undefined, key: undefined, sha256: undefined, sizeBytes: undefined },
-      { ...secret, additionalSecretOutputs: [...(secret.additionalSecretOutputs ?? []), "userData", "networkConfig"] },
+      withSecretConnection(opts, "userData", "networkConfig"),
       "pulumi-kvm",
       "CloudInitDisk",
     );

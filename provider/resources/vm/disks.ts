@@ -1,5 +1,5 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { isNotFoundError } from "../../rpc";
+import { unlessGone } from "../common/gone";
 import { parseVolumeXml } from "../../xml";
 import type { DiskSpec } from "./specDevices";
 
@@ -11,22 +11,13 @@ export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
   format: string;
 }
 
-async function tryLookup(find: () => Promise<VolumeRef>): Promise<VolumeRef | undefined> {
-  try {
-    return await find();
-  } catch (err) {
-    if (isNotFoundError(err)) return undefined;
-    throw err;
-  }
-}
-
 async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<string | undefined> {
   return parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
 }
 
 async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number): Promise<ResolvedDisk> {
   if (disk.volumeKey !== undefined) {
-    const ref = await tryLookup(() => conn.volumes.lookupByKey(disk.volumeKey as string));
+    const ref = await unlessGone(conn.volumes.lookupByKey(disk.volumeKey as string));
     if (!ref) throw new Error(`disks[${index}].volumeKey: the host has no volume with key ${JSON.stringify(disk.volumeKey)}`);
     const [file, format] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
     return { ...disk, file, format: disk.format ?? format ?? "raw" };
@@ -35,7 +26,7 @@ async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number
   if (disk.format !== undefined) return { ...disk, file: disk.path, format: disk.format };
   // A pool volume knows its own format; reading a qcow2 image as raw would
   // show the guest the qcow2 header instead of its data.
-  const ref = await tryLookup(() => conn.volumes.lookupByPath(disk.path as string));
+  const ref = await unlessGone(conn.volumes.lookupByPath(disk.path as string));
   const format = ref ? await volumeFormat(conn, ref) : undefined;
   return { ...disk, file: disk.path, format: format ?? "raw" };
 }

@@ -1,5 +1,5 @@
 import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, LibvirtConnection } from "../../libvirt";
-import { isNotFoundError } from "../../rpc";
+import { unlessGone } from "../common/gone";
 import { Domain, parseDomainXml } from "../../xml";
 import type { LiveObject } from "../common/kindDefinition";
 import { ResolvedDisk, resolveDisks } from "./disks";
@@ -39,13 +39,8 @@ export function stateName(state: DomainState): string {
 }
 
 /** Finds a domain by UUID; undefined only when libvirt says there is none. */
-export async function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef | undefined> {
-  try {
-    return await conn.domains.lookupByUuid(uuid);
-  } catch (err) {
-    if (isNotFoundError(err)) return undefined;
-    throw err;
-  }
+export function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef | undefined> {
+  return unlessGone(conn.domains.lookupByUuid(uuid));
 }
 
 /**
