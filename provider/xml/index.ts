@@ -25,6 +25,10 @@ export {
 
 /** The domain document. */
 export { parseDomainXml, buildDomainXml, domainProblems } from "./domain/domain";
+/** `xmlOverrides`: a partial domain document merged into the generated one. */
+export { MAX_DOMAIN_OVERRIDES_BYTES, applyDomainOverrides, parseDomainOverrides, tryApplyDomainOverrides } from "./domain/overrides";
+/** A validated override document. */
+export type { DomainOverrides } from "./domain/overrides";
 /** Domain sections. */
 export type {
   BootDevice,
