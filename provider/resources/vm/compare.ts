@@ -10,6 +10,7 @@
  * get attached and detached one by one.
  */
 import { compareDomain, Device, Difference, Disk, Domain, NetInterface, sizeToBytes } from "../../xml";
+import { METADATA_NAMESPACE } from "./model";
 
 /** How a difference is brought in line. */
 export type VmChange =
@@ -35,6 +36,14 @@ export interface VmDifference {
   change: VmChange;
 }
 
+/** What naming a difference by input property needs beyond the documents. */
+export interface VmNaming {
+  /** The program has `xmlOverrides`: differences no input explains come from them. */
+  overrides?: boolean;
+  /** The guest device name of the cloud-init seed, which is not one of `disks`. */
+  seedTarget?: string;
+}
+
 /** Shared comparison paths that are exactly one input property. */
 const EXACT: Record<string, string> = {
   type: "domainType",
@@ -57,18 +66,33 @@ const PREFIXED: [RegExp, string][] = [
   [/^os\.(loader|nvram|<firmware>)/, "firmware"],
   [/^os\b/, "arch"],
   [/^features\b/, "arch"],
-  [/^devices\.serials\b/, "(serial console)"],
-  [/^devices\.channels\b/, "(guest agent channel)"],
+  [/^devices\.serials\b/, "serialConsole"],
+  [/^devices\.channels\[org\.qemu\.guest_agent\.0\]/, "guestAgent"],
+  [/^devices\.graphics\b/, "graphics"],
+  [/^devices\.filesystems\b/, "filesystems"],
+  [/memoryBacking/, "filesystems (virtiofs needs shared memory)"],
   [/^devices\.other\[controller:scsi/, "disks (SCSI controller)"],
 ];
 
-function propertyOf(path: string): string {
-  return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? `(definition) ${path}`;
+/**
+ * The input a path belongs to. What no input produces comes from
+ * `xmlOverrides` when the program has some; otherwise it is named by path.
+ */
+function propertyOf(path: string, overrides: boolean): string {
+  return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? (overrides ? "xmlOverrides" : `(definition) ${path}`);
 }
 
 function describe(d: Difference): string {
+  // A display password is a secret: say that it differs, never what it is.
+  if (/\.passwd$/.test(d.path)) return d.desired === undefined ? "the host has a password that is not declared" : "differs from the host's";
   if (d.kind === "unexpected") return `the host has ${d.live ?? "an entry"} that is not declared`;
   return `declared ${d.desired ?? "nothing"}, the host has ${d.live ?? "nothing"}`;
+}
+
+/** The cloud-init seed hash kept in the domain's metadata (see `model.ts`). */
+export function seedHashOf(dom: Domain): string | undefined {
+  const node = dom.metadata?.find((n) => n.name.endsWith(":cloudinit") && Object.values(n.attrs).includes(METADATA_NAMESPACE));
+  return node?.attrs.sha256;
 }
 
 const isDisk = (d: Device): d is Disk => d.kind === "disk";
@@ -76,7 +100,8 @@ const isNic = (d: Device): d is NetInterface => d.kind === "interface";
 
 /** Everything but disks, interfaces and the values compared on their own. */
 function core(dom: Domain, opts: { running: boolean; desired: Domain }): Domain {
-  const { currentMemory: _current, description: _description, ...rest } = dom;
+  // Metadata belongs to whoever wrote it; this provider's own entry is compared on its own.
+  const { currentMemory: _current, description: _description, metadata: _metadata, ...rest } = dom;
   const copy: Domain = structuredClone({ ...rest, devices: dom.devices.filter((d) => !isDisk(d) && !isNic(d)) });
   if (copy.vcpu) delete copy.vcpu.current;
   // A running domain shows autoselected firmware as the pflash loader libvirt chose, without `firmware='efi'`.
@@ -114,13 +139,13 @@ function fieldDiffs(want: Record<string, unknown>, have: Record<string, unknown>
 }
 
 /** Compares the disks by target and the interfaces by MAC. */
-function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void {
+function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedTarget: string | undefined): void {
   const scsiReady = actual.devices.some((d) => d.kind === "other" && d.node.name === "controller" && d.node.attrs.type === "scsi");
   const hotDisk = (d: Disk) => (d.device ?? "disk") === "disk" && (d.target.bus === "virtio" || (d.target.bus === "scsi" && scsiReady));
   const haveDisks = new Map(actual.devices.filter(isDisk).map((d) => [d.target.dev, d]));
   const wantDisks = desired.devices.filter(isDisk);
   wantDisks.forEach((want, i) => {
-    const property = `disks[${i}]`;
+    const property = want.target.dev === seedTarget ? "cloudInit" : `disks[${i}]`;
     const have = haveDisks.get(want.target.dev);
     const key = `disk:${want.target.dev}`;
     if (!have)
@@ -175,11 +200,22 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[]): void
  * @param opts.running `actual` is the running domain: its memory is what the
  *   guest's balloon driver gave back, not the target, so it is not compared
  */
-export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean }): VmDifference[] {
+export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean } & VmNaming): VmDifference[] {
   const out: VmDifference[] = compareDomain(core(desired, { ...opts, desired }), core(actual, { ...opts, desired })).map((d) => {
     const detail = d.path in EXACT ? describe(d) : `${d.path}: ${describe(d)}`;
-    return { property: propertyOf(d.path), detail, change: { kind: "definition" } };
+    return { property: propertyOf(d.path, opts.overrides === true), detail, change: { kind: "definition" } };
   });
+  const seed = seedHashOf(desired);
+  if (seed !== undefined && seed !== seedHashOf(actual)) {
+    const had = seedHashOf(actual);
+    out.push({
+      property: "cloudInit",
+      detail: opts.running
+        ? `the guest booted with ${had ? `seed ${had.slice(0, 12)}…` : "another seed"}, the seed is now ${seed.slice(0, 12)}…`
+        : `the definition names ${had ? `seed ${had.slice(0, 12)}…` : "no seed"}, the seed is now ${seed.slice(0, 12)}…`,
+      change: { kind: "definition" },
+    });
+  }
   // Present on the host but no longer declared: the shared comparison skips what the program leaves unset.
   for (const key of ["kernel", "initrd", "cmdline"] as const) {
     if (desired.os?.[key] === undefined && actual.os?.[key] !== undefined) {
@@ -214,6 +250,6 @@ export function compareVm(desired: Domain, actual: Domain, opts: { running: bool
       change: { kind: "description" },
     });
   }
-  deviceDiffs(desired, actual, out);
+  deviceDiffs(desired, actual, out, opts.seedTarget);
   return out;
 }

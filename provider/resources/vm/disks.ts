@@ -11,8 +11,16 @@ export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
   format: string;
 }
 
+/**
+ * Image formats QEMU opens itself. A pool also reports what it recognises
+ * by content (`iso` for a cdrom image, a seed among them), which QEMU reads
+ * as raw and refuses by that name.
+ */
+const QEMU_FORMATS = new Set(["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "luks", "bochs", "cloop", "dmg", "parallels"]);
+
 async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<string | undefined> {
-  return parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
+  const format = parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
+  return format === undefined || QEMU_FORMATS.has(format) ? format : "raw";
 }
 
 async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number): Promise<ResolvedDisk> {

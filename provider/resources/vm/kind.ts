@@ -9,7 +9,7 @@ import { createTransactionally } from "../common/transaction";
 import { resolveDisks } from "./disks";
 import { keptUefiOs, uefiOsFor } from "./firmware";
 import { domainModelOf, machineOf } from "./model";
-import { pendingRestartOf, planVm } from "./plan";
+import { namingOf, pendingRestartOf, planVm } from "./plan";
 import { bootVm, stopVm, usableAddresses } from "./power";
 import { lookupVm, readVm, stateName, VmLive } from "./read";
 import { parseVmSpec, VmSpec } from "./spec";
@@ -81,7 +81,7 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
 
   outputs(spec, live) {
     const s = live.state;
-    const plan = planVm(domainModelOf(spec, s.disks, live.id, keptUefiOs(s.config)), s.config, s.running);
+    const plan = planVm(domainModelOf(spec, s.disks, live.id, keptUefiOs(s.config)), s.config, s.running, namingOf(spec));
     return {
       uuid: live.id,
       state: stateName(s.state),

@@ -1,8 +1,15 @@
-import { Device, Disk, Domain, GUEST_AGENT_CHANNEL, NetInterface } from "../../xml";
+import { applyDomainOverrides, Device, Disk, Domain, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
+import { element } from "../../xml/node";
 import type { ResolvedDisk } from "./disks";
 import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";
 import type { NicSpec } from "./specDevices";
+import type { FilesystemSpec, GraphicsSpec, PeripheralsSpec, SerialSpec } from "./specPeripherals";
+
+/** The namespace of what this provider keeps in a domain's `<metadata>`. */
+export const METADATA_NAMESPACE = "urn:pulumi-kvm:vm:1";
+/** The `<metadata>` child naming the cloud-init seed the domain boots with. */
+export const SEED_ELEMENT = "kvm:cloudinit";
 
 const KIB = 1024n;
 
@@ -53,10 +60,61 @@ export function scsiController(): Device {
   return { kind: "other", node: { name: "controller", attrs: { type: "scsi", index: "0", model: "virtio-scsi" }, children: [] } };
 }
 
+/** The `<graphics>` element of a display; the listen address is given explicitly, never left to the host's qemu.conf. */
+export function graphicsDevice(g: GraphicsSpec): Device {
+  return {
+    kind: "graphics",
+    type: g.type,
+    ...(g.port === undefined ? { autoport: true } : { port: g.port, autoport: false }),
+    listen: g.listen,
+    ...(g.password !== undefined ? { passwd: g.password } : {}),
+  };
+}
+
+/** The `<serial>` element of the serial console; none for `type: "none"`. */
+export function serialDevices(s: SerialSpec): Device[] {
+  if (s.type === "none") return [];
+  if (s.type === "file") return [{ kind: "serial", type: "file", source: { path: s.path } }];
+  // libvirt copies a pty's output into the log file too (through virtlogd), so `virsh console` and the file both work.
+  const log = s.logFile === undefined ? undefined : { attrs: {}, children: [element("log", { file: s.logFile, append: "off" })] };
+  return [{ kind: "serial", type: "pty", ...(log ? { extra: log } : {}) }];
+}
+
+/** The `<filesystem>` element of a shared host directory. */
+export function filesystemDevice(f: FilesystemSpec): Device {
+  return {
+    kind: "filesystem",
+    type: "mount",
+    ...(f.driver === "9p" ? { accessmode: f.accessmode ?? "passthrough" } : { driver: { type: "virtiofs" } }),
+    source: { dir: f.source },
+    target: { dir: f.tag },
+    ...(f.readonly ? { readonly: true } : {}),
+  };
+}
+
+/** The devices the peripherals inputs add, after disks and interfaces. */
+function peripheralDevices(p: PeripheralsSpec): Device[] {
+  return [
+    ...p.filesystems.map(filesystemDevice),
+    ...(p.graphics ? [graphicsDevice(p.graphics)] : []),
+    ...serialDevices(p.serial),
+    ...(p.guestAgent ? [{ kind: "channel", type: "unix", target: { type: "virtio", name: GUEST_AGENT_CHANNEL } } as Device] : []),
+  ];
+}
+
 /**
- * The domain definition a spec means. Always present: a serial console on a
- * pty (so `virsh console` works and boot output is kept) and the guest agent
- * channel (so `waitForIp.source: "agent"` works without a redefinition).
+ * virtiofsd reaches guest memory directly: the guest's RAM must be shared
+ * memory (memfd), which is what libvirt asks for here.
+ */
+function sharedMemoryBacking(): XmlNode {
+  return element("memoryBacking", {}, [element("source", { type: "memfd" }), element("access", { mode: "shared" })]);
+}
+
+/**
+ * The domain definition a spec means: what the inputs say, then the
+ * `xmlOverrides` merged in. By default a serial console on a pty (so
+ * `virsh console` works) and the guest agent channel (so
+ * `waitForIp.source: "agent"` works without a redefinition).
  *
  * @param uuid the domain's UUID, chosen before the first define
  * @param uefi for `firmware: "uefi"`, where the firmware comes from (see
@@ -74,10 +132,14 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
       ...disks.map(diskDevice),
       ...spec.nics.map(nicDevice),
       ...(disks.some((d) => d.bus === "scsi") ? [scsiController()] : []),
-      { kind: "serial", type: "pty" },
-      { kind: "channel", type: "unix", target: { type: "virtio", name: GUEST_AGENT_CHANNEL } },
+      ...peripheralDevices(spec),
     ],
   };
+  if (spec.cloudInit?.sha256 !== undefined) {
+    // The running domain keeps the metadata it started with: comparing it with this one tells whether the guest has read the current seed.
+    dom.metadata = [element(SEED_ELEMENT, { "xmlns:kvm": METADATA_NAMESPACE, sha256: spec.cloudInit.sha256 })];
+  }
+  if (spec.filesystems.some((f) => f.driver === "virtiofs")) dom.extra = { attrs: {}, children: [sharedMemoryBacking()] };
   if (uuid !== undefined) dom.uuid = uuid;
   if (spec.description !== undefined) dom.description = spec.description;
   if (spec.cpuMode !== undefined) dom.cpu = { mode: spec.cpuMode };
@@ -91,5 +153,5 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
   if (ACPI_ARCHES.has(spec.arch)) dom.features = { acpi: true, apic: true };
   // UEFI hands the OS its hardware description through ACPI tables, on every architecture.
   else if (spec.firmware === "uefi") dom.features = { acpi: true };
-  return dom;
+  return spec.xmlOverrides ? applyDomainOverrides(dom, spec.xmlOverrides) : dom;
 }

@@ -4,7 +4,8 @@
  * take the definition).
  */
 import { Domain, sizeToBytes } from "../../xml";
-import { compareVm, VmDifference } from "./compare";
+import { compareVm, VmDifference, VmNaming } from "./compare";
+import type { VmSpec } from "./spec";
 
 /** The differences of one VM, sorted by remedy. */
 export interface VmPlan {
@@ -45,10 +46,11 @@ export function memoryFitsLive(bytes: bigint, running: Domain): boolean {
  * Compares the program's domain with the persistent definition and, when
  * the domain runs, with the running domain.
  */
-export function planVm(desired: Domain, config: Domain, running: Domain | undefined): VmPlan {
-  const plan: VmPlan = { config: compareVm(desired, config, { running: false }), live: [], restart: [] };
+export function planVm(desired: Domain, config: Domain, running: Domain | undefined, naming: VmNaming = {}): VmPlan {
+  const plan: VmPlan = { config: compareVm(desired, config, { running: false, ...naming }), live: [], restart: [] };
   if (running) {
-    for (const d of compareVm(desired, running, { running: true })) (appliesLive(d, running) ? plan.live : plan.restart).push(d);
+    for (const d of compareVm(desired, running, { running: true, ...naming }))
+      (appliesLive(d, running) ? plan.live : plan.restart).push(d);
   }
   return plan;
 }
@@ -56,4 +58,12 @@ export function planVm(desired: Domain, config: Domain, running: Domain | undefi
 /** Whether the running domain differs from the program in a way only a restart (or a live call still to make) fixes. */
 export function pendingRestartOf(plan: VmPlan): boolean {
   return plan.restart.length > 0 || plan.live.length > 0;
+}
+
+/** How the differences of this spec's VM are named. */
+export function namingOf(spec: VmSpec): VmNaming {
+  return {
+    overrides: spec.xmlOverrides !== undefined,
+    seedTarget: spec.cloudInit ? spec.disks[spec.disks.length - 1]?.target : undefined,
+  };
 }

@@ -49,10 +49,12 @@ export function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainR
  * definition (no runtime id): then it is not running.
  */
 export async function readDefinitions(conn: LibvirtConnection, ref: DomainRef): Promise<{ config: Domain; running?: Domain }> {
-  const [configXml, active] = await Promise.all([conn.domains.xmlDesc(ref, DomainXmlFlags.Inactive), conn.domains.isActive(ref)]);
+  // Secure: with the display password, which is compared like any value (and never printed).
+  const { Secure, Inactive } = DomainXmlFlags;
+  const [configXml, active] = await Promise.all([conn.domains.xmlDesc(ref, Inactive | Secure), conn.domains.isActive(ref)]);
   const config = parseDomainXml(configXml);
   if (!active) return { config };
-  const running = parseDomainXml(await conn.domains.xmlDesc(ref));
+  const running = parseDomainXml(await conn.domains.xmlDesc(ref, Secure));
   return running.id !== undefined ? { config, running } : { config };
 }
 

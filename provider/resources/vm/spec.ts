@@ -3,6 +3,8 @@ import type { SpecBase } from "../common/kindDefinition";
 import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName, Problem, Problems } from "../common/problems";
 import { checkSize } from "../common/sizeInput";
 import { DiskSpec, NicSpec, parseDisks, parseNics } from "./specDevices";
+import { DomainOverrides, parseDomainOverrides } from "../../xml";
+import { parsePeripherals, PeripheralsSpec } from "./specPeripherals";
 
 export { DiskSpec, NicSpec } from "./specDevices";
 
@@ -26,7 +28,7 @@ export interface WaitForIpSpec {
 }
 
 /** Validated VirtualMachine inputs. */
-export interface VmSpec extends SpecBase {
+export interface VmSpec extends SpecBase, PeripheralsSpec {
   name: string;
   domainType: (typeof DOMAIN_TYPES)[number];
   arch: (typeof ARCHES)[number];
@@ -50,6 +52,8 @@ export interface VmSpec extends SpecBase {
   updatePolicy: (typeof UPDATE_POLICIES)[number];
   shutdownTimeoutSeconds: number;
   description?: string;
+  /** Merged into the generated definition (see `xml/domain/overrides.ts`). */
+  xmlOverrides?: DomainOverrides;
 }
 
 /** Input properties a VirtualMachine takes (besides `connection`). */
@@ -75,6 +79,12 @@ export const VM_INPUTS = [
   "updatePolicy",
   "shutdownTimeoutSeconds",
   "description",
+  "graphics",
+  "serialConsole",
+  "guestAgent",
+  "filesystems",
+  "cloudInit",
+  "xmlOverrides",
 ] as const;
 /** Output properties, which come back among the stored inputs a diff is given. */
 export const VM_OUTPUTS = ["uuid", "state", "ipAddresses", "macAddresses", "pendingRestart"] as const;
@@ -176,7 +186,8 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
   if (inputs.description !== undefined && typeof inputs.description !== "string") problems.add("description", "must be a string");
 
   const vmName = nameOk ? (inputs.name as string) : "";
-  const disks = parseDisks(problems, inputs.disks);
+  const peripherals = parsePeripherals(problems, inputs);
+  const disks = parseDisks(problems, inputs.disks, peripherals.cloudInit);
   const before = problems.all.length;
   const nics = parseNics(problems, inputs.networkInterfaces, vmName);
   // Rules across properties only judge interfaces that all parsed (some may be unknown during a preview).
@@ -193,6 +204,17 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
 
   const waitForIp = parseWaitForIp(problems, inputs.waitForIp);
   if (waitForIp && inputs.running === false) problems.add("waitForIp", "cannot be set when running is false: a stopped VM has no address");
+  if (waitForIp?.source === "agent" && !peripherals.guestAgent)
+    problems.add("waitForIp.source", '"agent" needs the guest agent channel: guestAgent must not be false');
+  let xmlOverrides: DomainOverrides | undefined;
+  if (inputs.xmlOverrides !== undefined) {
+    if (typeof inputs.xmlOverrides !== "string") problems.add("xmlOverrides", "must be a string holding a partial <domain> document");
+    else {
+      const parsed = parseDomainOverrides(inputs.xmlOverrides);
+      for (const reason of parsed.problems) problems.add("xmlOverrides", reason);
+      xmlOverrides = parsed.overrides;
+    }
+  }
   if (waitForIp?.source === "lease" && nicsComplete && !nics.some((n) => n.source.type === "network")) {
     problems.add(
       "waitForIp.source",
@@ -226,6 +248,8 @@ export function parseVmSpec(inputs: Record<string, unknown>, connection: Connect
       updatePolicy: updatePolicy as VmSpec["updatePolicy"],
       shutdownTimeoutSeconds: shutdownTimeout as number,
       description: inputs.description as string | undefined,
+      ...peripherals,
+      xmlOverrides,
     },
   };
 }

@@ -77,8 +77,16 @@ function deviceName(prefix: string, n: number): string {
 
 const DISK_FIELDS = ["path", "volumeKey", "device", "bus", "format", "readonly", "bootOrder", "target"] as const;
 
-/** Validates `disks`; gives every disk without a target the first free name of its bus, in list order. */
-export function parseDisks(problems: Problems, value: unknown): DiskSpec[] {
+/**
+ * Validates `disks`; gives every disk without a target the first free name of
+ * its bus, in list order. `seed`, the cloud-init cdrom, comes last and gets a
+ * free name too.
+ */
+export function parseDisks(
+  problems: Problems,
+  value: unknown,
+  seed?: { path?: string; volumeKey?: string; bus: DiskBusName },
+): DiskSpec[] {
   const out: (DiskSpec | undefined)[] = [];
   const taken = new Set<string>();
   const items = listAt(problems, "disks", value);
@@ -132,6 +140,7 @@ export function parseDisks(problems: Problems, value: unknown): DiskSpec[] {
         : undefined,
     );
   });
+  if (seed) out.push({ device: "cdrom", bus: seed.bus, path: seed.path, volumeKey: seed.volumeKey, readonly: true, target: "" });
   // Assigned after every explicit name is known, so a later explicit target is never handed out twice.
   for (const disk of out) {
     if (!disk || disk.target !== "") continue;

@@ -12,7 +12,7 @@ import { progress } from "../common/progress";
 import type { VmDifference } from "./compare";
 import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
-import { memoryFitsLive, pendingRestartOf, planVm, VmPlan } from "./plan";
+import { memoryFitsLive, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
 import type { VmSpec } from "./spec";
@@ -26,7 +26,7 @@ const { Live, Config } = DomainModificationImpact;
  * is one line naming both places.
  */
 export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
-  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running);
+  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running, namingOf(spec));
   const lines = new Map<string, { property: string; detail: string; where: string[] }>();
   const add = (d: VmDifference, where: string) => {
     const key = `${d.property}\u0000${d.detail}`;
@@ -118,15 +118,15 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
 export async function updateVm(conn: LibvirtConnection, id: string, spec: VmSpec, live: VmLive): Promise<LiveObject<VmLive>> {
   const ref = live.ref;
   const desired = domainModelOf(spec, live.disks, id, keptUefiOs(live.config));
-  await applyLive(conn, spec, live, planVm(desired, live.config, live.running), desired);
+  await applyLive(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
 
   let now = await readDefinitions(conn, ref);
-  let plan = planVm(desired, now.config, now.running);
+  let plan = planVm(desired, now.config, now.running, namingOf(spec));
   if (plan.config.length > 0) {
     progress(KIND, spec.name, `writing the new definition (${[...new Set(plan.config.map((d) => d.property))].join(", ")})`);
     await conn.domains.define(buildDomainXml(desired));
     now = await readDefinitions(conn, ref);
-    plan = planVm(desired, now.config, now.running);
+    plan = planVm(desired, now.config, now.running, namingOf(spec));
   }
 
   if (now.running && spec.running && pendingRestartOf(plan)) {

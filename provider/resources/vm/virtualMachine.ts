@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs, SizeArg } from "../common/args";
 import { withSecretConnection } from "../common/resourceOptions";
+import { CloudInitDisk } from "../cloudInit/cloudInitDisk";
 import { dynamicProvider } from "../dynamicProvider";
 
 /** One disk of a {@link VirtualMachine}. Give `path` or `volumeKey` (a cdrom may have neither: an empty drive). */
@@ -45,6 +46,62 @@ export interface VirtualMachineWaitForIpArgs {
   source?: pulumi.Input<"lease" | "agent">;
   /** How long to wait; 300 by default. Running out fails the create, but the VM stays and is kept in state. */
   timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** A remote display (VNC or SPICE); `{ type: "none" }` or leaving `graphics` unset means no display device. */
+export interface VirtualMachineGraphicsArgs {
+  /** `"vnc"` (default when `graphics` is given), `"spice"` or `"none"`. */
+  type?: pulumi.Input<"vnc" | "spice" | "none">;
+  /** Host address the display listens on, `"127.0.0.1"` by default (reach it through an SSH tunnel). */
+  listen?: pulumi.Input<string>;
+  /** TCP port (5900-65535); libvirt picks a free one at each start when unset. */
+  port?: pulumi.Input<number>;
+  /** Password asked by the viewer (VNC: at most 8 characters). The whole `graphics` output is stored as a secret. */
+  password?: pulumi.Input<string>;
+}
+
+/** Where the serial console (ttyS0 in the guest) goes. */
+export interface VirtualMachineSerialConsoleArgs {
+  /**
+   * `"pty"` (default: interactive, `virsh console`), `"file"` (the output is
+   * written to `path` on the host, emptied at each start) or `"none"`.
+   */
+  type?: pulumi.Input<"pty" | "file" | "none">;
+  /** For `"file"`: the host file. */
+  path?: pulumi.Input<string>;
+  /** For `"pty"`: also copy the output to this host file (emptied at each start). */
+  logFile?: pulumi.Input<string>;
+}
+
+/** A host directory shared with the guest, which mounts it by `tag` (`mount -t virtiofs TAG /mnt` or `mount -t 9p -o trans=virtio TAG /mnt`). */
+export interface VirtualMachineFilesystemArgs {
+  /** The host directory. */
+  source: pulumi.Input<string>;
+  /** The mount tag the guest names. */
+  tag: pulumi.Input<string>;
+  /**
+   * `"virtiofs"` (default: fast, needs virtiofsd on the host; the VM's memory
+   * is then shared memory) or `"9p"` (slower, no helper process).
+   */
+  driver?: pulumi.Input<"virtiofs" | "9p">;
+  /** The guest may only read it (9p only: virtiofs has no read-only export). */
+  readonly?: pulumi.Input<boolean>;
+  /** 9p only: how guest file owners map to the host, `"passthrough"` by default. */
+  accessmode?: pulumi.Input<"passthrough" | "mapped" | "squash">;
+}
+
+/** A cloud-init seed: a {@link CloudInitDisk} as `disk`, or a seed image by `volumeKey` or `path`. */
+export interface VirtualMachineCloudInitArgs {
+  /** The seed; its key and `sha256` are used. */
+  disk?: CloudInitDisk;
+  /** The seed volume's key. */
+  volumeKey?: pulumi.Input<string>;
+  /** The seed image's host path. */
+  path?: pulumi.Input<string>;
+  /** The seed's SHA-256: when it changes, the VM restarts (per `updatePolicy`) to read the new seed. */
+  sha256?: pulumi.Input<string>;
+  /** The cdrom's bus: `"sata"` (default), `"scsi"` or `"ide"`. */
+  bus?: pulumi.Input<"sata" | "scsi" | "ide">;
 }
 
 /** Inputs of a {@link VirtualMachine}. */
@@ -98,6 +155,30 @@ export interface VirtualMachineArgs extends ConnectedArgs {
   shutdownTimeoutSeconds?: pulumi.Input<number>;
   /** Free text kept with the domain (changes live). */
   description?: pulumi.Input<string>;
+  /** A remote display; none when unset. */
+  graphics?: pulumi.Input<VirtualMachineGraphicsArgs>;
+  /** The serial console; a pty (`virsh console`) when unset. */
+  serialConsole?: pulumi.Input<VirtualMachineSerialConsoleArgs>;
+  /** The QEMU guest agent's channel, true by default (needed by `waitForIp.source: "agent"`). */
+  guestAgent?: pulumi.Input<boolean>;
+  /** Host directories shared with the guest. Changes take effect at the next start. */
+  filesystems?: pulumi.Input<pulumi.Input<VirtualMachineFilesystemArgs>[]>;
+  /**
+   * A cloud-init seed, attached as a cdrom after `disks`. With a
+   * {@link CloudInitDisk} (or a given `sha256`), a change of the seed's
+   * content restarts the VM per `updatePolicy`, so the guest reads it.
+   */
+  cloudInit?: CloudInitDisk | VirtualMachineCloudInitArgs;
+  /**
+   * A partial `<domain>` document merged into the generated definition, for
+   * what no input covers (e.g. `<devices><watchdog model='i6300esb'/></devices>`).
+   * Elements are matched by name (devices by their identity: disk target,
+   * interface MAC, …) and their attributes and text set; unmatched elements
+   * are added. Overrides add and change, they never remove; `<name>`,
+   * `<uuid>` and root attributes belong to the resource. The merged result is
+   * what the diff compares with the host. Changes take effect at the next start.
+   */
+  xmlOverrides?: pulumi.Input<string>;
 }
 
 /** A libvirt virtual machine (domain), kept converged over the VM's lifetime, live where libvirt allows. */
@@ -124,10 +205,27 @@ export class VirtualMachine extends pulumi.dynamic.Resource {
     super(
       dynamicProvider("VirtualMachine"),
       name,
-      { ...args, uuid: undefined, state: undefined, ipAddresses: undefined, macAddresses: undefined, pendingRestart: undefined },
-      withSecretConnection(opts),
+      {
+        ...args,
+        cloudInit: seedInput(args.cloudInit),
+        uuid: undefined,
+        state: undefined,
+        ipAddresses: undefined,
+        macAddresses: undefined,
+        pendingRestart: undefined,
+      },
+      // graphics may hold a display password.
+      withSecretConnection(opts, "graphics"),
       "pulumi-kvm",
       "VirtualMachine",
     );
   }
+}
+
+/** The seed as the provider takes it: a {@link CloudInitDisk} becomes its key and its hash (to notice content changes). */
+function seedInput(seed: CloudInitDisk | VirtualMachineCloudInitArgs | undefined): pulumi.Input<Record<string, unknown>> | undefined {
+  if (seed === undefined) return undefined;
+  if (seed instanceof CloudInitDisk) return { volumeKey: seed.key, sha256: seed.sha256 };
+  const { disk, ...rest } = seed;
+  return disk ? { volumeKey: disk.key, sha256: disk.sha256, ...rest } : rest;
 }

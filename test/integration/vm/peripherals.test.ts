@@ -1,0 +1,163 @@
+import assert from "node:assert/strict";
+import { mkdirSync, rmSync } from "node:fs";
+import { connect } from "node:net";
+import path from "node:path";
+import { VirtualMachine } from "../../../provider";
+import { ConnectionPool, DomainXmlFlags, LibvirtConnection } from "../../../provider/libvirt";
+import { buildDomainXml, Domain, Filesystem, Graphics } from "../../../provider/xml";
+import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { sshEndpoint } from "../support/endpoints";
+import { testHosts } from "../support/hosts";
+import { consoleFolder, waitForConsole } from "./consoleFile";
+import { definitions, guestBoot, since, tag } from "./support";
+
+const { a } = testHosts();
+const name = tag("periph");
+
+interface Variant {
+  password: string;
+  watchdogAction: string;
+}
+
+const WATCHDOG = (action: string) => `<domain><devices><watchdog model='i6300esb' action='${action}'/></devices></domain>`;
+
+/** The first bytes a VNC server sends: its protocol version. */
+function vncBanner(port: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    const timer = setTimeout(() => (socket.destroy(), reject(new Error(`no VNC banner on port ${port}`))), 10_000);
+    socket.once("data", (data) => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(data.toString("latin1"));
+    });
+    socket.once("error", reject);
+  });
+}
+
+// Host A's libvirtd shares this machine's file system: the console file and the shared folders are local.
+describe("VirtualMachine display, serial console, guest agent, shared folders and xmlOverrides through the engine on host A", function () {
+  this.timeout(600_000);
+  const stack = new EngineHarness();
+  const direct = new ConnectionPool({ idleMs: 100 });
+  let conn: LibvirtConnection;
+  let dir = "";
+
+  const program = (v: Variant) => () => {
+    const vm = new VirtualMachine("periph", {
+      name,
+      ...guestBoot(a),
+      memory: "160MiB",
+      shutdownTimeoutSeconds: 20,
+      graphics: { type: "vnc", password: v.password },
+      serialConsole: { type: "file", path: path.join(dir, "console.log") },
+      guestAgent: false,
+      filesystems: [
+        { source: path.join(dir, "share"), tag: "pkvmshare" },
+        { source: path.join(dir, "share9p"), tag: "pkvm9p", driver: "9p", readonly: true },
+      ],
+      xmlOverrides: WATCHDOG(v.watchdogAction),
+    });
+    return { state: vm.state };
+  };
+
+  before(async () => {
+    conn = (await direct.acquire(sshEndpoint(a))).connection;
+    // The host's daemon writes the console file and serves the folders; both share this machine's /tmp.
+    dir = consoleFolder("periph");
+    mkdirSync(path.join(dir, "share"));
+    mkdirSync(path.join(dir, "share9p"));
+  });
+
+  after(async () => {
+    await stack.destroy();
+    await direct.closeAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("starts the VM with a VNC display, its console in a file, no agent channel, two shared folders and the overrides; a second run is same", async () => {
+    const t0 = Date.now();
+    const up = await stack.up(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
+    console.log(`      create: ${since(t0)} s`);
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { periph: "create" });
+    assert.ok(!up.output.some((l) => l.text.includes("pkvm-pw1")), "the display password reached the output");
+    const resource = stack.state.resources.find((r) => r.name === "periph");
+    assert.ok(resource?.secretOutputs.includes("graphics"), "graphics (holding the password) is not secret in state");
+
+    const { running } = await definitions(conn, name);
+    assert.ok(running, "the VM is not running");
+    const vnc = running.devices.find((d): d is Graphics => d.kind === "graphics");
+    assert.equal(vnc?.type, "vnc");
+    assert.ok((vnc?.port ?? 0) >= 5900, `no VNC port chosen: ${vnc?.port}`);
+    const banner = await vncBanner(vnc!.port!);
+    assert.match(banner, /^RFB 003\.00\d\n/);
+    console.log(`      VNC on 127.0.0.1:${vnc!.port}: ${JSON.stringify(banner)}`);
+    // The password is set on the running display (read with the secure flag).
+    const secure = await conn.domains.xmlDesc(await conn.domains.lookupByName(name), DomainXmlFlags.Secure);
+    assert.match(secure, /passwd=["']pkvm-pw1["']/);
+
+    assert.equal(running.devices.filter((d) => d.kind === "channel").length, 0, "a guest agent channel was defined");
+    const shares = running.devices.filter((d): d is Filesystem => d.kind === "filesystem");
+    assert.deepEqual(
+      shares.map((f) => [f.target.dir, f.driver?.type ?? "9p", f.readonly === true]),
+      [
+        ["pkvmshare", "virtiofs", false],
+        ["pkvm9p", "9p", true],
+      ],
+    );
+    const watchdog = running.devices.find((d) => d.kind === "other" && d.node.name === "watchdog");
+    assert.equal(watchdog?.kind === "other" && watchdog.node.attrs.action, "reset");
+
+    const lines = await waitForConsole(path.join(dir, "console.log"), [/^guest: boot/]);
+    console.log(`      console file: ${lines.find((l) => l.startsWith("guest: boot"))}`);
+
+    const t1 = Date.now();
+    const again = await stack.up(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
+    console.log(`      no-change run: ${since(t1)} s`);
+    assert.deepEqual(again.errors, []);
+    assert.deepEqual(opsByName(again), { periph: "same" });
+  });
+
+  it("previews a hand-removed override device as drift of xmlOverrides and puts it back", async () => {
+    const ref = await conn.domains.lookupByName(name);
+    const { config } = await definitions(conn, name);
+    const without: Domain = { ...config, devices: config.devices.filter((d) => !(d.kind === "other" && d.node.name === "watchdog")) };
+    await conn.domains.define(buildDomainXml(without));
+
+    const preview = await stack.preview(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
+    assert.deepEqual(preview.errors, []);
+    assert.equal(preview.steps.find((s) => s.name === "periph")?.op, "update");
+    const lines = stdoutOf(preview).filter((l) => l.includes("xmlOverrides"));
+    assert.ok(
+      lines.some((l) => /watchdog/.test(l)),
+      `no drift line names xmlOverrides and the watchdog:\n${stdoutOf(preview).join("\n")}`,
+    );
+    console.log(`      ${lines[0]}`);
+
+    const up = await stack.up(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
+    assert.deepEqual(up.errors, []);
+    const after = await conn.domains.xmlDesc(ref, DomainXmlFlags.Inactive);
+    assert.match(after, /<watchdog model=["']i6300esb["'] action=["']reset["']/);
+  });
+
+  it("applies a changed override and a changed password with a restart, never printing the password", async () => {
+    const t0 = Date.now();
+    const v = { password: "pkvm-pw2", watchdogAction: "poweroff" };
+    const up = await stack.up(program(v));
+    console.log(`      update (overrides + password, restart): ${since(t0)} s`);
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { periph: "update" });
+    assert.ok(!up.output.some((l) => /pkvm-pw[12]/.test(l.text)), "a display password reached the output");
+    assert.ok(
+      stdoutOf(up).some((l) => /restarting to apply .*xmlOverrides/.test(l) && /graphics/.test(l)),
+      stdoutOf(up).join("\n"),
+    );
+
+    const ref = await conn.domains.lookupByName(name);
+    const running = await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure);
+    assert.match(running, /<watchdog model=["']i6300esb["'] action=["']poweroff["']/);
+    assert.match(running, /passwd=["']pkvm-pw2["']/);
+    assert.deepEqual(opsByName(await stack.up(program(v))), { periph: "same" });
+  });
+});
