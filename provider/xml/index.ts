@@ -97,6 +97,9 @@ export type { Difference } from "./normalize/diff";
 export type { DocKind, DocTypes, RuleContext } from "./normalize/context";
 /** The normalize rule type. */
 export type { AnyNormalizeRule, NormalizeRule } from "./normalize/rules";
+/** The identity of each device, as comparisons pair them. */
+export { keyDevices } from "./normalize/keys";
+export type { DeviceGroup } from "./normalize/keys";
 /** The one rule table, and its rows for one document kind. */
 export { NORMALIZE_RULES, rulesFor } from "./normalize/rules";
 /** Normalize a live document against a desired one; compare them by property path. */

@@ -78,7 +78,8 @@ export function adapt<Spec extends SpecBase, State>(
         }
       }
       for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
-      const inputChanges = changedKeys(olds, news);
+      // Stored state holds the outputs too; an input the program no longer sets is a change.
+      const inputChanges = changedKeys(olds, news, new Set(Object.keys(reported)));
       return { changes: drift.length > 0 || inputChanges.length > 0 };
     },
 
@@ -136,8 +137,11 @@ function partialCreate(err: PartialCreateError, inputs: Inputs): Error {
   return Object.assign(new Error(err.message), { id: err.id, properties: inputs, reasons: [messageOf(err)] });
 }
 
-/** Top-level input keys whose values differ (deep), ignoring the serialized provider. */
-export function changedKeys(olds: Inputs, news: Inputs): string[] {
-  const keys = new Set([...Object.keys(news)]);
+/**
+ * Top-level input keys whose values differ (deep), set or removed, ignoring
+ * the serialized provider and the `outputs` stored beside the inputs.
+ */
+export function changedKeys(olds: Inputs, news: Inputs, outputs: ReadonlySet<string> = new Set()): string[] {
+  const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((k) => !outputs.has(k))]);
   return [...keys].filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 }

@@ -64,7 +64,7 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
     });
   },
 
-  update: (conn, id, _olds, spec, live) => updateVm(conn, id, spec, live),
+  update: (conn, id, olds, spec, live) => updateVm(conn, id, olds, spec, live),
 
   async remove(conn, id, spec) {
     const ref = await lookupVm(conn, id);

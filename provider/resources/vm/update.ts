@@ -15,6 +15,7 @@ import { domainModelOf } from "./model";
 import { memoryFitsLive, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
+import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
@@ -114,19 +115,32 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
   }
 }
 
-/** Brings the VM to the spec in place (the kind's `update`). */
-export async function updateVm(conn: LibvirtConnection, id: string, spec: VmSpec, live: VmLive): Promise<LiveObject<VmLive>> {
+/** Brings the VM to the spec in place (the kind's `update`); `olds` is the spec of the previous run. */
+export async function updateVm(
+  conn: LibvirtConnection,
+  id: string,
+  olds: VmSpec,
+  spec: VmSpec,
+  live: VmLive,
+): Promise<LiveObject<VmLive>> {
   const ref = live.ref;
-  const desired = domainModelOf(spec, live.disks, id, keptUefiOs(live.config));
+  const uefi = keptUefiOs(live.config);
+  const desired = domainModelOf(spec, live.disks, id, uefi);
   await applyLive(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
 
   let now = await readDefinitions(conn, ref);
   let plan = planVm(desired, now.config, now.running, namingOf(spec));
-  if (plan.config.length > 0) {
-    progress(KIND, spec.name, `writing the new definition (${[...new Set(plan.config.map((d) => d.property))].join(", ")})`);
+  // Removed from xmlOverrides: invisible to the comparison, so the definition is rewritten and the guest restarted for it.
+  const withdrawn = withdrawnParts(domainModelOf(olds, live.disks, id, uefi), desired).map(
+    (part): VmDifference => ({ property: "xmlOverrides", detail: `${part} is no longer declared`, change: { kind: "definition" } }),
+  );
+  if (plan.config.length > 0 || withdrawn.length > 0) {
+    const what = [...plan.config, ...withdrawn].map((d) => d.property);
+    progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);
     await conn.domains.define(buildDomainXml(desired));
     now = await readDefinitions(conn, ref);
     plan = planVm(desired, now.config, now.running, namingOf(spec));
+    if (now.running) plan.restart.push(...withdrawn);
   }
 
   if (now.running && spec.running && pendingRestartOf(plan)) {

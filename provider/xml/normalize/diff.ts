@@ -5,7 +5,7 @@
  * `other` devices) is compared as "the desired part must be contained in the
  * live part", since libvirt only ever adds to what it was given.
  */
-import { XmlExtra, XmlNode } from "../node";
+import { XmlExtra, XmlNode, buildXml } from "../node";
 import { Size, sizeToBytes, unitFactor } from "../size";
 
 /** One way in which the live document does not mean what the desired one does. */
@@ -63,11 +63,17 @@ function renderSize(v: Size): string {
   return `${bytes} bytes`;
 }
 
-/** Renders a value for a difference message. */
+function isXmlNode(v: unknown): v is XmlNode {
+  const n = v as XmlNode;
+  return typeof v === "object" && v !== null && typeof n.name === "string" && typeof n.attrs === "object" && Array.isArray(n.children);
+}
+
+/** Renders a value for a difference message; unmodelled elements as the XML a user wrote. */
 export function render(v: unknown): string | undefined {
   if (v === undefined) return undefined;
   if (isSize(v)) return renderSize(v);
   if (typeof v === "string") return JSON.stringify(v);
+  if (isXmlNode(v)) return buildXml(v).replace(/^<\?xml[^>]*\?>\s*/, "");
   return JSON.stringify(v, (_k, x: unknown) =>
     typeof x === "bigint" ? x.toString() : x instanceof Keyed ? Object.fromEntries(x.entries) : x,
   );

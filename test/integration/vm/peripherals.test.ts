@@ -16,7 +16,8 @@ const name = tag("periph");
 
 interface Variant {
   password: string;
-  watchdogAction: string;
+  /** The watchdog's action in xmlOverrides; no overrides when unset. */
+  watchdogAction?: string;
 }
 
 const WATCHDOG = (action: string) => `<domain><devices><watchdog model='i6300esb' action='${action}'/></devices></domain>`;
@@ -50,13 +51,14 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
       memory: "160MiB",
       shutdownTimeoutSeconds: 20,
       graphics: { type: "vnc", password: v.password },
-      serialConsole: { type: "file", path: path.join(dir, "console.log") },
+      // A pty (virsh console) whose output libvirt also writes to a file.
+      serialConsole: { logFile: path.join(dir, "console.log") },
       guestAgent: false,
       filesystems: [
         { source: path.join(dir, "share"), tag: "pkvmshare" },
         { source: path.join(dir, "share9p"), tag: "pkvm9p", driver: "9p", readonly: true },
       ],
-      xmlOverrides: WATCHDOG(v.watchdogAction),
+      xmlOverrides: v.watchdogAction === undefined ? undefined : WATCHDOG(v.watchdogAction),
     });
     return { state: vm.state };
   };
@@ -159,5 +161,18 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     assert.match(running, /<watchdog model=["']i6300esb["'] action=["']poweroff["']/);
     assert.match(running, /passwd=["']pkvm-pw2["']/);
     assert.deepEqual(opsByName(await stack.up(program(v))), { periph: "same" });
+  });
+
+  it("removes the override's device when the program drops xmlOverrides, restarting the VM", async () => {
+    const before = await definitions(conn, name);
+    const up = await stack.up(program({ password: "pkvm-pw2" }));
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { periph: "update" });
+    const after = await definitions(conn, name);
+    const hasWatchdog = (d: Domain | undefined) => d?.devices.some((x) => x.kind === "other" && x.node.name === "watchdog");
+    assert.equal(hasWatchdog(after.config), false, "the definition still has the watchdog");
+    assert.equal(hasWatchdog(after.running), false, "the running VM still has the watchdog");
+    assert.notEqual(after.running?.id, before.running?.id, "the VM was not restarted");
+    assert.deepEqual(opsByName(await stack.up(program({ password: "pkvm-pw2" }))), { periph: "same" });
   });
 });
