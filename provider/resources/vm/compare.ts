@@ -78,7 +78,7 @@ const PREFIXED: [RegExp, string][] = [
  * The input a path belongs to. What no input produces comes from
  * `xmlOverrides` when the program has some; otherwise it is named by path.
  */
-function propertyOf(path: string, overrides: boolean): string {
+export function propertyOf(path: string, overrides: boolean): string {
   return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? (overrides ? "xmlOverrides" : `(definition) ${path}`);
 }
 

@@ -130,10 +130,9 @@ export async function updateVm(
 
   let now = await readDefinitions(conn, ref);
   let plan = planVm(desired, now.config, now.running, namingOf(spec));
-  // Removed from xmlOverrides: invisible to the comparison, so the definition is rewritten and the guest restarted for it.
-  const withdrawn = withdrawnParts(domainModelOf(olds, live.disks, id, uefi), desired).map(
-    (part): VmDifference => ({ property: "xmlOverrides", detail: `${part} is no longer declared`, change: { kind: "definition" } }),
-  );
+  // Settings the program no longer declares: invisible to the comparison with the host, found by comparing the programs.
+  const overrides = olds.xmlOverrides !== undefined || spec.xmlOverrides !== undefined;
+  const withdrawn = withdrawnParts(domainModelOf(olds, live.disks, id, uefi), desired, overrides);
   if (plan.config.length > 0 || withdrawn.length > 0) {
     const what = [...plan.config, ...withdrawn].map((d) => d.property);
     progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);

@@ -1,24 +1,27 @@
 /**
  * What the previous program put into the definition that the current one no
- * longer declares, where the comparison with the host cannot see it: devices
- * and top-level elements that no input models (they come from
- * `xmlOverrides`). The comparison leaves such parts alone when nothing
- * declares them, since they may be the host's own; a removal from the
- * program is found here instead, by comparing the two programs.
+ * longer declares. The comparison with the host follows "preserve user
+ * intent": what the program leaves unset is not compared (libvirt fills in
+ * defaults, and devices nobody declares may be the host's own). So a setting
+ * removed from the program (`cpuMode`, `machine`, an `xmlOverrides` device)
+ * is found here instead, by comparing the previous program with this one.
  */
-import { Domain, keyDevices } from "../../xml";
+import { compareDomain, Domain } from "../../xml";
+import { propertyOf, VmDifference } from "./compare";
 
-function unmodelledDevices(dom: Domain): Set<string> {
-  const keys = new Set<string>();
-  for (const [device, { key }] of keyDevices(dom.devices)) if (device.kind === "other") keys.add(`<${device.node.name}> ${key}`);
-  return keys;
+/** The parts compared: disks, interfaces and the always-set values have their own handling. */
+function declared(dom: Domain): Domain {
+  const { currentMemory: _m, description: _d, metadata: _meta, ...rest } = dom;
+  return structuredClone({ ...rest, devices: dom.devices.filter((d) => d.kind !== "disk" && d.kind !== "interface") });
 }
 
-/** Descriptions of the unmodelled devices and top-level elements `before` has and `now` lacks. */
-export function withdrawnParts(before: Domain, now: Domain): string[] {
-  const kept = unmodelledDevices(now);
-  const devices = [...unmodelledDevices(before)].filter((k) => !kept.has(k)).map((k) => `device ${k.split(" ")[0]}`);
-  const keptElements = new Set((now.extra?.children ?? []).map((c) => c.name));
-  const elements = (before.extra?.children ?? []).filter((c) => !keptElements.has(c.name)).map((c) => `<${c.name}>`);
-  return [...devices, ...elements];
+/** What `before` declares and `now` lacks, each a change of the definition. */
+export function withdrawnParts(before: Domain, now: Domain, overrides: boolean): VmDifference[] {
+  return compareDomain(declared(before), declared(now))
+    .filter((d) => d.kind === "missing")
+    .map((d) => ({
+      property: propertyOf(d.path, overrides),
+      detail: `${d.path}: ${d.desired ?? "a setting"} is no longer declared`,
+      change: { kind: "definition" },
+    }));
 }
