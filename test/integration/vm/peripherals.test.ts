@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import path from "node:path";
-import { VirtualMachine } from "../../../provider";
+import { CloudInitDisk, VirtualMachine } from "../../../provider";
 import { ConnectionPool, DomainXmlFlags, LibvirtConnection } from "../../../provider/libvirt";
 import { buildDomainXml, Domain, Filesystem, Graphics } from "../../../provider/xml";
 import { EngineHarness, opsByName, stdoutOf } from "../../engine";
@@ -45,6 +45,14 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
   let dir = "";
 
   const program = (v: Variant) => () => {
+    // The test guest mounts the virtiofs folder, lists it and writes into it (the cloud kernel it runs has no 9p).
+    const seed = new CloudInitDisk("seed", {
+      pool: "default",
+      name: `${name}-seed.iso`,
+      userData: "#cloud-config\n#mount virtiofs pkvmshare\n",
+      metaData: `instance-id: ${name}\nlocal-hostname: periph\n`,
+      connection: guestBoot(a).connection,
+    });
     const vm = new VirtualMachine("periph", {
       name,
       ...guestBoot(a),
@@ -58,6 +66,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
         { source: path.join(dir, "share"), tag: "pkvmshare" },
         { source: path.join(dir, "share9p"), tag: "pkvm9p", driver: "9p", readonly: true },
       ],
+      cloudInit: { disk: seed, bus: "scsi" },
       xmlOverrides: v.watchdogAction === undefined ? undefined : WATCHDOG(v.watchdogAction),
     });
     return { state: vm.state };
@@ -68,6 +77,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     // The host's daemon writes the console file and serves the folders; both share this machine's /tmp.
     dir = consoleFolder("periph");
     mkdirSync(path.join(dir, "share"));
+    writeFileSync(path.join(dir, "share", "hello.txt"), "hello from the host\n");
     mkdirSync(path.join(dir, "share9p"));
   });
 
@@ -77,12 +87,12 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it("starts the VM with a VNC display, its console in a file, no agent channel, two shared folders and the overrides; a second run is same", async () => {
+  it("starts the VM with a VNC display, its console logged to a file, no agent channel, two shared folders (the guest mounts the virtiofs one, reads and writes it) and the overrides; a second run is same", async () => {
     const t0 = Date.now();
     const up = await stack.up(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
     console.log(`      create: ${since(t0)} s`);
     assert.deepEqual(up.errors, []);
-    assert.deepEqual(opsByName(up), { periph: "create" });
+    assert.deepEqual(opsByName(up), { seed: "create", periph: "create" });
     assert.ok(!up.output.some((l) => l.text.includes("pkvm-pw1")), "the display password reached the output");
     const resource = stack.state.resources.find((r) => r.name === "periph");
     assert.ok(resource?.secretOutputs.includes("graphics"), "graphics (holding the password) is not secret in state");
@@ -111,14 +121,19 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     const watchdog = running.devices.find((d) => d.kind === "other" && d.node.name === "watchdog");
     assert.equal(watchdog?.kind === "other" && watchdog.node.attrs.action, "reset");
 
-    const lines = await waitForConsole(path.join(dir, "console.log"), [/^guest: boot/]);
-    console.log(`      console file: ${lines.find((l) => l.startsWith("guest: boot"))}`);
+    const lines = await waitForConsole(path.join(dir, "console.log"), [
+      /^guest: mounted pkvmshare \(virtiofs\)$/,
+      /^guest: file pkvmshare\/hello.txt: hello from the host$/,
+      /^guest: wrote pkvmshare\/from-guest$/,
+    ]);
+    console.log(`      console log file: ${lines.filter((l) => /^guest: (mounted|file|wrote)/.test(l)).join(" | ")}`);
+    assert.equal(readFileSync(path.join(dir, "share", "from-guest"), "utf8"), "written by periph\n");
 
     const t1 = Date.now();
     const again = await stack.up(program({ password: "pkvm-pw1", watchdogAction: "reset" }));
     console.log(`      no-change run: ${since(t1)} s`);
     assert.deepEqual(again.errors, []);
-    assert.deepEqual(opsByName(again), { periph: "same" });
+    assert.deepEqual(opsByName(again), { seed: "same", periph: "same" });
   });
 
   it("previews a hand-removed override device as drift of xmlOverrides and puts it back", async () => {
@@ -149,7 +164,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     const up = await stack.up(program(v));
     console.log(`      update (overrides + password, restart): ${since(t0)} s`);
     assert.deepEqual(up.errors, []);
-    assert.deepEqual(opsByName(up), { periph: "update" });
+    assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
     assert.ok(!up.output.some((l) => /pkvm-pw[12]/.test(l.text)), "a display password reached the output");
     assert.ok(
       stdoutOf(up).some((l) => /restarting to apply .*xmlOverrides/.test(l) && /graphics/.test(l)),
@@ -160,19 +175,19 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     const running = await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure);
     assert.match(running, /<watchdog model=["']i6300esb["'] action=["']poweroff["']/);
     assert.match(running, /passwd=["']pkvm-pw2["']/);
-    assert.deepEqual(opsByName(await stack.up(program(v))), { periph: "same" });
+    assert.deepEqual(opsByName(await stack.up(program(v))), { seed: "same", periph: "same" });
   });
 
   it("removes the override's device when the program drops xmlOverrides, restarting the VM", async () => {
     const before = await definitions(conn, name);
     const up = await stack.up(program({ password: "pkvm-pw2" }));
     assert.deepEqual(up.errors, []);
-    assert.deepEqual(opsByName(up), { periph: "update" });
+    assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
     const after = await definitions(conn, name);
     const hasWatchdog = (d: Domain | undefined) => d?.devices.some((x) => x.kind === "other" && x.node.name === "watchdog");
     assert.equal(hasWatchdog(after.config), false, "the definition still has the watchdog");
     assert.equal(hasWatchdog(after.running), false, "the running VM still has the watchdog");
     assert.notEqual(after.running?.id, before.running?.id, "the VM was not restarted");
-    assert.deepEqual(opsByName(await stack.up(program({ password: "pkvm-pw2" }))), { periph: "same" });
+    assert.deepEqual(opsByName(await stack.up(program({ password: "pkvm-pw2" }))), { seed: "same", periph: "same" });
   });
 });
