@@ -136,6 +136,8 @@ export const cloudInitDiskKind: KindDefinition<CloudInitDiskSpec, CloudInitDiskL
     await ignoringGone(conn.volumes.delete(ref));
   },
 
+  outputNames: ["key", "path", "sha256", "sizeBytes"],
+
   outputs(_spec, live) {
     return { key: live.id, path: live.state.path, sha256: live.state.sha256, sizeBytes: Number(live.state.capacity) };
   },

@@ -79,7 +79,7 @@ export function adapt<Spec extends SpecBase, State>(
       }
       for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
       // Stored state holds the outputs too; an input the program no longer sets is a change.
-      const inputChanges = changedKeys(olds, news, new Set(Object.keys(reported)));
+      const inputChanges = changedKeys(olds, news, new Set(def.outputNames));
       return { changes: drift.length > 0 || inputChanges.length > 0 };
     },
 

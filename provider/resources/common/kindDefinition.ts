@@ -49,6 +49,12 @@ export interface KindDefinition<Spec extends SpecBase, State> {
   /** Removes the object; succeeds when it is gone already. */
   remove(conn: LibvirtConnection, id: string, spec: Spec): Promise<void>;
   /**
+   * Every output name, as stored beside the inputs in state; an output only
+   * sometimes reported (a volume's `sha256`) is still listed, so the diff never
+   * takes it for an input the program stopped setting.
+   */
+  readonly outputNames: readonly string[];
+  /**
    * Outputs that report host state the program acts on (e.g. a pending
    * restart): when the stored value no longer matches the host, the next
    * diff counts it as a change, so the update stores the current value.

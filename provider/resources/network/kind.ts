@@ -126,6 +126,8 @@ export const networkKind: KindDefinition<NetworkSpec, NetworkLive> = {
     await ignoringGone(conn.networks.undefine(ref));
   },
 
+  outputNames: ["uuid", "bridge", "active", "mode"],
+
   outputs(spec, live) {
     return { uuid: live.id, bridge: live.state.bridge ?? spec.bridge ?? "", active: live.state.active, mode: spec.mode };
   },

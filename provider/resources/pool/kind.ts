@@ -145,6 +145,8 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
     await ignoringGone(conn.pools.undefine(ref));
   },
 
+  outputNames: ["uuid", "path", "type", "active", "capacityBytes", "availableBytes"],
+
   outputs(spec, live) {
     return {
       uuid: live.id,

@@ -12,7 +12,7 @@ import { domainModelOf, machineOf } from "./model";
 import { namingOf, pendingRestartOf, planVm } from "./plan";
 import { bootVm, stopVm, usableAddresses } from "./power";
 import { lookupVm, readVm, stateName, VmLive } from "./read";
-import { parseVmSpec, VmSpec } from "./spec";
+import { parseVmSpec, VM_OUTPUTS, VmSpec } from "./spec";
 import { driftOf, updateVm } from "./update";
 
 const KIND = "VirtualMachine";
@@ -78,6 +78,8 @@ export const vmKind: KindDefinition<VmSpec, VmLive> = {
       if (!isNotFoundError(err)) throw err;
     }
   },
+
+  outputNames: VM_OUTPUTS,
 
   outputs(spec, live) {
     const s = live.state;

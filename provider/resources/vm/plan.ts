@@ -49,8 +49,7 @@ export function memoryFitsLive(bytes: bigint, running: Domain): boolean {
 export function planVm(desired: Domain, config: Domain, running: Domain | undefined, naming: VmNaming = {}): VmPlan {
   const plan: VmPlan = { config: compareVm(desired, config, { running: false, ...naming }), live: [], restart: [] };
   if (running) {
-    for (const d of compareVm(desired, running, { running: true, ...naming }))
-      (appliesLive(d, running) ? plan.live : plan.restart).push(d);
+    for (const d of compareVm(desired, running, { running: true, ...naming })) (appliesLive(d, running) ? plan.live : plan.restart).push(d);
   }
   return plan;
 }

@@ -82,11 +82,7 @@ const DISK_FIELDS = ["path", "volumeKey", "device", "bus", "format", "readonly",
  * its bus, in list order. `seed`, the cloud-init cdrom, comes last and gets a
  * free name too.
  */
-export function parseDisks(
-  problems: Problems,
-  value: unknown,
-  seed?: { path?: string; volumeKey?: string; bus: DiskBusName },
-): DiskSpec[] {
+export function parseDisks(problems: Problems, value: unknown, seed?: { path?: string; volumeKey?: string; bus: DiskBusName }): DiskSpec[] {
   const out: (DiskSpec | undefined)[] = [];
   const taken = new Set<string>();
   const items = listAt(problems, "disks", value);

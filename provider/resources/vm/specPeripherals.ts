@@ -154,7 +154,11 @@ function parseFilesystems(problems: Problems, value: unknown): FilesystemSpec[] 
     else tags.set(f.tag, i);
     checkBoolean(problems, `${at}.readonly`, f.readonly);
     if (driver === "virtiofs" && f.readonly === true)
-      ok = fail(problems, `${at}.readonly`, 'is not supported by virtiofs (libvirt refuses it): use driver "9p", or mount read-only in the guest');
+      ok = fail(
+        problems,
+        `${at}.readonly`,
+        'is not supported by virtiofs (libvirt refuses it): use driver "9p", or mount read-only in the guest',
+      );
     if (f.accessmode !== undefined) {
       if (driver !== "9p") ok = fail(problems, `${at}.accessmode`, 'is only used with driver "9p"');
       else ok = checkEnum(problems, `${at}.accessmode`, f.accessmode, NINEP_ACCESS_MODES) && ok;

@@ -116,13 +116,7 @@ async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, pl
 }
 
 /** Brings the VM to the spec in place (the kind's `update`); `olds` is the spec of the previous run. */
-export async function updateVm(
-  conn: LibvirtConnection,
-  id: string,
-  olds: VmSpec,
-  spec: VmSpec,
-  live: VmLive,
-): Promise<LiveObject<VmLive>> {
+export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec, spec: VmSpec, live: VmLive): Promise<LiveObject<VmLive>> {
   const ref = live.ref;
   const uefi = keptUefiOs(live.config);
   const desired = domainModelOf(spec, live.disks, id, uefi);

@@ -162,6 +162,8 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
     await ignoringGone(conn.volumes.delete(ref));
   },
 
+  outputNames: ["key", "path", "format", "capacityBytes", "allocationBytes", "sha256"],
+
   outputs(spec, live) {
     return {
       key: live.id,

@@ -182,7 +182,12 @@ export const badVmCases: BadVmCase[] = [
     property: "shutdownTimeoutSeconds",
     rule: /0 to 3600/,
   },
-  { title: "unknown display type", inputs: { ...goodVm, graphics: { type: "rdp" } }, property: "graphics.type", rule: /"none", "vnc", "spice"/ },
+  {
+    title: "unknown display type",
+    inputs: { ...goodVm, graphics: { type: "rdp" } },
+    property: "graphics.type",
+    rule: /"none", "vnc", "spice"/,
+  },
   {
     title: "display listening on a host name",
     inputs: { ...goodVm, graphics: { type: "vnc", listen: "hv1.example" } },
@@ -267,7 +272,12 @@ export const badVmCases: BadVmCase[] = [
     property: "cloudInit",
     rule: /exactly one of volumeKey/,
   },
-  { title: "overrides that are not XML", inputs: { ...goodVm, xmlOverrides: "<domain>" }, property: "xmlOverrides", rule: /well-formed XML/ },
+  {
+    title: "overrides that are not XML",
+    inputs: { ...goodVm, xmlOverrides: "<domain>" },
+    property: "xmlOverrides",
+    rule: /well-formed XML/,
+  },
   {
     title: "overrides that rename the domain",
     inputs: { ...goodVm, xmlOverrides: "<domain><name>other</name></domain>" },
