@@ -15,6 +15,7 @@ import { domainModelOf } from "./model";
 import { memoryFitsLive, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
+import { keepingHandAdded } from "./handAdded";
 import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
@@ -126,11 +127,12 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
   let plan = planVm(desired, now.config, now.running, namingOf(spec));
   // Settings the program no longer declares: invisible to the comparison with the host, found by comparing the programs.
   const overrides = olds.xmlOverrides !== undefined || spec.xmlOverrides !== undefined;
-  const withdrawn = withdrawnParts(domainModelOf(olds, live.disks, id, uefi), desired, overrides);
+  const previous = domainModelOf(olds, live.disks, id, uefi);
+  const withdrawn = withdrawnParts(previous, desired, overrides);
   if (plan.config.length > 0 || withdrawn.length > 0) {
     const what = [...plan.config, ...withdrawn].map((d) => d.property);
     progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);
-    await conn.domains.define(buildDomainXml(desired));
+    await conn.domains.define(buildDomainXml(keepingHandAdded(desired, now.config, previous)));
     now = await readDefinitions(conn, ref);
     plan = planVm(desired, now.config, now.running, namingOf(spec));
     if (now.running) plan.restart.push(...withdrawn);

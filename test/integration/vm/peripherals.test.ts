@@ -4,7 +4,7 @@ import { connect } from "node:net";
 import path from "node:path";
 import { CloudInitDisk, VirtualMachine } from "../../../provider";
 import { ConnectionPool, DomainXmlFlags, LibvirtConnection } from "../../../provider/libvirt";
-import { buildDomainXml, Domain, Filesystem, Graphics } from "../../../provider/xml";
+import { buildDomainXml, Domain, Filesystem, Graphics, parseDomainXml } from "../../../provider/xml";
 import { EngineHarness, opsByName, stdoutOf } from "../../engine";
 import { sshEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
@@ -189,5 +189,23 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     assert.equal(hasWatchdog(after.running), false, "the running VM still has the watchdog");
     assert.notEqual(after.running?.id, before.running?.id, "the VM was not restarted");
     assert.deepEqual(opsByName(await stack.up(program({ password: "pkvm-pw2" }))), { seed: "same", periph: "same" });
+  });
+
+  it("keeps a device added by hand through a rewrite of the definition", async () => {
+    const ref = await conn.domains.lookupByName(name);
+    // With the secure flag: a definition written back without the display password would be drift of its own.
+    const config = parseDomainXml(await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure | DomainXmlFlags.Inactive));
+    const panic = { kind: "other" as const, node: { name: "panic", attrs: { model: "isa" }, children: [] } };
+    await conn.domains.define(buildDomainXml({ ...config, devices: [...config.devices, panic] }));
+    // Not drift: nothing in the program speaks of it.
+    assert.deepEqual(opsByName(await stack.preview(program({ password: "pkvm-pw2" }))), { seed: "same", periph: "same" });
+
+    const up = await stack.up(program({ password: "pkvm-pw3" }));
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
+    const after = await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
+    assert.match(after, /passwd=["']pkvm-pw3["']/, "the definition was not rewritten");
+    assert.match(after, /<panic model=["']isa["']/, "the hand-added device is gone");
+    assert.match(await conn.domains.xmlDesc(ref), /<panic model=["']isa["']/, "the restarted VM lacks the hand-added device");
   });
 });
