@@ -338,6 +338,21 @@ export class Domains {
   }
 
   /**
+   * Changes a device in place (`virDomainUpdateDeviceFlags`): a display's
+   * password, a cdrom's medium. The XML element names the device as a detach
+   * would, with the new settings.
+   */
+  updateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
+    return this.rpc.call(
+      RemoteProc.DomainUpdateDeviceFlags,
+      encodeArgs((w) => {
+        writeDomain(w, dom);
+        w.string(xml).uint(flags);
+      }),
+    );
+  }
+
+  /**
    * Sets (or, with `value` undefined, removes) the description, the title or a
    * namespaced metadata element (`virDomainSetMetadata`); `key` and `uri` name
    * the element's prefix and namespace for {@link DomainMetadataType.Element}.

@@ -58,6 +58,7 @@ export enum RemoteProc {
   StoragePoolIsActive = 154,
   ConnectGetLibVersion = 157,
   StorageVolWipe = 165,
+  DomainUpdateDeviceFlags = 174,
   DomainCreateWithFlags = 196,
   DomainSetVcpusFlags = 199,
   DomainSetMemoryFlags = 204,

@@ -9,7 +9,7 @@
  * here by identity, target device and MAC address, because these are what
  * get attached and detached one by one.
  */
-import { compareDomain, Device, Difference, Disk, Domain, NetInterface, sizeToBytes } from "../../xml";
+import { compareDomain, Device, Difference, Disk, Domain, keyDevices, NetInterface, sizeToBytes } from "../../xml";
 import { METADATA_NAMESPACE } from "./model";
 
 /** How a difference is brought in line. */
@@ -24,6 +24,8 @@ export type VmChange =
   | { kind: "attach"; key: string; device: Device; hotpluggable: boolean }
   /** A device to remove. */
   | { kind: "detach"; key: string; device: Device; hotpluggable: boolean }
+  /** A device whose settings a running guest takes in place (a display's password). */
+  | { kind: "update"; key: string; device: Device }
   /** Anything else: a new definition, which a running domain only takes at its next start. */
   | { kind: "definition" };
 
@@ -87,6 +89,14 @@ function describe(d: Difference): string {
   if (/\.passwd$/.test(d.path)) return d.desired === undefined ? "the host has a password that is not declared" : "differs from the host's";
   if (d.kind === "unexpected") return `the host has ${d.live ?? "an entry"} that is not declared`;
   return `declared ${d.desired ?? "nothing"}, the host has ${d.live ?? "nothing"}`;
+}
+
+/** A new display password is set in place (QEMU changes it live); everything else takes a new definition. */
+function changeOf(d: Difference, desired: Domain): VmChange {
+  const m = /^devices\.graphics\[([^\]]+)\]\.passwd$/.exec(d.path);
+  if (!m || d.desired === undefined) return { kind: "definition" };
+  const device = [...keyDevices(desired.devices)].find(([, { group, key }]) => group === "graphics" && key === m[1])?.[0];
+  return device ? { kind: "update", key: `graphics:${m[1]}`, device } : { kind: "definition" };
 }
 
 /** The cloud-init seed hash kept in the domain's metadata (see `model.ts`). */
@@ -203,7 +213,7 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedT
 export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean } & VmNaming): VmDifference[] {
   const out: VmDifference[] = compareDomain(core(desired, { ...opts, desired }), core(actual, { ...opts, desired })).map((d) => {
     const detail = d.path in EXACT ? describe(d) : `${d.path}: ${describe(d)}`;
-    return { property: propertyOf(d.path, opts.overrides === true), detail, change: { kind: "definition" } };
+    return { property: propertyOf(d.path, opts.overrides === true), detail, change: changeOf(d, desired) };
   });
   const seed = seedHashOf(desired);
   if (seed !== undefined && seed !== seedHashOf(actual)) {

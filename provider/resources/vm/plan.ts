@@ -31,6 +31,8 @@ export function appliesLive(d: VmDifference, running: Domain): boolean {
     case "attach":
     case "detach":
       return d.change.hotpluggable;
+    case "update":
+      return true;
     case "memory":
     case "definition":
       return false;

@@ -66,6 +66,7 @@ function configToo(d: VmDifference, plan: VmPlan, config: Domain): boolean {
     if (x.change.kind !== c.kind) return false;
     if ((c.kind === "attach" || c.kind === "detach") && (x.change.kind === "attach" || x.change.kind === "detach"))
       return x.change.key === c.key;
+    if (c.kind === "update" && x.change.kind === "update") return x.change.key === c.key;
     if (c.kind === "vcpus") return (config.vcpu?.count ?? 0) >= c.to;
     return true;
   });
@@ -82,6 +83,8 @@ async function applyOne(conn: LibvirtConnection, ref: DomainRef, d: VmDifference
       return conn.domains.attachDevice(ref, buildXml(buildDevice(c.device)), flags);
     case "detach":
       return conn.domains.detachDevice(ref, detachXml(c.device), flags);
+    case "update":
+      return conn.domains.updateDevice(ref, buildXml(buildDevice(c.device)), flags);
     case "memory":
     case "definition":
       throw new Error(`${d.property}: cannot be applied by a live call`);

@@ -18,6 +18,8 @@ interface Variant {
   password: string;
   /** The watchdog's action in xmlOverrides; no overrides when unset. */
   watchdogAction?: string;
+  /** Appended to the guest's kernel command line (a change only a restart applies). */
+  cmdline?: string;
 }
 
 const WATCHDOG = (action: string) => `<domain><devices><watchdog model='i6300esb' action='${action}'/></devices></domain>`;
@@ -56,6 +58,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     const vm = new VirtualMachine("periph", {
       name,
       ...guestBoot(a),
+      cmdline: `console=ttyS0${v.cmdline ?? ""}`,
       memory: "160MiB",
       shutdownTimeoutSeconds: 20,
       graphics: { type: "vnc", password: v.password },
@@ -158,7 +161,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     assert.match(after, /<watchdog model=["']i6300esb["'] action=["']reset["']/);
   });
 
-  it("applies a changed override and a changed password with a restart, never printing the password", async () => {
+  it("applies a changed override with a restart and a changed password live, never printing the password", async () => {
     const t0 = Date.now();
     const v = { password: "pkvm-pw2", watchdogAction: "poweroff" };
     const up = await stack.up(program(v));
@@ -167,7 +170,7 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
     assert.ok(!up.output.some((l) => /pkvm-pw[12]/.test(l.text)), "a display password reached the output");
     assert.ok(
-      stdoutOf(up).some((l) => /restarting to apply .*xmlOverrides/.test(l) && /graphics/.test(l)),
+      stdoutOf(up).some((l) => /restarting to apply .*xmlOverrides/.test(l)) && stdoutOf(up).some((l) => /graphics: applied live/.test(l)),
       stdoutOf(up).join("\n"),
     );
 
@@ -200,12 +203,30 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     // Not drift: nothing in the program speaks of it.
     assert.deepEqual(opsByName(await stack.preview(program({ password: "pkvm-pw2" }))), { seed: "same", periph: "same" });
 
-    const up = await stack.up(program({ password: "pkvm-pw3" }));
+    const up = await stack.up(program({ password: "pkvm-pw2", cmdline: " quiet" }));
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
     const after = await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
-    assert.match(after, /passwd=["']pkvm-pw3["']/, "the definition was not rewritten");
+    assert.match(after, /quiet<\/cmdline>/, "the definition was not rewritten");
     assert.match(after, /<panic model=["']isa["']/, "the hand-added device is gone");
     assert.match(await conn.domains.xmlDesc(ref), /<panic model=["']isa["']/, "the restarted VM lacks the hand-added device");
+  });
+
+  it("sets a new display password on the running VM in place, without a restart", async () => {
+    const before = await definitions(conn, name);
+    const v = { password: "pkvm-pw4", cmdline: " quiet" };
+    const up = await stack.up(program(v));
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(opsByName(up), { seed: "same", periph: "update" });
+    assert.ok(
+      stdoutOf(up).some((l) => /graphics: applied live/.test(l)),
+      stdoutOf(up).join("\n"),
+    );
+    assert.ok(!up.output.some((l) => l.text.includes("pkvm-pw")), "a display password reached the output");
+    const ref = await conn.domains.lookupByName(name);
+    assert.match(await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure), /passwd=["']pkvm-pw4["']/);
+    assert.match(await conn.domains.xmlDesc(ref, DomainXmlFlags.Secure | DomainXmlFlags.Inactive), /passwd=["']pkvm-pw4["']/);
+    assert.equal((await definitions(conn, name)).running?.id, before.running?.id, "the VM was restarted");
+    assert.deepEqual(opsByName(await stack.up(program(v))), { seed: "same", periph: "same" });
   });
 });

@@ -114,7 +114,9 @@ describe("vm/peripherals: display, console, agent, shared folders, seed, overrid
       diffs.map((d) => d.property),
       ["graphics"],
     );
-    assert.doesNotMatch(JSON.stringify(diffs), /n3wpass|oldpass/);
+    // What is printed: the property and the detail (the change carries the device to set, password included).
+    assert.doesNotMatch(JSON.stringify(diffs.map((d) => [d.property, d.detail])), /n3wpass|oldpass/);
+    assert.equal(diffs[0].change.kind, "update");
     assert.match(diffs[0].detail, /passwd: differs from the host's/);
   });
 
