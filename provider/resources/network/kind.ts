@@ -60,7 +60,11 @@ export const networkKind: KindDefinition<NetworkSpec, NetworkLive> = {
   parse: parseNetworkSpec,
 
   replaceOn(olds, news) {
-    return (["name", "mode", "bridge"] as const).filter((k) => olds[k] !== news[k]);
+    const out: string[] = (["name", "mode"] as const).filter((k) => olds[k] !== news[k]);
+    // Stored state holds the bridge libvirt named (the `bridge` output) when the program named none:
+    // only a bridge the program names, and that differs, needs a new network.
+    if (news.bridge !== undefined && olds.bridge !== news.bridge) out.push("bridge");
+    return out;
   },
 
   async read(conn, id) {
