@@ -139,9 +139,13 @@ function partialCreate(err: PartialCreateError, inputs: Inputs): Error {
 
 /**
  * Top-level input keys whose values differ (deep), set or removed, ignoring
- * the serialized provider and the `outputs` stored beside the inputs.
+ * the serialized provider and the `outputs` stored beside the inputs. A key
+ * that is both an input and an output (a pool's `path`, a network's
+ * `bridge`) holds what the host reported, in the host's spelling, so it is
+ * not compared here: the kind's `replaceOn` and `drift` judge it on the
+ * parsed values.
  */
 export function changedKeys(olds: Inputs, news: Inputs, outputs: ReadonlySet<string> = new Set()): string[] {
-  const keys = new Set([...Object.keys(news), ...Object.keys(olds).filter((k) => !outputs.has(k))]);
-  return [...keys].filter((k) => k !== "__provider" && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  const keys = new Set([...Object.keys(news), ...Object.keys(olds)]);
+  return [...keys].filter((k) => k !== "__provider" && !outputs.has(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 }

@@ -56,6 +56,16 @@ async function bringUp(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec, li
   if (live?.autostart !== spec.autostart) await conn.pools.setAutostart(ref, spec.autostart);
 }
 
+/**
+ * A target path as libvirt stores it (it drops repeated and trailing
+ * slashes): compared in that form, `/srv/images/` is not drift from the
+ * `/srv/images` the host reports, nor a reason to replace the pool.
+ */
+export function asLibvirtKeepsIt(path: string): string {
+  const collapsed = path.replace(/\/{2,}/g, "/");
+  return collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
+}
+
 /** The StoragePool kind. */
 export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
   kind: "StoragePool",
@@ -75,7 +85,7 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
         connection,
         name: inputs.name as string,
         type: type as PoolSpec["type"],
-        path: inputs.path as string,
+        path: asLibvirtKeepsIt(inputs.path as string),
         autostart: (inputs.autostart as boolean | undefined) ?? true,
         forceDestroy: (inputs.forceDestroy as boolean | undefined) ?? false,
       },

@@ -19,7 +19,12 @@ const tag = `pkvm-res-${process.pid % 100000}`;
 /** The program of issue 5: pool, two volumes and a network on A, a network on B. */
 function program(opts: { hostMac?: string; capacity?: string; modeA?: NetworkArgs["mode"] } = {}) {
   return () => {
-    const pool = new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, connection: connectionTo(a) });
+    // Written with a trailing slash, which libvirt drops: still no drift and no replacement on the next run.
+    const pool = new StoragePool("pool", {
+      name: `${tag}-pool`,
+      path: `/var/lib/libvirt/images/${tag}-pool/`,
+      connection: connectionTo(a),
+    });
     const v1 = new Volume("vol1", { pool: pool.name, name: "one.qcow2", capacity: opts.capacity ?? "64MiB", connection: connectionTo(a) });
     const v2 = new Volume("vol2", {
       pool: pool.name,
