@@ -179,23 +179,39 @@ function parseSource(problems: Problems, at: string, n: Record<string, unknown>)
   return modeOk ? { type: "direct", dev: direct.dev, mode: mode as (typeof DIRECT_MODES)[number] } : undefined;
 }
 
-/** Validates `networkInterfaces`; MACs not given are derived from the VM name and position, so they never change between runs. */
+/** What an interface is plugged into, as a generated MAC's slot names it. */
+function sourceKey(s: NicSource): string {
+  return s.type === "network" ? `network:${s.network}` : s.type === "bridge" ? `bridge:${s.bridge}` : `direct:${s.dev}`;
+}
+
+/**
+ * Validates `networkInterfaces`. MACs not given are derived from the VM name
+ * and the interface's source (the n-th such interface there), so they never
+ * change between runs, nor when other interfaces are added, removed or moved.
+ */
 export function parseNics(problems: Problems, value: unknown, vmName: string): NicSpec[] {
   const out: NicSpec[] = [];
   const macs = new Map<string, number>();
+  // Generated MACs per source, so an interface keeps its address when others are added or moved.
+  const generated = new Map<string, number>();
   listAt(problems, "networkInterfaces", value).forEach((n, i) => {
     const at = `networkInterfaces[${i}]`;
     if (!isObject(n)) return void problems.add(at, "must be an object with network, bridge or direct, and optional mac, model, bootOrder");
     unknownFields(problems, at, n, NIC_FIELDS);
     const source = parseSource(problems, at, n);
     let ok = source !== undefined;
-    let mac = generatedMac(vmName, i);
-    if (n.mac !== undefined) {
+    let mac = "";
+    if (n.mac === undefined && source) {
+      const where = sourceKey(source);
+      const nth = generated.get(where) ?? 0;
+      generated.set(where, nth + 1);
+      mac = generatedMac(vmName, `${where}#${nth}`);
+    } else if (n.mac !== undefined) {
       if (typeof n.mac !== "string" || !isMac(n.mac))
         ok = fail(problems, `${at}.mac`, 'must be a unicast MAC address such as "52:54:00:12:34:56"');
       else mac = n.mac.toLowerCase();
     }
-    const twin = macs.get(mac);
+    const twin = mac === "" ? undefined : macs.get(mac);
     if (ok && twin !== undefined) ok = fail(problems, `${at}.mac`, `${mac} is used by networkInterfaces[${twin}] too`);
     macs.set(mac, i);
     const model = n.model ?? "virtio";

@@ -32,7 +32,7 @@ export interface VirtualMachineNetworkInterfaceArgs {
   bridge?: pulumi.Input<string>;
   /** macvtap on a host interface; `mode` is `"bridge"` by default. */
   direct?: pulumi.Input<{ dev: pulumi.Input<string>; mode?: pulumi.Input<"bridge" | "vepa" | "private" | "passthrough"> }>;
-  /** MAC address; by default derived from the VM name and the interface's position (52:54:00:…), the same on every run. */
+  /** MAC address; by default derived from the VM name and what the interface is plugged into (52:54:00:…): the same on every run, and unchanged when other interfaces are added or moved. */
   mac?: pulumi.Input<string>;
   /** NIC model, `"virtio"` by default. */
   model?: pulumi.Input<string>;

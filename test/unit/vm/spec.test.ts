@@ -11,17 +11,32 @@ function spec(inputs: Record<string, unknown>): VmSpec {
 }
 
 describe("VirtualMachine spec", () => {
-  it("derives MACs from the VM name and position: 52:54:00, stable, distinct", () => {
-    const mac = generatedMac("web1", 0);
+  it("derives MACs from the VM name and the interface's source: 52:54:00, stable, distinct", () => {
+    const mac = generatedMac("web1", "network:lab#0");
     assert.match(mac, /^52:54:00(:[0-9a-f]{2}){3}$/);
-    assert.equal(generatedMac("web1", 0), mac, "not stable");
-    assert.notEqual(generatedMac("web1", 1), mac);
-    assert.notEqual(generatedMac("web2", 0), mac);
-    const s = spec({ networkInterfaces: [{ network: "lab" }, { network: "lab", mac: "52:54:00:AB:CD:EF" }, { bridge: "br0" }] });
+    assert.equal(generatedMac("web1", "network:lab#0"), mac, "not stable");
+    assert.notEqual(generatedMac("web1", "network:lab#1"), mac);
+    assert.notEqual(generatedMac("web2", "network:lab#0"), mac);
+    const s = spec({
+      networkInterfaces: [{ network: "lab" }, { network: "lab", mac: "52:54:00:AB:CD:EF" }, { bridge: "br0" }, { network: "lab" }],
+    });
     assert.deepEqual(
       s.nics.map((n) => n.mac),
-      [generatedMac("web1", 0), "52:54:00:ab:cd:ef", generatedMac("web1", 2)],
+      [
+        generatedMac("web1", "network:lab#0"),
+        "52:54:00:ab:cd:ef",
+        generatedMac("web1", "bridge:br0#0"),
+        generatedMac("web1", "network:lab#1"),
+      ],
     );
+  });
+
+  it("keeps an interface's generated MAC when others are added before it or moved", () => {
+    const before = spec({ networkInterfaces: [{ network: "lab" }, { bridge: "br0" }] }).nics.map((n) => n.mac);
+    const after = spec({ networkInterfaces: [{ network: "mgmt" }, { bridge: "br0" }, { network: "lab", model: "e1000e" }] }).nics;
+    assert.equal(after[2].mac, before[0]);
+    assert.equal(after[1].mac, before[1]);
+    assert.equal(new Set(after.map((n) => n.mac)).size, 3);
   });
 
   it("gives disks without a target the first free name of their bus, in list order, around explicit ones", () => {
