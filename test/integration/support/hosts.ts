@@ -24,7 +24,7 @@ export interface TestHost {
   uri: string;
   /** Domain type for test guests: `qemu` (software emulation) unless set otherwise. */
   domainType: string;
-  /** Folder, as the hosts see it, holding the guest image (`vmlinuz`, `initrd.img`, `disk.img`). */
+  /** Folder, as the hosts see it, holding the guest image (`vmlinuz`, `initrd.img`, `initrd-agent.img`, `disk.img`). */
   guestDir: string;
 }
 

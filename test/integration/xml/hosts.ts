@@ -14,7 +14,7 @@ export interface XmlTestHost {
   index: number;
   /** Domain type to define (`qemu` where there is no KVM). */
   domainType: string;
-  /** Folder with the guest's vmlinuz, initrd.img and disk.img, as the host sees it. */
+  /** Folder with the guest's vmlinuz, initrd.img, initrd-agent.img and disk.img, as the host sees it. */
   guestDir: string;
   /** Runs `virsh ARGS…` on the host, `input` on its stdin; resolves stdout, rejects on failure. */
   virsh(args: string[], input?: string): Promise<string>;
