@@ -1,4 +1,4 @@
-import { LibvirtConnection, VolumeRef, VolumeResizeFlags } from "../../libvirt";
+import { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { buildVolumeXml, parsePoolXml } from "../../xml";
 import { createTransactionally } from "../common/transaction";
 import { ignoringGone, unlessGone } from "../common/gone";
@@ -51,6 +51,11 @@ function checkText(problems: Problems, property: string, value: unknown, require
   } else if (typeof value !== "string") problems.add(property, "must be a string");
 }
 
+/** A raw volume exactly the seed image's size. */
+function seedVolumeXml(name: string, bytes: bigint): string {
+  return buildVolumeXml({ name, capacity: { value: bytes, unit: "bytes" }, target: { format: "raw" } });
+}
+
 /** The CloudInitDisk kind: a NoCloud seed image in a raw volume. */
 export const cloudInitDiskKind: KindDefinition<CloudInitDiskSpec, CloudInitDiskLive> = {
   kind: "CloudInitDisk",
@@ -100,12 +105,7 @@ export const cloudInitDiskKind: KindDefinition<CloudInitDiskSpec, CloudInitDiskL
     // A file volume's key is its path: known before the write (see the Volume kind).
     const poolPath = parsePoolXml(await conn.pools.xmlDesc(pool)).target?.path ?? "";
     return createTransactionally("cloud-init disk", spec.name, `${poolPath}/${spec.name}`, async () => {
-      const xml = buildVolumeXml({
-        name: spec.name,
-        capacity: { value: BigInt(image.bytes.length), unit: "bytes" },
-        target: { format: "raw" },
-      });
-      const ref = await conn.volumes.create(pool, xml);
+      const ref = await conn.volumes.create(pool, seedVolumeXml(spec.name, BigInt(image.bytes.length)));
       return {
         run: async () => {
           await upload(conn, ref, image);
@@ -121,9 +121,16 @@ export const cloudInitDiskKind: KindDefinition<CloudInitDiskSpec, CloudInitDiskL
     const size = BigInt(image.bytes.length);
     if (live.sha256 === image.sha256 && live.capacity === size) return readSeed(conn, live.ref);
     if (live.capacity !== size) {
-      progress("CloudInitDisk", spec.name, `resizing from ${live.capacity} to ${size} bytes`);
-      // The whole volume is this resource's image, so cutting its end loses nothing.
-      await conn.volumes.resize(live.ref, size, size < live.capacity ? VolumeResizeFlags.Shrink : 0);
+      // A resize goes through qemu-img (libvirt sees an ISO image, not raw), which cannot take the lock a
+      // running VM holds on its seed. A new file at the same path needs no lock; the VM reads it at its
+      // next start, which a new seed calls for anyway.
+      progress("CloudInitDisk", spec.name, `writing a new ${size}-byte volume in place of the ${live.capacity}-byte one`);
+      const pool = await conn.pools.lookupByName(spec.pool);
+      await ignoringGone(conn.volumes.delete(live.ref));
+      const ref = await conn.volumes.create(pool, seedVolumeXml(spec.name, size));
+      progress("CloudInitDisk", spec.name, `writing the seed image (sha256 ${image.sha256})`);
+      await upload(conn, ref, image);
+      return readSeed(conn, ref);
     }
     progress("CloudInitDisk", spec.name, `writing the seed image (sha256 ${image.sha256})`);
     await upload(conn, live.ref, image);

@@ -18,13 +18,13 @@ const OCTET = 203;
  * A network, a CloudInitDisk carrying `marker`, and a VM that boots the test
  * guest with that seed and its serial console in `log`.
  */
-function program(marker: string, log: string, updatePolicy: "restart" | "manual" = "restart") {
+function program(marker: string, log: string, updatePolicy: "restart" | "manual" = "restart", filler = "") {
   return () => {
     const net = natNetwork("net", a, OCTET, `${name}-net`);
     const seed = new CloudInitDisk("seed", {
       pool: "default",
       name: `${name}-seed.iso`,
-      userData: `#cloud-config\n#marker ${marker}\n`,
+      userData: `#cloud-config\n#marker ${marker}\n${filler}`,
       metaData: `instance-id: ${name}\nlocal-hostname: ${name}-host\n`,
       connection: connectionTo(a),
     });
@@ -78,15 +78,18 @@ describe("VirtualMachine with a CloudInitDisk through the engine on host A", fun
     assert.deepEqual(opsByName(again), { net: "same", seed: "same", vm: "same" });
   });
 
+  // The new user-data outgrows the seed's volume: it is rewritten at the same key while the VM holds the old one open.
+  const BIG = "# filler\n".repeat(70_000);
+
   it("a changed user-data rewrites the seed, restarts the VM, and the guest prints the new marker", async () => {
     const before = await definitions(conn, name);
-    const preview = await stack.preview(program("two", log));
+    const preview = await stack.preview(program("two", log, "restart", BIG));
     assert.deepEqual(preview.errors, []);
     assert.equal(preview.steps.find((s) => s.name === "seed")?.op, "update");
     assert.equal(preview.steps.find((s) => s.name === "vm")?.op, "update");
 
     const t0 = Date.now();
-    const up = await stack.up(program("two", log));
+    const up = await stack.up(program("two", log, "restart", BIG));
     console.log(`      update (seed rewritten, VM restarted to its lease): ${since(t0)} s`);
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { net: "same", seed: "update", vm: "update" });
@@ -100,13 +103,13 @@ describe("VirtualMachine with a CloudInitDisk through the engine on host A", fun
     const after = await definitions(conn, name);
     assert.notEqual(after.running?.id, before.running?.id, "the VM was not restarted");
     assert.equal((up.exports as { pendingRestart: boolean }).pendingRestart, false);
-    assert.deepEqual(opsByName(await stack.up(program("two", log))), { net: "same", seed: "same", vm: "same" });
+    assert.deepEqual(opsByName(await stack.up(program("two", log, "restart", BIG))), { net: "same", seed: "same", vm: "same" });
   });
 
   it('with updatePolicy "manual" a new seed leaves the guest running and sets pendingRestart', async () => {
-    await stack.up(program("two", log, "manual"));
+    await stack.up(program("two", log, "manual", BIG));
     const before = await definitions(conn, name);
-    const up = await stack.up(program("three", log, "manual"));
+    const up = await stack.up(program("three", log, "manual", BIG));
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { net: "same", seed: "update", vm: "update" });
     assert.equal((up.exports as { pendingRestart: boolean }).pendingRestart, true);
@@ -114,7 +117,7 @@ describe("VirtualMachine with a CloudInitDisk through the engine on host A", fun
     assert.equal(after.running?.id, before.running?.id, "the VM was restarted");
     assert.ok(!consoleLines(log).includes("guest: #marker three"), "the guest saw the new seed without a restart");
     // Still pending, and stable: nothing to do until someone restarts it.
-    const again = await stack.up(program("three", log, "manual"));
+    const again = await stack.up(program("three", log, "manual", BIG));
     assert.deepEqual(opsByName(again), { net: "same", seed: "same", vm: "same" });
     assert.equal((again.exports as { pendingRestart: boolean }).pendingRestart, true);
   });
