@@ -86,3 +86,30 @@ export function checkInteger(problems: Problems, property: string, value: unknow
   }
   return true;
 }
+
+/** A plain object (not null, not a list): the shape of every structured input. */
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A list input's items; none when unset, and a problem when it is not a list. */
+export function listAt(problems: Problems, property: string, value: unknown): unknown[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) {
+    problems.add(property, "must be a list");
+    return [];
+  }
+  return value;
+}
+
+/** Reports every field of `value` (at `at`) that is not among `known`, e.g. a misspelt one. */
+export function checkKnownFields(problems: Problems, at: string, value: Record<string, unknown>, known: readonly string[]): void {
+  for (const key of Object.keys(value))
+    if (!known.includes(key) && value[key] !== undefined) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
+}
+
+/** Records a problem and returns false, for validators that chain `ok = … && ok`. */
+export function refuse(problems: Problems, property: string, reason: string): false {
+  problems.add(property, reason);
+  return false;
+}

@@ -2,7 +2,7 @@ import { isIPv4, isIPv6 } from "node:net";
 import type { ConnectionSpec } from "../common/connection";
 import type { SpecBase } from "../common/kindDefinition";
 import { Cidr, inSubnet, ipToBigInt, isMac, parseCidr } from "../common/ip";
-import { checkBoolean, checkEnum, checkInteger, checkName, Problem, Problems } from "../common/problems";
+import { checkBoolean, checkEnum, checkInteger, checkName, isObject, listAt, Problem, Problems } from "../common/problems";
 
 /** How a network reaches the outside (libvirt's forward modes; isolated = none). */
 export const NETWORK_MODES = ["nat", "route", "open", "isolated", "bridge"] as const;
@@ -40,19 +40,6 @@ export interface NetworkSpec extends SpecBase {
 const BRIDGE = /^[A-Za-z0-9_.-]{1,15}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function arrayAt(problems: Problems, property: string, value: unknown): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.add(property, "must be a list");
-    return [];
-  }
-  return value;
-}
-
 function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6): IpSpec | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) {
@@ -86,7 +73,7 @@ function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6):
     }
     return true;
   };
-  arrayAt(problems, `${at}.dhcp.ranges`, value.dhcp.ranges).forEach((r, i) => {
+  listAt(problems, `${at}.dhcp.ranges`, value.dhcp.ranges).forEach((r, i) => {
     const p = `${at}.dhcp.ranges[${i}]`;
     if (!isObject(r)) return problems.add(p, "must be an object with start and end");
     const okStart = inside(`${p}.start`, r.start);
@@ -97,7 +84,7 @@ function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6):
     }
   });
   const macs = new Set<string>();
-  arrayAt(problems, `${at}.dhcp.hosts`, value.dhcp.hosts).forEach((h, i) => {
+  listAt(problems, `${at}.dhcp.hosts`, value.dhcp.hosts).forEach((h, i) => {
     const p = `${at}.dhcp.hosts[${i}]`;
     if (!isObject(h)) return problems.add(p, "must be an object with mac (or id), ip and optional name");
     let ok = inside(`${p}.ip`, h.ip);
@@ -153,7 +140,7 @@ export function parseNetworkSpec(inputs: Record<string, unknown>, connection: Co
     }
   }
   const dnsHosts: NetworkSpec["dnsHosts"] = [];
-  arrayAt(problems, "dnsHosts", inputs.dnsHosts).forEach((d, i) => {
+  listAt(problems, "dnsHosts", inputs.dnsHosts).forEach((d, i) => {
     const p = `dnsHosts[${i}]`;
     if (!isObject(d)) return problems.add(p, "must be an object with ip and hostnames");
     let ok = true;

@@ -1,6 +1,6 @@
 import type { ConnectionSpec } from "../common/connection";
 import type { SpecBase } from "../common/kindDefinition";
-import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName, Problem, Problems } from "../common/problems";
+import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName, isObject, Problem, Problems } from "../common/problems";
 import { checkSize } from "../common/sizeInput";
 import { DiskSpec, NicSpec, parseDisks, parseNics } from "./specDevices";
 import { DomainOverrides, parseDomainOverrides } from "../../xml";
@@ -92,10 +92,6 @@ export const VM_OUTPUTS = ["uuid", "state", "ipAddresses", "macAddresses", "pend
 const MACHINE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const KIB = 1024n;
 const MIB = 1024n * 1024n;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Memory sizes: whole KiB (libvirt's unit; anything finer would be rounded and never settle), at least 1 MiB. */
 function checkMemory(problems: Problems, property: string, value: unknown, required: boolean): bigint | undefined {

@@ -1,5 +1,16 @@
 import { isMac } from "../common/ip";
-import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName, Problems } from "../common/problems";
+import {
+  checkAbsolutePath,
+  checkBoolean,
+  checkEnum,
+  checkInteger,
+  checkKnownFields,
+  checkName,
+  isObject,
+  listAt,
+  Problems,
+  refuse,
+} from "../common/problems";
 import { generatedMac } from "./mac";
 
 /** Guest buses a disk may sit on. */
@@ -51,24 +62,6 @@ const NIC_MODEL = /^[A-Za-z0-9_-]{1,32}$/;
 /** Target names libvirt derives the bus from: vd* virtio, sd* SATA/SCSI, hd* IDE. */
 const PREFIX: Record<DiskBusName, string> = { virtio: "vd", sata: "sd", scsi: "sd", ide: "hd" };
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function listAt(problems: Problems, property: string, value: unknown): unknown[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.add(property, "must be a list");
-    return [];
-  }
-  return value;
-}
-
-function unknownFields(problems: Problems, at: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value))
-    if (!known.includes(key)) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
-}
-
 /** The n-th device name after a prefix: a…z, aa…zz, as the kernel names disks. */
 function deviceName(prefix: string, n: number): string {
   const letters = (i: number): string => (i < 26 ? String.fromCharCode(97 + i) : letters(Math.floor(i / 26) - 1) + letters(i % 26));
@@ -93,32 +86,32 @@ export function parseDisks(problems: Problems, value: unknown, seed?: { path?: s
         at,
         "must be an object with path or volumeKey, and optional device, bus, format, readonly, bootOrder, target",
       );
-    unknownFields(problems, at, d, DISK_FIELDS);
+    checkKnownFields(problems, at, d, DISK_FIELDS);
     const device = d.device ?? "disk";
     let ok = checkEnum(problems, `${at}.device`, device, DISK_DEVICES);
     const bus = d.bus ?? (device === "cdrom" ? "sata" : "virtio");
     ok = checkEnum(problems, `${at}.bus`, bus, DISK_BUSES) && ok;
     if (device === "cdrom" && bus === "virtio")
-      ok = fail(problems, `${at}.bus`, 'cannot be "virtio" for a cdrom: use "sata", "scsi" or "ide"');
-    if (d.path !== undefined && d.volumeKey !== undefined) ok = fail(problems, at, "takes path or volumeKey, not both");
+      ok = refuse(problems, `${at}.bus`, 'cannot be "virtio" for a cdrom: use "sata", "scsi" or "ide"');
+    if (d.path !== undefined && d.volumeKey !== undefined) ok = refuse(problems, at, "takes path or volumeKey, not both");
     else if (d.path === undefined && d.volumeKey === undefined && device === "disk")
-      ok = fail(problems, at, "needs path (a host path or a Volume's path) or volumeKey (a Volume's key)");
+      ok = refuse(problems, at, "needs path (a host path or a Volume's path) or volumeKey (a Volume's key)");
     if (d.path !== undefined) ok = checkAbsolutePath(problems, `${at}.path`, d.path) && ok;
     if (d.volumeKey !== undefined && (typeof d.volumeKey !== "string" || d.volumeKey === ""))
-      ok = fail(problems, `${at}.volumeKey`, "must be a Volume's key (a non-empty string)");
+      ok = refuse(problems, `${at}.volumeKey`, "must be a Volume's key (a non-empty string)");
     if (d.format !== undefined) ok = checkEnum(problems, `${at}.format`, d.format, DISK_FORMATS) && ok;
     checkBoolean(problems, `${at}.readonly`, d.readonly);
-    if (device === "cdrom" && d.readonly === false) ok = fail(problems, `${at}.readonly`, "cannot be false for a cdrom");
+    if (device === "cdrom" && d.readonly === false) ok = refuse(problems, `${at}.readonly`, "cannot be false for a cdrom");
     if (d.bootOrder !== undefined) ok = checkInteger(problems, `${at}.bootOrder`, d.bootOrder, 1, 1000) && ok;
     if (d.target !== undefined) {
       const prefix = PREFIX[bus as DiskBusName] ?? "";
       if (typeof d.target !== "string" || !/^(vd|sd|hd)[a-z]{1,2}$/.test(d.target) || (prefix !== "" && !d.target.startsWith(prefix))) {
-        ok = fail(
+        ok = refuse(
           problems,
           `${at}.target`,
           `must be a device name such as "${prefix || "vd"}b" (vd… for virtio, sd… for sata and scsi, hd… for ide)`,
         );
-      } else if (taken.has(d.target)) ok = fail(problems, `${at}.target`, `"${d.target}" is used by another disk`);
+      } else if (taken.has(d.target)) ok = refuse(problems, `${at}.target`, `"${d.target}" is used by another disk`);
       else taken.add(d.target);
     }
     out.push(
@@ -148,11 +141,6 @@ export function parseDisks(problems: Problems, value: unknown, seed?: { path?: s
   return out.filter((d): d is DiskSpec => d !== undefined);
 }
 
-function fail(problems: Problems, property: string, reason: string): false {
-  problems.add(property, reason);
-  return false;
-}
-
 const NIC_FIELDS = ["network", "bridge", "direct", "mac", "model", "bootOrder"] as const;
 
 function parseSource(problems: Problems, at: string, n: Record<string, unknown>): NicSource | undefined {
@@ -171,7 +159,7 @@ function parseSource(problems: Problems, at: string, n: Record<string, unknown>)
   }
   const direct = n.direct;
   if (!isObject(direct)) return void problems.add(`${at}.direct`, 'must be an object such as { dev: "eth0", mode: "bridge" }');
-  unknownFields(problems, `${at}.direct`, direct, ["dev", "mode"]);
+  checkKnownFields(problems, `${at}.direct`, direct, ["dev", "mode"]);
   const mode = direct.mode ?? "bridge";
   const modeOk = checkEnum(problems, `${at}.direct.mode`, mode, DIRECT_MODES);
   if (typeof direct.dev !== "string" || !IFNAME.test(direct.dev))
@@ -197,7 +185,7 @@ export function parseNics(problems: Problems, value: unknown, vmName: string): N
   listAt(problems, "networkInterfaces", value).forEach((n, i) => {
     const at = `networkInterfaces[${i}]`;
     if (!isObject(n)) return void problems.add(at, "must be an object with network, bridge or direct, and optional mac, model, bootOrder");
-    unknownFields(problems, at, n, NIC_FIELDS);
+    checkKnownFields(problems, at, n, NIC_FIELDS);
     const source = parseSource(problems, at, n);
     let ok = source !== undefined;
     let mac = "";
@@ -208,15 +196,15 @@ export function parseNics(problems: Problems, value: unknown, vmName: string): N
       mac = generatedMac(vmName, `${where}#${nth}`);
     } else if (n.mac !== undefined) {
       if (typeof n.mac !== "string" || !isMac(n.mac))
-        ok = fail(problems, `${at}.mac`, 'must be a unicast MAC address such as "52:54:00:12:34:56"');
+        ok = refuse(problems, `${at}.mac`, 'must be a unicast MAC address such as "52:54:00:12:34:56"');
       else mac = n.mac.toLowerCase();
     }
     const twin = mac === "" ? undefined : macs.get(mac);
-    if (ok && twin !== undefined) ok = fail(problems, `${at}.mac`, `${mac} is used by networkInterfaces[${twin}] too`);
+    if (ok && twin !== undefined) ok = refuse(problems, `${at}.mac`, `${mac} is used by networkInterfaces[${twin}] too`);
     macs.set(mac, i);
     const model = n.model ?? "virtio";
     if (typeof model !== "string" || !NIC_MODEL.test(model))
-      ok = fail(problems, `${at}.model`, 'must be a NIC model such as "virtio", "e1000e" or "rtl8139"');
+      ok = refuse(problems, `${at}.model`, 'must be a NIC model such as "virtio", "e1000e" or "rtl8139"');
     if (n.bootOrder !== undefined) ok = checkInteger(problems, `${at}.bootOrder`, n.bootOrder, 1, 1000) && ok;
     if (ok && source) out.push({ source, mac, model: model as string, bootOrder: n.bootOrder as number | undefined });
   });

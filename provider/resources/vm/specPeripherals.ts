@@ -4,7 +4,17 @@
  * cloud-init seed.
  */
 import { isIPv4, isIPv6 } from "node:net";
-import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, Problems } from "../common/problems";
+import {
+  checkAbsolutePath,
+  checkBoolean,
+  checkEnum,
+  checkInteger,
+  checkKnownFields,
+  isObject,
+  listAt,
+  Problems,
+  refuse,
+} from "../common/problems";
 import { DISK_BUSES, DiskBusName } from "./specDevices";
 
 /** Remote display protocols; `none` means no display device at all. */
@@ -57,15 +67,6 @@ export interface PeripheralsSpec {
   cloudInit?: CloudInitSpec;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function unknownFields(problems: Problems, at: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value))
-    if (!known.includes(key) && value[key] !== undefined) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
-}
-
 /** VNC's own authentication carries at most 8 password characters; more would be silently cut. */
 const VNC_PASSWORD_MAX = 8;
 /** A mount tag is what the guest names at mount time; qemu limits it to 36 bytes for 9p. */
@@ -74,7 +75,7 @@ const TAG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 function parseGraphics(problems: Problems, value: unknown): GraphicsSpec | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) return void problems.add("graphics", 'must be an object such as { type: "vnc" }');
-  unknownFields(problems, "graphics", value, ["type", "listen", "port", "password"]);
+  checkKnownFields(problems, "graphics", value, ["type", "listen", "port", "password"]);
   const type = value.type ?? "vnc";
   if (!checkEnum(problems, "graphics.type", type, GRAPHICS_TYPES)) return undefined;
   if (type === "none") {
@@ -115,7 +116,7 @@ function parseSerial(problems: Problems, value: unknown): SerialSpec {
     problems.add("serialConsole", 'must be an object such as { type: "pty" }');
     return fallback;
   }
-  unknownFields(problems, "serialConsole", value, ["type", "path", "logFile"]);
+  checkKnownFields(problems, "serialConsole", value, ["type", "path", "logFile"]);
   const type = value.type ?? "pty";
   if (!checkEnum(problems, "serialConsole.type", type, SERIAL_TYPES)) return fallback;
   if (type !== "file" && value.path !== undefined) problems.add("serialConsole.path", 'is only used with type "file"');
@@ -133,34 +134,29 @@ function parseSerial(problems: Problems, value: unknown): SerialSpec {
 }
 
 function parseFilesystems(problems: Problems, value: unknown): FilesystemSpec[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.add("filesystems", "must be a list");
-    return [];
-  }
   const out: FilesystemSpec[] = [];
   const tags = new Map<string, number>();
-  value.forEach((f, i) => {
+  listAt(problems, "filesystems", value).forEach((f, i) => {
     const at = `filesystems[${i}]`;
     if (!isObject(f)) return void problems.add(at, 'must be an object such as { source: "/srv/data", tag: "data" }');
-    unknownFields(problems, at, f, ["source", "tag", "driver", "readonly", "accessmode"]);
+    checkKnownFields(problems, at, f, ["source", "tag", "driver", "readonly", "accessmode"]);
     const driver = f.driver ?? "virtiofs";
     let ok = checkEnum(problems, `${at}.driver`, driver, FILESYSTEM_DRIVERS);
-    if (f.source === undefined) ok = fail(problems, `${at}.source`, "is required: the host directory to share");
+    if (f.source === undefined) ok = refuse(problems, `${at}.source`, "is required: the host directory to share");
     else ok = checkAbsolutePath(problems, `${at}.source`, f.source) && ok;
     if (typeof f.tag !== "string" || !TAG.test(f.tag))
-      ok = fail(problems, `${at}.tag`, "must be a mount tag: 1-36 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    else if (tags.has(f.tag)) ok = fail(problems, `${at}.tag`, `"${f.tag}" is used by filesystems[${tags.get(f.tag)}] too`);
+      ok = refuse(problems, `${at}.tag`, "must be a mount tag: 1-36 letters, digits, '.', '_' or '-', starting with a letter or digit");
+    else if (tags.has(f.tag)) ok = refuse(problems, `${at}.tag`, `"${f.tag}" is used by filesystems[${tags.get(f.tag)}] too`);
     else tags.set(f.tag, i);
     checkBoolean(problems, `${at}.readonly`, f.readonly);
     if (driver === "virtiofs" && f.readonly === true)
-      ok = fail(
+      ok = refuse(
         problems,
         `${at}.readonly`,
         'is not supported by virtiofs (libvirt refuses it): use driver "9p", or mount read-only in the guest',
       );
     if (f.accessmode !== undefined) {
-      if (driver !== "9p") ok = fail(problems, `${at}.accessmode`, 'is only used with driver "9p"');
+      if (driver !== "9p") ok = refuse(problems, `${at}.accessmode`, 'is only used with driver "9p"');
       else ok = checkEnum(problems, `${at}.accessmode`, f.accessmode, NINEP_ACCESS_MODES) && ok;
     }
     if (ok)
@@ -178,18 +174,18 @@ function parseFilesystems(problems: Problems, value: unknown): FilesystemSpec[] 
 function parseCloudInit(problems: Problems, value: unknown): CloudInitSpec | undefined {
   if (value === undefined) return undefined;
   if (!isObject(value)) return void problems.add("cloudInit", "must be a CloudInitDisk, or an object with volumeKey (or path) and sha256");
-  unknownFields(problems, "cloudInit", value, ["volumeKey", "path", "sha256", "bus"]);
+  checkKnownFields(problems, "cloudInit", value, ["volumeKey", "path", "sha256", "bus"]);
   let ok = true;
   if ((value.volumeKey === undefined) === (value.path === undefined))
-    ok = fail(problems, "cloudInit", "needs exactly one of volumeKey (a CloudInitDisk's key) or path");
+    ok = refuse(problems, "cloudInit", "needs exactly one of volumeKey (a CloudInitDisk's key) or path");
   if (value.volumeKey !== undefined && (typeof value.volumeKey !== "string" || value.volumeKey === ""))
-    ok = fail(problems, "cloudInit.volumeKey", "must be a CloudInitDisk's key (a non-empty string)");
+    ok = refuse(problems, "cloudInit.volumeKey", "must be a CloudInitDisk's key (a non-empty string)");
   if (value.path !== undefined) ok = checkAbsolutePath(problems, "cloudInit.path", value.path) && ok;
   if (value.sha256 !== undefined && (typeof value.sha256 !== "string" || !/^[0-9a-f]{64}$/i.test(value.sha256)))
-    ok = fail(problems, "cloudInit.sha256", "must be 64 hexadecimal digits (a CloudInitDisk's sha256)");
+    ok = refuse(problems, "cloudInit.sha256", "must be 64 hexadecimal digits (a CloudInitDisk's sha256)");
   const bus = value.bus ?? "sata";
   ok = checkEnum(problems, "cloudInit.bus", bus, DISK_BUSES) && ok;
-  if (bus === "virtio") ok = fail(problems, "cloudInit.bus", 'cannot be "virtio": the seed is a cdrom; use "sata", "scsi" or "ide"');
+  if (bus === "virtio") ok = refuse(problems, "cloudInit.bus", 'cannot be "virtio": the seed is a cdrom; use "sata", "scsi" or "ide"');
   if (!ok) return undefined;
   return {
     volumeKey: value.volumeKey as string | undefined,
@@ -197,11 +193,6 @@ function parseCloudInit(problems: Problems, value: unknown): CloudInitSpec | und
     bus: bus as DiskBusName,
     sha256: (value.sha256 as string | undefined)?.toLowerCase(),
   };
-}
-
-function fail(problems: Problems, property: string, reason: string): false {
-  problems.add(property, reason);
-  return false;
 }
 
 /** Validates `graphics`, `serialConsole`, `guestAgent`, `filesystems` and `cloudInit`. */
