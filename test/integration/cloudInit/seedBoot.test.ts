@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { chmodSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import os from "node:os";
+import { rmSync } from "node:fs";
 import path from "node:path";
 import { CloudInitDisk } from "../../../provider";
 import { ConnectionPool, DomainRef, LibvirtConnection } from "../../../provider/libvirt";
@@ -8,6 +7,7 @@ import { EngineHarness, opsByName, ResourceState, stdoutOf } from "../../engine"
 import { connectionTo } from "../support/connections";
 import { sshEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
+import { consoleFolder, waitForConsole } from "../vm/consoleFile";
 import { findDomain, natNetwork, since } from "../vm/support";
 
 const { a } = testHosts();
@@ -31,8 +31,8 @@ function program(marker: string, filler = "") {
 
 /**
  * A plain domain defined through our libvirt client, not the VirtualMachine
- * resource: its serial console must go to a file the test can read, which
- * the resource's inputs do not offer.
+ * resource, so this file tests the seed alone (the VM's side of a seed is in
+ * test/integration/vm/cloudInitVm.test.ts). Its console goes to a file.
  */
 function domainXml(seedPath: string, network: string, consoleLog: string): string {
   const dir = a.guestDir;
@@ -63,26 +63,10 @@ function domainXml(seedPath: string, network: string, consoleLog: string): strin
 `;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Waits until the console holds the hostname line and a marker line; returns the guest's lines. */
-async function guestLines(file: string, timeoutMs = 120_000): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    let text = "";
-    try {
-      text = readFileSync(file, "utf8");
-    } catch {
-      // not created yet
-    }
-    const lines = text
-      .split(/\r?\n/)
-      .map((l) => l.replace(/^.*?(?=guest: )/, ""))
-      .filter((l) => l.startsWith("guest: "));
-    if (lines.some((l) => l.startsWith("guest: hostname ")) && lines.some((l) => l.startsWith("guest: #marker "))) return lines;
-    if (Date.now() > deadline) throw new Error(`no hostname and marker lines on the console after ${timeoutMs / 1000} s:\n${text}`);
-    await sleep(250);
-  }
+async function guestLines(file: string): Promise<string[]> {
+  const lines = await waitForConsole(file, [/^guest: hostname /, /^guest: #marker /]);
+  return lines.filter((l) => l.startsWith("guest: "));
 }
 
 describe("CloudInitDisk: a guest reads the seed", function () {
@@ -95,9 +79,7 @@ describe("CloudInitDisk: a guest reads the seed", function () {
 
   before(async () => {
     conn = (await direct.acquire(sshEndpoint(a))).connection;
-    // The host's daemon (root) writes the console file; both share this machine's /tmp.
-    consoleDir = mkdtempSync(path.join(os.tmpdir(), "pkvm-ci-console-"));
-    chmodSync(consoleDir, 0o777);
+    consoleDir = consoleFolder("console");
     const old = await findDomain(conn, tag);
     if (old) await conn.domains.undefine(old);
   });

@@ -13,10 +13,15 @@ export function consoleFolder(what: string): string {
   return dir;
 }
 
-/** The file's lines; none while the VM has not created it. */
+/**
+ * The file's lines, each guest line from its `guest: ` on (kernel messages
+ * can share a line with it); none while the VM has not created the file.
+ */
 export function consoleLines(file: string): string[] {
   try {
-    return readFileSync(file, "utf8").split(/\r?\n/);
+    return readFileSync(file, "utf8")
+      .split(/\r?\n/)
+      .map((l) => l.replace(/^.*?(?=guest: )/, ""));
   } catch {
     return [];
   }
