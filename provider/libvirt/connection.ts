@@ -1,26 +1,12 @@
 import type { Duplex } from "node:stream";
-import { KeepaliveOptions, RpcClient, XdrWriter } from "../rpc";
+import { KeepaliveOptions, RpcClient } from "../rpc";
 import { Domains } from "./domains";
-import { encodeArgs, readString } from "./handles";
+import { AuthType, DriverFeature } from "./enums/connect";
 import { Networks } from "./networks";
 import { Pools } from "./pools";
-import { RemoteProc } from "./procedures";
+import { RemoteCalls, remoteCalls } from "./remoteCalls";
 import { Volumes } from "./volumes";
-
-/** Authentication schemes a daemon may offer (`remote_auth_type`). */
-export enum AuthType {
-  None = 0,
-  Sasl = 1,
-  Polkit = 2,
-}
-
-/** `virDrvFeature` numbers this client asks about. */
-export enum DriverFeature {
-  /** The daemon understands the keepalive program. */
-  ProgramKeepalive = 10,
-  /** NETWORK_UPDATE takes `command` and `section` in the documented order. */
-  NetworkUpdateHasCorrectOrder = 16,
-}
+import { NO_FLAGS } from "./wire/fixedArgs";
 
 /** Options for {@link LibvirtConnection.open}. */
 export interface OpenOptions {
@@ -51,15 +37,17 @@ export class LibvirtConnection {
   private constructor(
     /** The RPC client under this connection. */
     readonly rpc: RpcClient,
+    /** The generated wrappers of the procedure table, bound to {@link rpc}. */
+    private readonly calls: RemoteCalls,
     /** The URI that was opened. */
     readonly uri: string,
     /** Whether NETWORK_UPDATE takes command before section on this daemon. */
     readonly networkUpdateInDocumentedOrder: boolean,
   ) {
-    this.domains = new Domains(rpc);
-    this.networks = new Networks(rpc, networkUpdateInDocumentedOrder);
-    this.pools = new Pools(rpc);
-    this.volumes = new Volumes(rpc);
+    this.domains = new Domains(calls);
+    this.networks = new Networks(calls, networkUpdateInDocumentedOrder);
+    this.pools = new Pools(calls);
+    this.volumes = new Volumes(calls);
   }
 
   /**
@@ -70,8 +58,9 @@ export class LibvirtConnection {
    */
   static async open(link: Duplex, options: OpenOptions): Promise<LibvirtConnection> {
     const rpc = new RpcClient(link, { description: options.description ?? options.uri });
+    const calls = remoteCalls(rpc);
     try {
-      const auth = await authList(rpc);
+      const auth = await calls.authList();
       if (auth.length > 0 && !auth.includes(AuthType.None)) {
         if (!auth.includes(AuthType.Polkit)) {
           throw new Error(
@@ -81,20 +70,16 @@ export class LibvirtConnection {
         }
         // The daemon decides by the peer's unix credentials (group libvirt
         // passes without an agent); `complete` 0 would mean an agent must act.
-        const complete = await rpc.call(RemoteProc.AuthPolkit, undefined, (r) => r.int());
-        if (complete === 0) throw new Error(`${rpc.description}: polkit authorization did not complete`);
+        if (!(await calls.authPolkit())) throw new Error(`${rpc.description}: polkit authorization did not complete`);
       }
-      await rpc.call(
-        RemoteProc.ConnectOpen,
-        encodeArgs((w) => w.optional(options.uri, (x, uri) => x.string(uri)).uint(0)),
-      );
+      await calls.connectOpen({ name: options.uri, flags: NO_FLAGS });
       // Feature questions go to the opened hypervisor driver, so they follow the open.
       const [keepalive, documentedOrder] = await Promise.all([
-        supportsFeature(rpc, DriverFeature.ProgramKeepalive),
-        supportsFeature(rpc, DriverFeature.NetworkUpdateHasCorrectOrder),
+        calls.connectSupportsFeature({ feature: DriverFeature.ProgramKeepalive }),
+        calls.connectSupportsFeature({ feature: DriverFeature.NetworkUpdateHasCorrectOrder }),
       ]);
       if (options.keepalive !== false && keepalive) rpc.startKeepalive(options.keepalive ?? DEFAULT_KEEPALIVE);
-      return new LibvirtConnection(rpc, options.uri, documentedOrder);
+      return new LibvirtConnection(rpc, calls, options.uri, documentedOrder);
     } catch (err) {
       rpc.close();
       throw err;
@@ -108,7 +93,7 @@ export class LibvirtConnection {
 
   /** libvirt's version on the host as a number (major * 1,000,000 + minor * 1,000 + micro). */
   async libVersion(): Promise<bigint> {
-    return this.rpc.call(RemoteProc.ConnectGetLibVersion, undefined, (r) => r.uhyper());
+    return this.calls.connectGetLibVersion();
   }
 
   /**
@@ -117,45 +102,29 @@ export class LibvirtConnection {
    * Undefined arguments let the host choose its defaults.
    */
   domainCapabilities(query: { emulator?: string; arch?: string; machine?: string; virtType?: string } = {}): Promise<string> {
-    const opt = (w: XdrWriter, v: string | undefined): XdrWriter => w.optional(v, (x, s) => x.string(s));
-    return this.rpc.call(
-      RemoteProc.ConnectGetDomainCapabilities,
-      encodeArgs((w) => opt(opt(opt(opt(w, query.emulator), query.arch), query.machine), query.virtType).uint(0)),
-      readString,
-    );
+    const { emulator: emulatorBin, arch, machine, virtType } = query;
+    return this.calls.connectGetDomainCapabilities({ emulatorBin, arch, machine, virtType, flags: NO_FLAGS });
   }
 
   /** Asks whether the daemon supports a driver feature. */
-  supportsFeature(feature: number): Promise<boolean> {
-    return supportsFeature(this.rpc, feature);
+  supportsFeature(feature: DriverFeature): Promise<boolean> {
+    return this.calls.connectSupportsFeature({ feature });
   }
 
   /** The authentication schemes the daemon offers. */
   authList(): Promise<AuthType[]> {
-    return authList(this.rpc);
+    return this.calls.authList();
   }
 
   /** Closes the hypervisor connection politely, then the link. Never throws. */
   async close(): Promise<void> {
     if (!this.rpc.isClosed) {
       try {
-        await this.rpc.call(RemoteProc.ConnectClose);
+        await this.calls.connectClose();
       } catch {
         // The link is gone or the daemon refused: closing the link is all that is left.
       }
     }
     this.rpc.close();
   }
-}
-
-function authList(rpc: RpcClient): Promise<AuthType[]> {
-  return rpc.call(RemoteProc.AuthList, undefined, (r) => r.array(20, (x) => x.int() as AuthType));
-}
-
-function supportsFeature(rpc: RpcClient, feature: number): Promise<boolean> {
-  return rpc.call(
-    RemoteProc.ConnectSupportsFeature,
-    encodeArgs((w) => w.int(feature)),
-    (r) => r.int() !== 0,
-  );
 }

@@ -1,144 +1,43 @@
-import { LibvirtError, MAX_STRING_BYTES, RpcClient } from "../rpc";
-import { DomainRef, encodeArgs, readDomain, readOptionalString, readString, uuidToBytes, writeDomain } from "./handles";
-import { RemoteProc } from "./procedures";
-
-/** Largest domain list the protocol carries (REMOTE_DOMAIN_LIST_MAX). */
-const DOMAIN_LIST_MAX = 16384;
-/** REMOTE_DOMAIN_INTERFACE_MAX and REMOTE_DOMAIN_IP_ADDR_MAX. */
-const INTERFACE_MAX = 2048;
-
-/** Domain states (`virDomainState`). */
-export enum DomainState {
-  NoState = 0,
-  Running = 1,
-  Blocked = 2,
-  Paused = 3,
-  Shutdown = 4,
-  Shutoff = 5,
-  Crashed = 6,
-  PmSuspended = 7,
-}
-
-/** Flags of `virDomainUndefineFlags`. */
-export enum DomainUndefineFlags {
-  ManagedSave = 1,
-  SnapshotsMetadata = 2,
-  Nvram = 4,
-  KeepNvram = 8,
-  CheckpointsMetadata = 16,
-  Tpm = 32,
-  KeepTpm = 64,
-}
-
-/** Flags of `virDomainGetXMLDesc`. */
-export enum DomainXmlFlags {
-  Secure = 1,
-  Inactive = 2,
-  UpdateCpu = 4,
-  Migratable = 8,
-}
-
-/** Where a change applies (`virDomainModificationImpact`); Live and Config combine. */
-export enum DomainModificationImpact {
-  /** The running domain if active, else the persistent definition. */
-  Current = 0,
-  /** The running domain only. */
-  Live = 1,
-  /** The persistent definition only. */
-  Config = 2,
-}
-
-/** Extra flag of `virDomainSetMemoryFlags`: set the maximum instead of the balloon target. */
-export const DOMAIN_MEMORY_MAXIMUM = 4;
-
-/** Extra flag of `virDomainSetVcpusFlags`: set the maximum instead of the online count. */
-export const DOMAIN_VCPU_MAXIMUM = 4;
-
-/** Which metadata `virDomainSetMetadata` changes (`virDomainMetadataType`). */
-export enum DomainMetadataType {
-  /** `<description>`: free text. */
-  Description = 0,
-  /** `<title>`: one line. */
-  Title = 1,
-  /** An element of the application's own namespace under `<metadata>`. */
-  Element = 2,
-}
-
-/** Where interface addresses come from (`virDomainInterfaceAddressesSource`). */
-export enum InterfaceAddressSource {
-  Lease = 0,
-  Agent = 1,
-  Arp = 2,
-}
-
-/** One address of a guest interface. */
-export interface InterfaceAddress {
-  /** 0 IPv4, 1 IPv6. */
-  type: number;
-  /** The address in text form. */
-  address: string;
-  /** Prefix length. */
-  prefix: number;
-}
-
-/** A guest network interface with its addresses. */
-export interface DomainInterface {
-  /** Interface name (host-side device for lease/arp, guest name for agent). */
-  name: string;
-  /** MAC address, when known. */
-  hwaddr?: string;
-  /** Addresses, possibly none yet. */
-  addresses: InterfaceAddress[];
-}
-
-/** `virDomainGetInfo`. */
-export interface DomainInfo {
-  /** Current state. */
-  state: DomainState;
-  /** Maximum memory in KiB. */
-  maxMemKiB: bigint;
-  /** Current memory in KiB. */
-  memoryKiB: bigint;
-  /** Number of virtual CPUs. */
-  vcpus: number;
-  /** CPU time used, in nanoseconds. */
-  cpuTimeNs: bigint;
-}
+import { LibvirtError } from "../rpc";
+import {
+  DomainCreateFlags,
+  DomainDefineFlags,
+  DomainDestroyFlags,
+  DomainDeviceModifyFlags,
+  DomainListFlags,
+  DomainMemoryFlags,
+  DomainMetadataType,
+  DomainModificationImpact,
+  DomainShutdownFlags,
+  DomainUndefineFlags,
+  DomainVcpuFlags,
+  DomainXmlFlags,
+  InterfaceAddressSource,
+} from "./enums/domain";
+import { DomainRef } from "./handles";
+import type { RemoteCalls } from "./remoteCalls";
+import { DomainInfo, DomainInterface, DomainStateInfo } from "./replies";
+import { FlagSet } from "./wire/codec";
+import { NEED_RESULTS, NO_FLAGS } from "./wire/fixedArgs";
 
 /** Typed calls on domains (virtual machines). */
 export class Domains {
-  /** @param rpc the connection's RPC client */
-  constructor(private readonly rpc: RpcClient) {}
+  /** @param calls the connection's generated procedure wrappers */
+  constructor(private readonly calls: RemoteCalls) {}
 
-  /** All domains, running and defined. `flags` filter as `virConnectListAllDomains`. */
-  listAll(flags = 0): Promise<DomainRef[]> {
-    return this.rpc.call(
-      RemoteProc.ConnectListAllDomains,
-      encodeArgs((w) => w.int(1).uint(flags)),
-      (r) => {
-        const domains = r.array(DOMAIN_LIST_MAX, readDomain);
-        r.uint();
-        return domains;
-      },
-    );
+  /** All domains, running and defined, or those the filter flags select. */
+  async listAll(flags: FlagSet<DomainListFlags> = NO_FLAGS): Promise<DomainRef[]> {
+    return (await this.calls.connectListAllDomains({ needResults: NEED_RESULTS, flags })).domains;
   }
 
   /** @throws LibvirtError with a not-found code when no such domain exists */
   lookupByName(name: string): Promise<DomainRef> {
-    return this.rpc.call(
-      RemoteProc.DomainLookupByName,
-      encodeArgs((w) => w.string(name)),
-      readDomain,
-    );
+    return this.calls.domainLookupByName({ name });
   }
 
   /** @throws LibvirtError with a not-found code when no such domain exists */
   lookupByUuid(uuid: string): Promise<DomainRef> {
-    return this.rpc.call(
-      RemoteProc.DomainLookupByUuid,
-      encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)),
-      readDomain,
-    );
+    return this.calls.domainLookupByUuid({ uuid });
   }
 
   /**
@@ -146,20 +45,10 @@ export class Domains {
    * variant when given flags, falling back to the plain call on daemons that
    * do not know it.
    */
-  async define(xml: string, flags = 0): Promise<DomainRef> {
-    if (flags === 0) {
-      return this.rpc.call(
-        RemoteProc.DomainDefineXml,
-        encodeArgs((w) => w.string(xml)),
-        readDomain,
-      );
-    }
+  async define(xml: string, flags: FlagSet<DomainDefineFlags> = NO_FLAGS): Promise<DomainRef> {
+    if (flags === NO_FLAGS) return this.calls.domainDefineXml({ xml });
     try {
-      return await this.rpc.call(
-        RemoteProc.DomainDefineXmlFlags,
-        encodeArgs((w) => w.string(xml).uint(flags)),
-        readDomain,
-      );
+      return await this.calls.domainDefineXmlFlags({ xml, flags });
     } catch (err) {
       // Daemons before 1.2.12 lack the flags variant; its only flag asks for
       // schema validation, which the plain call skips but otherwise matches.
@@ -169,157 +58,76 @@ export class Domains {
   }
 
   /** The domain's XML; `DomainXmlFlags.Inactive` for the persistent definition. */
-  xmlDesc(dom: DomainRef, flags = 0): Promise<string> {
-    return this.rpc.call(
-      RemoteProc.DomainGetXmlDesc,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(flags);
-      }),
-      readString,
-    );
+  xmlDesc(dom: DomainRef, flags: FlagSet<DomainXmlFlags> = NO_FLAGS): Promise<string> {
+    return this.calls.domainGetXmlDesc({ dom, flags });
   }
 
   /** Starts a defined domain; returns it with its new running id. */
-  start(dom: DomainRef, flags = 0): Promise<DomainRef> {
-    return this.rpc.call(
-      RemoteProc.DomainCreateWithFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(flags);
-      }),
-      readDomain,
-    );
+  start(dom: DomainRef, flags: FlagSet<DomainCreateFlags> = NO_FLAGS): Promise<DomainRef> {
+    return this.calls.domainCreateWithFlags({ dom, flags });
   }
 
   /** Asks the guest to shut down (ACPI or agent); returns at once. */
-  shutdown(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainShutdownFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(flags);
-      }),
-    );
+  shutdown(dom: DomainRef, flags: FlagSet<DomainShutdownFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.domainShutdownFlags({ dom, flags });
   }
 
   /** Stops the domain at once (power off). */
-  destroy(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainDestroyFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(flags);
-      }),
-    );
+  destroy(dom: DomainRef, flags: FlagSet<DomainDestroyFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.domainDestroyFlags({ dom, flags });
   }
 
   /** Removes the persistent definition; `DomainUndefineFlags.Nvram` also removes UEFI variables. */
-  undefine(dom: DomainRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainUndefineFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(flags);
-      }),
-    );
+  undefine(dom: DomainRef, flags: FlagSet<DomainUndefineFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.domainUndefineFlags({ dom, flags });
   }
 
   /** The domain's state and the reason for it. */
-  state(dom: DomainRef): Promise<{ state: DomainState; reason: number }> {
-    return this.rpc.call(
-      RemoteProc.DomainGetState,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(0);
-      }),
-      (r) => ({ state: r.int() as DomainState, reason: r.int() }),
-    );
+  state(dom: DomainRef): Promise<DomainStateInfo> {
+    return this.calls.domainGetState({ dom, flags: NO_FLAGS });
   }
 
   /** State, memory, vCPUs and CPU time. */
   info(dom: DomainRef): Promise<DomainInfo> {
-    return this.rpc.call(
-      RemoteProc.DomainGetInfo,
-      encodeArgs((w) => writeDomain(w, dom)),
-      (r) => ({
-        state: r.uint() as DomainState,
-        maxMemKiB: r.uhyper(),
-        memoryKiB: r.uhyper(),
-        vcpus: r.uint(),
-        cpuTimeNs: r.uhyper(),
-      }),
-    );
+    return this.calls.domainGetInfo({ dom });
   }
 
   /** Whether the domain is running. */
   isActive(dom: DomainRef): Promise<boolean> {
-    return this.rpc.call(
-      RemoteProc.DomainIsActive,
-      encodeArgs((w) => writeDomain(w, dom)),
-      (r) => r.int() !== 0,
-    );
+    return this.calls.domainIsActive({ dom });
   }
 
   /** Whether the domain starts with the host. */
   getAutostart(dom: DomainRef): Promise<boolean> {
-    return this.rpc.call(
-      RemoteProc.DomainGetAutostart,
-      encodeArgs((w) => writeDomain(w, dom)),
-      (r) => r.int() !== 0,
-    );
+    return this.calls.domainGetAutostart({ dom });
   }
 
   /** Sets whether the domain starts with the host. */
   setAutostart(dom: DomainRef, autostart: boolean): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainSetAutostart,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.bool(autostart);
-      }),
-    );
+    return this.calls.domainSetAutostart({ dom, autostart });
   }
 
   /**
    * Sets the balloon target in KiB (`virDomainSetMemoryFlags`). `flags`
    * combine {@link DomainModificationImpact} values, plus
-   * {@link DOMAIN_MEMORY_MAXIMUM} to set the maximum (persistent only).
+   * {@link DomainMemoryFlags.Maximum} to set the maximum (persistent only).
    */
-  setMemory(dom: DomainRef, memoryKiB: bigint, flags: number): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainSetMemoryFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uhyper(memoryKiB).uint(flags);
-      }),
-    );
+  setMemory(dom: DomainRef, memoryKiB: bigint, flags: FlagSet<DomainModificationImpact | DomainMemoryFlags>): Promise<void> {
+    return this.calls.domainSetMemoryFlags({ dom, memory: memoryKiB, flags });
   }
 
   /**
    * Sets the number of online vCPUs (`virDomainSetVcpusFlags`). `flags`
    * combine {@link DomainModificationImpact} values, plus
-   * {@link DOMAIN_VCPU_MAXIMUM} to set the maximum (persistent only).
+   * {@link DomainVcpuFlags.Maximum} to set the maximum (persistent only).
    */
-  setVcpus(dom: DomainRef, count: number, flags: number): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainSetVcpusFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(count).uint(flags);
-      }),
-    );
+  setVcpus(dom: DomainRef, count: number, flags: FlagSet<DomainModificationImpact | DomainVcpuFlags>): Promise<void> {
+    return this.calls.domainSetVcpusFlags({ dom, nvcpus: count, flags });
   }
 
   /** Adds a device given as its XML element (`virDomainAttachDeviceFlags`). */
-  attachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainAttachDeviceFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.string(xml).uint(flags);
-      }),
-    );
+  attachDevice(dom: DomainRef, xml: string, flags: FlagSet<DomainModificationImpact | DomainDeviceModifyFlags>): Promise<void> {
+    return this.calls.domainAttachDeviceFlags({ dom, xml, flags });
   }
 
   /**
@@ -327,14 +135,8 @@ export class Domains {
    * A live detach needs the guest's cooperation: libvirt may return before the
    * device is gone, so read the domain again to know.
    */
-  detachDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainDetachDeviceFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.string(xml).uint(flags);
-      }),
-    );
+  detachDevice(dom: DomainRef, xml: string, flags: FlagSet<DomainModificationImpact | DomainDeviceModifyFlags>): Promise<void> {
+    return this.calls.domainDetachDeviceFlags({ dom, xml, flags });
   }
 
   /**
@@ -342,14 +144,8 @@ export class Domains {
    * password, a cdrom's medium. The XML element names the device as a detach
    * would, with the new settings.
    */
-  updateDevice(dom: DomainRef, xml: string, flags: number): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainUpdateDeviceFlags,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.string(xml).uint(flags);
-      }),
-    );
+  updateDevice(dom: DomainRef, xml: string, flags: FlagSet<DomainModificationImpact | DomainDeviceModifyFlags>): Promise<void> {
+    return this.calls.domainUpdateDeviceFlags({ dom, xml, flags });
   }
 
   /**
@@ -361,35 +157,15 @@ export class Domains {
     dom: DomainRef,
     type: DomainMetadataType,
     value: string | undefined,
-    flags: number,
+    flags: FlagSet<DomainModificationImpact>,
     key?: string,
     uri?: string,
   ): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.DomainSetMetadata,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.int(type);
-        for (const s of [value, key, uri]) w.optional(s, (x, v) => x.string(v));
-        w.uint(flags);
-      }),
-    );
+    return this.calls.domainSetMetadata({ dom, type, metadata: value, key, uri, flags });
   }
 
   /** The guest's interfaces and addresses, from DHCP leases, the guest agent or ARP. */
   interfaceAddresses(dom: DomainRef, source: InterfaceAddressSource): Promise<DomainInterface[]> {
-    return this.rpc.call(
-      RemoteProc.DomainInterfaceAddresses,
-      encodeArgs((w) => {
-        writeDomain(w, dom);
-        w.uint(source).uint(0);
-      }),
-      (r) =>
-        r.array(INTERFACE_MAX, (x) => ({
-          name: readString(x),
-          hwaddr: readOptionalString(x),
-          addresses: x.array(INTERFACE_MAX, (a) => ({ type: a.int(), address: a.string(MAX_STRING_BYTES), prefix: a.uint() })),
-        })),
-    );
+    return this.calls.domainInterfaceAddresses({ dom, source, flags: NO_FLAGS });
   }
 }

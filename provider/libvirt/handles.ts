@@ -1,6 +1,6 @@
-import { MAX_STRING_BYTES, XdrReader, XdrWriter } from "../rpc";
+import { Codec, fixedOpaque, int, string, struct } from "./wire/codec";
 
-/** Bytes of a libvirt UUID on the wire. */
+/** Bytes of a libvirt UUID on the wire (VIR_UUID_BUFLEN). */
 const UUID_BYTES = 16;
 
 /** A domain as libvirt names it on the wire (`remote_nonnull_domain`). */
@@ -55,49 +55,22 @@ export function uuidToBytes(uuid: string): Buffer {
   return Buffer.from(hex, "hex");
 }
 
-/** Writes a `remote_nonnull_domain`. */
-export function writeDomain(w: XdrWriter, d: DomainRef): void {
-  w.string(d.name).fixedOpaque(uuidToBytes(d.uuid), UUID_BYTES).int(d.id);
-}
+const uuidBytes = fixedOpaque(UUID_BYTES);
 
-/** Reads a `remote_nonnull_domain`. */
-export function readDomain(r: XdrReader): DomainRef {
-  return { name: r.string(MAX_STRING_BYTES), uuid: uuidToString(r.fixedOpaque(UUID_BYTES)), id: r.int() };
-}
+/** `remote_uuid`, carried as text on our side. */
+export const uuid: Codec<string> = {
+  write: (w, v) => uuidBytes.write(w, uuidToBytes(v)),
+  read: (r) => uuidToString(uuidBytes.read(r)),
+};
 
-/** Writes a `remote_nonnull_network` (or pool: the layout is the same). */
-export function writeNamedUuid(w: XdrWriter, n: NetworkRef | PoolRef): void {
-  w.string(n.name).fixedOpaque(uuidToBytes(n.uuid), UUID_BYTES);
-}
+/** `remote_nonnull_domain`. */
+export const domainRef = struct<DomainRef>({ name: string, uuid, id: int });
 
-/** Reads a `remote_nonnull_network` or `remote_nonnull_storage_pool`. */
-export function readNamedUuid(r: XdrReader): NetworkRef & PoolRef {
-  return { name: r.string(MAX_STRING_BYTES), uuid: uuidToString(r.fixedOpaque(UUID_BYTES)) };
-}
+/** `remote_nonnull_network`. */
+export const networkRef = struct<NetworkRef>({ name: string, uuid });
 
-/** Writes a `remote_nonnull_storage_vol`. */
-export function writeVolume(w: XdrWriter, v: VolumeRef): void {
-  w.string(v.pool).string(v.name).string(v.key);
-}
+/** `remote_nonnull_storage_pool`. */
+export const poolRef = struct<PoolRef>({ name: string, uuid });
 
-/** Reads a `remote_nonnull_storage_vol`. */
-export function readVolume(r: XdrReader): VolumeRef {
-  return { pool: r.string(MAX_STRING_BYTES), name: r.string(MAX_STRING_BYTES), key: r.string(MAX_STRING_BYTES) };
-}
-
-/** Reads a `remote_nonnull_string`. */
-export function readString(r: XdrReader): string {
-  return r.string(MAX_STRING_BYTES);
-}
-
-/** Reads a `remote_string` (optional). */
-export function readOptionalString(r: XdrReader): string | undefined {
-  return r.optional(readString);
-}
-
-/** Encodes call arguments with one chain of writer calls. */
-export function encodeArgs(build: (w: XdrWriter) => void): Buffer {
-  const w = new XdrWriter();
-  build(w);
-  return w.toBuffer();
-}
+/** `remote_nonnull_storage_vol`. */
+export const volumeRef = struct<VolumeRef>({ pool: string, name: string, key: string });

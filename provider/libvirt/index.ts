@@ -1,21 +1,45 @@
-export { LibvirtConnection, AuthType, DriverFeature, OpenOptions } from "./connection";
+export { LibvirtConnection, OpenOptions } from "./connection";
 export { ConnectionPool, ConnectionPoolOptions, Lease, endpointKey, sharedConnectionPool } from "./connectionPool";
+export { Domains } from "./domains";
+export { Networks } from "./networks";
+export { Pools } from "./pools";
+export { Volumes } from "./volumes";
+export { AuthType, DriverFeature } from "./enums/connect";
 export {
-  Domains,
   DomainState,
-  DomainUndefineFlags,
+  DomainListFlags,
+  DomainDefineFlags,
   DomainXmlFlags,
+  DomainCreateFlags,
+  DomainShutdownFlags,
+  DomainDestroyFlags,
+  DomainUndefineFlags,
   DomainModificationImpact,
-  DomainMetadataType,
+  DomainMemoryFlags,
+  DomainVcpuFlags,
   DOMAIN_MEMORY_MAXIMUM,
   DOMAIN_VCPU_MAXIMUM,
+  DomainDeviceModifyFlags,
+  DomainMetadataType,
   InterfaceAddressSource,
-  DomainInfo,
-  DomainInterface,
-  InterfaceAddress,
-} from "./domains";
-export { Networks, NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags, DhcpLease } from "./networks";
-export { Pools, PoolState, PoolInfo } from "./pools";
-export { Volumes, VolumeType, VolumeResizeFlags, VolumeInfo } from "./volumes";
+  IpAddressType,
+} from "./enums/domain";
+export { NetworkListFlags, NetworkXmlFlags, NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags } from "./enums/network";
+export {
+  PoolState,
+  PoolListFlags,
+  PoolDefineFlags,
+  PoolXmlFlags,
+  PoolBuildFlags,
+  PoolCreateFlags,
+  PoolDeleteFlags,
+  VolumeType,
+  VolumeCreateFlags,
+  VolumeDeleteFlags,
+  VolumeResizeFlags,
+} from "./enums/storage";
+export { DomainInfo, DomainInterface, DomainStateInfo, InterfaceAddress, DhcpLease, PoolInfo, VolumeInfo } from "./replies";
 export { DomainRef, NetworkRef, PoolRef, VolumeRef, uuidToString, uuidToBytes } from "./handles";
-export { RemoteProc } from "./procedures";
+export { PROCEDURES } from "./procedures";
+export { RemoteCalls } from "./remoteCalls";
+export { Codec, FlagSet } from "./wire/codec";

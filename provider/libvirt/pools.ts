@@ -1,188 +1,87 @@
-import { RpcClient } from "../rpc";
-import { encodeArgs, PoolRef, readNamedUuid, readString, uuidToBytes, writeNamedUuid } from "./handles";
-import { RemoteProc } from "./procedures";
-
-/** REMOTE_STORAGE_POOL_LIST_MAX. */
-const POOL_LIST_MAX = 4096;
-
-/** Pool states (`virStoragePoolState`). */
-export enum PoolState {
-  Inactive = 0,
-  Building = 1,
-  Running = 2,
-  Degraded = 3,
-  Inaccessible = 4,
-}
-
-/** `virStoragePoolGetInfo`. */
-export interface PoolInfo {
-  /** Current state. */
-  state: PoolState;
-  /** Total size in bytes. */
-  capacity: bigint;
-  /** Bytes allocated to volumes. */
-  allocation: bigint;
-  /** Bytes free for new volumes. */
-  available: bigint;
-}
+import { PoolBuildFlags, PoolCreateFlags, PoolDefineFlags, PoolDeleteFlags, PoolListFlags, PoolXmlFlags } from "./enums/storage";
+import { PoolRef } from "./handles";
+import type { RemoteCalls } from "./remoteCalls";
+import { PoolInfo } from "./replies";
+import { FlagSet } from "./wire/codec";
+import { NEED_RESULTS, NO_FLAGS } from "./wire/fixedArgs";
 
 /** Typed calls on storage pools. */
 export class Pools {
-  /** @param rpc the connection's RPC client */
-  constructor(private readonly rpc: RpcClient) {}
+  /** @param calls the connection's generated procedure wrappers */
+  constructor(private readonly calls: RemoteCalls) {}
 
-  /** All pools, active and defined. */
-  listAll(flags = 0): Promise<PoolRef[]> {
-    return this.rpc.call(
-      RemoteProc.ConnectListAllStoragePools,
-      encodeArgs((w) => w.int(1).uint(flags)),
-      (r) => {
-        const pools = r.array(POOL_LIST_MAX, readNamedUuid);
-        r.uint();
-        return pools;
-      },
-    );
+  /** All pools, active and defined, or those the filter flags select. */
+  async listAll(flags: FlagSet<PoolListFlags> = NO_FLAGS): Promise<PoolRef[]> {
+    return (await this.calls.connectListAllStoragePools({ needResults: NEED_RESULTS, flags })).pools;
   }
 
   /** @throws LibvirtError with a not-found code when no such pool exists */
   lookupByName(name: string): Promise<PoolRef> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolLookupByName,
-      encodeArgs((w) => w.string(name)),
-      readNamedUuid,
-    );
+    return this.calls.storagePoolLookupByName({ name });
   }
 
   /** @throws LibvirtError with a not-found code when no such pool exists */
   lookupByUuid(uuid: string): Promise<PoolRef> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolLookupByUuid,
-      encodeArgs((w) => w.fixedOpaque(uuidToBytes(uuid), 16)),
-      readNamedUuid,
-    );
+    return this.calls.storagePoolLookupByUuid({ uuid });
   }
 
   /** Defines (or redefines) a persistent pool. */
-  define(xml: string, flags = 0): Promise<PoolRef> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolDefineXml,
-      encodeArgs((w) => w.string(xml).uint(flags)),
-      readNamedUuid,
-    );
+  define(xml: string, flags: FlagSet<PoolDefineFlags> = NO_FLAGS): Promise<PoolRef> {
+    return this.calls.storagePoolDefineXml({ xml, flags });
   }
 
-  /** The pool's XML (flag 1 = inactive definition). */
-  xmlDesc(pool: PoolRef, flags = 0): Promise<string> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolGetXmlDesc,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.uint(flags);
-      }),
-      readString,
-    );
+  /** The pool's XML; `PoolXmlFlags.Inactive` for the persistent definition. */
+  xmlDesc(pool: PoolRef, flags: FlagSet<PoolXmlFlags> = NO_FLAGS): Promise<string> {
+    return this.calls.storagePoolGetXmlDesc({ pool, flags });
   }
 
   /** Prepares the pool's backing storage (for a dir pool: creates the directory). */
-  build(pool: PoolRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolBuild,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.uint(flags);
-      }),
-    );
+  build(pool: PoolRef, flags: FlagSet<PoolBuildFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.storagePoolBuild({ pool, flags });
   }
 
   /** Starts (activates) a defined pool. */
-  start(pool: PoolRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolCreate,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.uint(flags);
-      }),
-    );
+  start(pool: PoolRef, flags: FlagSet<PoolCreateFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.storagePoolCreate({ pool, flags });
   }
 
   /** Rescans the pool's volumes. */
   refresh(pool: PoolRef): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolRefresh,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.uint(0);
-      }),
-    );
+    return this.calls.storagePoolRefresh({ pool, flags: NO_FLAGS });
   }
 
   /** Stops the pool; its data stays. */
   destroy(pool: PoolRef): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolDestroy,
-      encodeArgs((w) => writeNamedUuid(w, pool)),
-    );
+    return this.calls.storagePoolDestroy({ pool });
   }
 
   /** Deletes the pool's backing storage (for a dir pool: removes the empty directory). */
-  delete(pool: PoolRef, flags = 0): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolDelete,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.uint(flags);
-      }),
-    );
+  delete(pool: PoolRef, flags: FlagSet<PoolDeleteFlags> = NO_FLAGS): Promise<void> {
+    return this.calls.storagePoolDelete({ pool, flags });
   }
 
   /** Removes the persistent definition. */
   undefine(pool: PoolRef): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolUndefine,
-      encodeArgs((w) => writeNamedUuid(w, pool)),
-    );
+    return this.calls.storagePoolUndefine({ pool });
   }
 
   /** State and sizes. */
   info(pool: PoolRef): Promise<PoolInfo> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolGetInfo,
-      encodeArgs((w) => writeNamedUuid(w, pool)),
-      (r) => ({
-        state: r.uint() as PoolState,
-        capacity: r.uhyper(),
-        allocation: r.uhyper(),
-        available: r.uhyper(),
-      }),
-    );
+    return this.calls.storagePoolGetInfo({ pool });
   }
 
   /** Whether the pool is active. */
   isActive(pool: PoolRef): Promise<boolean> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolIsActive,
-      encodeArgs((w) => writeNamedUuid(w, pool)),
-      (r) => r.int() !== 0,
-    );
+    return this.calls.storagePoolIsActive({ pool });
   }
 
   /** Whether the pool starts with the host. */
   getAutostart(pool: PoolRef): Promise<boolean> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolGetAutostart,
-      encodeArgs((w) => writeNamedUuid(w, pool)),
-      (r) => r.int() !== 0,
-    );
+    return this.calls.storagePoolGetAutostart({ pool });
   }
 
   /** Sets whether the pool starts with the host. */
   setAutostart(pool: PoolRef, autostart: boolean): Promise<void> {
-    return this.rpc.call(
-      RemoteProc.StoragePoolSetAutostart,
-      encodeArgs((w) => {
-        writeNamedUuid(w, pool);
-        w.bool(autostart);
-      }),
-    );
+    return this.calls.storagePoolSetAutostart({ pool, autostart });
   }
 }

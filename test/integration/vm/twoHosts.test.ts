@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { VirtualMachine, Volume } from "../../../provider";
-import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
-import { DOMAIN_MEMORY_MAXIMUM, DomainModificationImpact } from "../../../provider/libvirt/domains";
+import { ConnectionPool, DOMAIN_MEMORY_MAXIMUM, DomainModificationImpact, LibvirtConnection } from "../../../provider/libvirt";
 import { devicesOf, sizeToBytes } from "../../../provider/xml";
 import { EngineHarness, opsByName, stdoutOf } from "../../engine";
 import { connectionTo } from "../support/connections";

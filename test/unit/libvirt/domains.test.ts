@@ -1,4 +1,4 @@
-import { DomainState } from "../../../provider/libvirt";
+import { DomainModificationImpact, DomainState, DomainXmlFlags } from "../../../provider/libvirt";
 import { DOM, domBytes, HANDLE_UUID_BYTES, itSends, runWireCase } from "./wire";
 
 describe("typed calls on domains: bytes on the wire", () => {
@@ -45,7 +45,7 @@ describe("typed calls on domains: bytes on the wire", () => {
     },
     {
       name: "xmlDesc",
-      call: (c) => c.domains.xmlDesc(DOM, 3),
+      call: (c) => c.domains.xmlDesc(DOM, DomainXmlFlags.Secure | DomainXmlFlags.Inactive),
       proc: 14,
       args: (w) => domBytes(w).uint(3),
       reply: (w) => w.string("<d/>"),
@@ -74,7 +74,12 @@ describe("typed calls on domains: bytes on the wire", () => {
     { name: "isActive", call: (c) => c.domains.isActive(DOM), proc: 150, args: domBytes, reply: (w) => w.int(1), returns: true },
     { name: "getAutostart", call: (c) => c.domains.getAutostart(DOM), proc: 15, args: domBytes, reply: (w) => w.int(0), returns: false },
     { name: "setAutostart", call: (c) => c.domains.setAutostart(DOM, true), proc: 29, args: (w) => domBytes(w).int(1) },
-    { name: "setMemory", call: (c) => c.domains.setMemory(DOM, 4096n, 3), proc: 204, args: (w) => domBytes(w).uhyper(4096n).uint(3) },
+    {
+      name: "setMemory",
+      call: (c) => c.domains.setMemory(DOM, 4096n, DomainModificationImpact.Live | DomainModificationImpact.Config),
+      proc: 204,
+      args: (w) => domBytes(w).uhyper(4096n).uint(3),
+    },
     { name: "setVcpus", call: (c) => c.domains.setVcpus(DOM, 4, 1), proc: 199, args: (w) => domBytes(w).uint(4).uint(1) },
     {
       name: "attachDevice",
@@ -90,7 +95,7 @@ describe("typed calls on domains: bytes on the wire", () => {
     },
     {
       name: "updateDevice",
-      call: (c) => c.domains.updateDevice(DOM, "<graphics/>", 3),
+      call: (c) => c.domains.updateDevice(DOM, "<graphics/>", DomainModificationImpact.Live | DomainModificationImpact.Config),
       proc: 174,
       args: (w) => domBytes(w).string("<graphics/>").uint(3),
     },

@@ -1,0 +1,21 @@
+/*
+ * Array bounds of remote_protocol.x. A reply longer than its bound is
+ * refused while decoding, before anything is allocated for it.
+ */
+
+/** REMOTE_AUTH_TYPE_LIST_MAX. */
+export const AUTH_TYPE_LIST_MAX = 20;
+/** REMOTE_DOMAIN_LIST_MAX. */
+export const DOMAIN_LIST_MAX = 16384;
+/** REMOTE_DOMAIN_INTERFACE_MAX. */
+export const DOMAIN_INTERFACE_MAX = 2048;
+/** REMOTE_DOMAIN_IP_ADDR_MAX. */
+export const DOMAIN_IP_ADDR_MAX = 2048;
+/** REMOTE_NETWORK_LIST_MAX. */
+export const NETWORK_LIST_MAX = 16384;
+/** REMOTE_NETWORK_DHCP_LEASES_MAX. */
+export const NETWORK_DHCP_LEASES_MAX = 65536;
+/** REMOTE_STORAGE_POOL_LIST_MAX. */
+export const STORAGE_POOL_LIST_MAX = 4096;
+/** REMOTE_STORAGE_VOL_LIST_MAX. */
+export const STORAGE_VOL_LIST_MAX = 16384;
