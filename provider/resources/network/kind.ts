@@ -1,4 +1,4 @@
-import { LibvirtConnection, NetworkRef, NetworkUpdateCommand, NetworkUpdateFlags } from "../../libvirt";
+import { LibvirtConnection, NetworkRef, NetworkUpdateCommand, NetworkUpdateFlags, NetworkXmlFlags } from "../../libvirt";
 import { buildNetworkXml, compareNetwork, Network, parseNetworkXml } from "../../xml";
 import { randomUUID } from "node:crypto";
 import { ignoringGone, unlessGone } from "../common/gone";
@@ -19,15 +19,13 @@ export interface NetworkLive {
   bridge?: string;
 }
 
-const INACTIVE_XML = 1;
-
 function lookup(conn: LibvirtConnection, uuid: string): Promise<NetworkRef | undefined> {
   return unlessGone(conn.networks.lookupByUuid(uuid));
 }
 
 async function readNetwork(conn: LibvirtConnection, ref: NetworkRef): Promise<LiveObject<NetworkLive>> {
   const [xml, active, autostart] = await Promise.all([
-    conn.networks.xmlDesc(ref, INACTIVE_XML),
+    conn.networks.xmlDesc(ref, NetworkXmlFlags.Inactive),
     conn.networks.isActive(ref),
     conn.networks.getAutostart(ref),
   ]);

@@ -1,4 +1,4 @@
-import { LibvirtConnection, PoolRef } from "../../libvirt";
+import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
 import { buildPoolXml, parsePoolXml, Pool } from "../../xml";
 import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
@@ -36,7 +36,7 @@ function lookup(conn: LibvirtConnection, uuid: string): Promise<PoolRef | undefi
 
 async function readPool(conn: LibvirtConnection, ref: PoolRef): Promise<LiveObject<PoolLive>> {
   const [xml, active, autostart, info] = await Promise.all([
-    conn.pools.xmlDesc(ref, 1),
+    conn.pools.xmlDesc(ref, PoolXmlFlags.Inactive),
     conn.pools.isActive(ref),
     conn.pools.getAutostart(ref),
     conn.pools.info(ref),
