@@ -6,9 +6,9 @@
  */
 import { sizeToBytes } from "../size";
 import { DocKind, DocTypes, RuleContext } from "./context";
-import * as dom from "./domain-rules";
-import * as net from "./network-rules";
-import * as sto from "./storage-rules";
+import * as dom from "./domainRules";
+import * as net from "./networkRules";
+import * as sto from "./storageRules";
 
 /** One normalization: what it is, why it exists, and how it is done. */
 export interface NormalizeRule<K extends DocKind = DocKind> {
