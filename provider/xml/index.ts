@@ -3,8 +3,8 @@
  * and a comparison that settles (see `normalize/rules.ts`).
  */
 
-/** The opaque XML tree that carries what the models do not describe. */
-export { XmlError, parseXml, buildXml } from "./node";
+/** The opaque XML tree that carries what the models do not describe, and one element of it built by hand. */
+export { XmlError, parseXml, buildXml, element } from "./node";
 /** An opaque element, and the remainder a modelled element keeps. */
 export type { XmlExtra, XmlNode } from "./node";
 
@@ -44,8 +44,8 @@ export type {
 } from "./domain/types";
 /** Domain devices. */
 export type { Device, ModelledDeviceKind, OtherDevice } from "./domain/devices";
-/** Typed filter over a device list. */
-export { devicesOf } from "./domain/devices";
+/** Typed filter over a device list; one device as its element (for attach, detach, update). */
+export { buildDevice, devicesOf } from "./domain/devices";
 /** Fields every device has. */
 export type { DeviceAddress, DeviceCommon } from "./domain/common";
 /** Disks. */
@@ -102,6 +102,10 @@ export { keyDevices } from "./normalize/keys";
 export type { DeviceGroup } from "./normalize/keys";
 /** The one rule table, and its rows for one document kind. */
 export { NORMALIZE_RULES, rulesFor } from "./normalize/rules";
+/** What the rule table knows of libvirt outside a comparison: the devices it adds by itself. */
+export { isLibvirtOwnDevice } from "./normalize/domainRules";
+/** What the rule table knows of libvirt outside a comparison: how it stores a pool's target path. */
+export { asLibvirtStoresPath } from "./normalize/storageRules";
 /** Normalize a live document against a desired one; compare them by property path. */
 export {
   compareDomain,

@@ -1,5 +1,5 @@
 import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
-import { buildPoolXml, parsePoolXml, Pool } from "../../xml";
+import { asLibvirtStoresPath, buildPoolXml, comparePool, parsePoolXml, Pool } from "../../xml";
 import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
 import { randomUUID } from "node:crypto";
@@ -56,16 +56,6 @@ async function bringUp(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec, li
   if (live?.autostart !== spec.autostart) await conn.pools.setAutostart(ref, spec.autostart);
 }
 
-/**
- * A target path as libvirt stores it (it drops repeated and trailing
- * slashes): compared in that form, `/srv/images/` is not drift from the
- * `/srv/images` the host reports, nor a reason to replace the pool.
- */
-export function asLibvirtKeepsIt(path: string): string {
-  const collapsed = path.replace(/\/{2,}/g, "/");
-  return collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
-}
-
 /** The StoragePool kind. */
 export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
   kind: "StoragePool",
@@ -85,7 +75,8 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
         connection,
         name: inputs.name as string,
         type: type as PoolSpec["type"],
-        path: asLibvirtKeepsIt(inputs.path as string),
+        // In libvirt's spelling (the rule table's): `/srv/images/` is no reason to replace the pool.
+        path: asLibvirtStoresPath(inputs.path as string),
         autostart: (inputs.autostart as boolean | undefined) ?? true,
         forceDestroy: (inputs.forceDestroy as boolean | undefined) ?? false,
       },
@@ -102,9 +93,15 @@ export const poolKind: KindDefinition<PoolSpec, PoolLive> = {
   },
 
   drift(spec, live): Drift[] {
-    const out: Drift[] = [];
-    if (live.definition.target?.path !== spec.path)
-      out.push({ property: "path", detail: `is ${live.definition.target?.path ?? "unset"} on the host` });
+    // The definition as `create` writes it, against the host's, through the rule table (which knows libvirt's path spelling).
+    const declared: Pool = { type: spec.type, name: spec.name, target: { path: spec.path } };
+    const host = live.definition;
+    // `target` or `target.path` (a host without a target reports the whole element missing) is the `path` input.
+    const out: Drift[] = comparePool(declared, host).map((d) =>
+      d.path.startsWith("target")
+        ? { property: "path", detail: `is ${host.target?.path ?? "unset"} on the host` }
+        : { property: d.path, detail: `is ${d.live ?? "unset"} on the host` },
+    );
     if (!live.active) out.push({ property: "active", detail: "the pool is stopped on the host" });
     if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
     return out;

@@ -5,7 +5,7 @@
  * the kind of call that removes it.
  *
  * Scalars and the fixed devices go through the shared comparison (its rule
- * table removes what libvirt adds). Disks and network interfaces are paired
+ * table removes what libvirt adds or shows differently). Disks and network interfaces are paired
  * here by identity, target device and MAC address, because these are what
  * get attached and detached one by one.
  */
@@ -108,17 +108,16 @@ export function seedHashOf(dom: Domain): string | undefined {
 const isDisk = (d: Device): d is Disk => d.kind === "disk";
 const isNic = (d: Device): d is NetInterface => d.kind === "interface";
 
-/** Everything but disks, interfaces and the values compared on their own. */
-function core(dom: Domain, opts: { running: boolean; desired: Domain }): Domain {
+/**
+ * Everything but disks, interfaces and the values compared on their own.
+ * What libvirt shows differently (autoselected firmware, an expanded
+ * host-model CPU, …) is left to the shared comparison's rule table.
+ */
+function core(dom: Domain): Domain {
   // Metadata belongs to whoever wrote it; this provider's own entry is compared on its own.
   const { currentMemory: _current, description: _description, metadata: _metadata, ...rest } = dom;
   const copy: Domain = structuredClone({ ...rest, devices: dom.devices.filter((d) => !isDisk(d) && !isNic(d)) });
   if (copy.vcpu) delete copy.vcpu.current;
-  // A running domain shows autoselected firmware as the pflash loader libvirt chose, without `firmware='efi'`.
-  if (opts.running && opts.desired.os?.firmware === "efi" && copy.os && !copy.os.firmware && copy.os.loader?.type === "pflash")
-    copy.os.firmware = "efi";
-  // A running domain shows host-model expanded into the CPU model it chose.
-  if (opts.running && opts.desired.cpu?.mode === "host-model") delete copy.cpu;
   return copy;
 }
 
@@ -211,7 +210,7 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedT
  *   guest's balloon driver gave back, not the target, so it is not compared
  */
 export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean } & VmNaming): VmDifference[] {
-  const out: VmDifference[] = compareDomain(core(desired, { ...opts, desired }), core(actual, { ...opts, desired })).map((d) => {
+  const out: VmDifference[] = compareDomain(core(desired), core(actual)).map((d) => {
     const detail = d.path in EXACT ? describe(d) : `${d.path}: ${describe(d)}`;
     return { property: propertyOf(d.path, opts.overrides === true), detail, change: changeOf(d, desired) };
   });

@@ -2,13 +2,11 @@
  * Devices added to a VM's definition by hand (a watchdog, a panic notifier,
  * a USB redirector, a host device): no input models them, so the comparison
  * does not report them, and a rewrite of the definition keeps them. Devices
- * libvirt adds on its own are left to libvirt (it adds them again), and what
- * the previous program declared is the program's to remove.
+ * libvirt adds on its own (as the normalize rule table counts them) are left
+ * to libvirt, which adds them again, and what the previous program declared
+ * is the program's to remove.
  */
-import { Device, Domain, keyDevices } from "../../xml";
-
-/** Unmodelled devices libvirt adds by itself; carrying them over would pile up stale controllers and slots. */
-const LIBVIRT_OWN = new Set(["controller", "memballoon", "input", "video", "audio", "emulator"]);
+import { Device, Domain, isLibvirtOwnDevice, keyDevices } from "../../xml";
 
 function otherKeys(dom: Domain): Set<string> {
   const keys = new Set<string>();
@@ -21,7 +19,7 @@ export function handAddedDevices(config: Domain, desired: Domain, previous: Doma
   const declared = new Set([...otherKeys(desired), ...otherKeys(previous)]);
   const out: Device[] = [];
   for (const [device, { key }] of keyDevices(config.devices)) {
-    if (device.kind === "other" && !LIBVIRT_OWN.has(device.node.name) && !declared.has(key)) out.push(device);
+    if (device.kind === "other" && !isLibvirtOwnDevice(device) && !declared.has(key)) out.push(device);
   }
   return out;
 }

@@ -1,5 +1,4 @@
-import { applyDomainOverrides, Device, Disk, Domain, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
-import { element } from "../../xml/node";
+import { applyDomainOverrides, Device, Disk, Domain, element, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
 import type { ResolvedDisk } from "./disks";
 import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";

@@ -1,5 +1,5 @@
 import { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildVolumeXml, parsePoolXml, parseVolumeXml } from "../../xml";
+import { buildVolumeXml, compareVolume, parsePoolXml, parseVolumeXml, Volume } from "../../xml";
 import { createTransactionally } from "../common/transaction";
 import { ignoringGone, unlessGone } from "../common/gone";
 import type { ConnectionSpec } from "../common/connection";
@@ -105,12 +105,22 @@ export const volumeKind: KindDefinition<VolumeSpec, VolumeLive> = {
 
   drift(spec, live): Drift[] {
     assertNoShrink(spec, live);
-    const out: Drift[] = [];
-    const declared = spec.capacityBytes;
-    if (declared !== undefined && (spec.source === undefined ? live.capacity !== declared : live.capacity < declared))
-      out.push({ property: "capacity", detail: `is ${live.capacity} bytes on the host, ${spec.capacityBytes} declared` });
-    if (live.format !== undefined && live.format !== spec.format) out.push({ property: "format", detail: `is ${live.format} on the host` });
-    return out;
+    // With a source the capacity is a minimum: a volume the content made larger is as declared.
+    const minimumMet = spec.source !== undefined && spec.capacityBytes !== undefined && live.capacity >= spec.capacityBytes;
+    const capacity = spec.capacityBytes === undefined || minimumMet ? undefined : { value: spec.capacityBytes, unit: "bytes" as const };
+    const declared: Volume = { name: spec.name, capacity, target: { format: spec.format } };
+    const host: Volume = {
+      name: spec.name,
+      capacity: { value: live.capacity, unit: "bytes" },
+      target: live.format === undefined ? undefined : { format: live.format },
+    };
+    // Compared through the rule table (which knows how libvirt rounds a capacity), each path named as its input;
+    // a format the host does not report (`target` missing) is no drift.
+    const lines: Record<string, Drift> = {
+      capacity: { property: "capacity", detail: `is ${live.capacity} bytes on the host, ${spec.capacityBytes} declared` },
+      "target.format": { property: "format", detail: `is ${live.format} on the host` },
+    };
+    return compareVolume(declared, host).flatMap((d) => lines[d.path] ?? []);
   },
 
   async create(conn, spec) {

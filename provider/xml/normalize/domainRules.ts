@@ -62,41 +62,47 @@ export function dropAssignedAliases(doc: Domain, ctx: Ctx): void {
   }
 }
 
-/** Controllers libvirt inserts for the machine type and for the devices used. */
-const IMPLICIT_CONTROLLERS = ["pci", "usb", "ide", "sata", "virtio-serial", "scsi", "fdc", "isa"];
+/** The unmodelled devices libvirt adds by itself, by element name, in the groups two rules drop. */
+const LIBVIRT_OWN: Record<"controllers" | "defaults", readonly string[]> = {
+  /** The controllers a machine type and its devices need: pci-root, usb, ide/sata, virtio-serial for channels, scsi, … */
+  controllers: ["controller"],
+  /** A balloon, PS/2 input, a video card and audio backend for graphics, the emulator path. */
+  defaults: ["memballoon", "input", "video", "audio", "emulator"],
+};
+
+/**
+ * Whether a device is of a kind libvirt adds by itself: undeclared, it is
+ * libvirt's, and a definition written without it gets it back (so carrying
+ * it over into a new definition would only pile up stale controllers and slots).
+ */
+export function isLibvirtOwnDevice(device: Device): boolean {
+  return device.kind === "other" && Object.values(LIBVIRT_OWN).some((names) => names.includes(device.node.name));
+}
+
+/**
+ * Live: drops the devices of one group of `LIBVIRT_OWN` the desired domain
+ * does not declare. Controllers and inputs are told apart by their natural
+ * identity (a declared tablet does not make the implicit PS/2 mouse the
+ * user's, nor a declared USB controller the PCI root); the others by name.
+ */
+function dropUndeclaredOwn(doc: Domain, ctx: Ctx, group: keyof typeof LIBVIRT_OWN): void {
+  if (ctx.role !== "live") return;
+  const names = LIBVIRT_OWN[group];
+  const id = (n: XmlNode) => otherKey(n) ?? n.name;
+  const declared = new Set(devicesOf(ctx.desired.devices, "other").map((d) => id(d.node)));
+  doc.devices = doc.devices.filter((d) => !(d.kind === "other" && names.includes(d.node.name) && !declared.has(id(d.node))));
+}
 
 /** Live: drops controllers libvirt added (type and index not declared). */
 export function dropImplicitControllers(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== "live") return;
-  const declared = new Set(
-    devicesOf(ctx.desired.devices, "other")
-      .filter((d) => d.node.name === "controller")
-      .map((d) => `${d.node.attrs.type}:${d.node.attrs.index ?? "0"}`),
-  );
-  doc.devices = doc.devices.filter(
-    (d) =>
-      !(
-        d.kind === "other" &&
-        d.node.name === "controller" &&
-        IMPLICIT_CONTROLLERS.includes(d.node.attrs.type ?? "") &&
-        !declared.has(`${d.node.attrs.type}:${d.node.attrs.index ?? "0"}`)
-      ),
-  );
+  dropUndeclaredOwn(doc, ctx, "controllers");
 }
-
-/** Devices libvirt adds by default: balloon, PS/2 input, video and audio for graphics, emulator path. */
-const DEFAULT_DEVICES = ["memballoon", "input", "video", "audio", "emulator"];
 
 /** Live: drops default balloon, input, video, audio and emulator entries not declared. */
 export function dropDefaultDevices(doc: Domain, ctx: Ctx): void {
-  if (ctx.role !== "live") return;
-  // Inputs are told apart by type and bus (a declared tablet does not make
-  // the implicit PS/2 mouse the user's); the others by element name.
-  const id = (n: XmlNode) => otherKey(n) ?? n.name;
-  const declared = new Set(devicesOf(ctx.desired.devices, "other").map((d) => id(d.node)));
-  doc.devices = doc.devices.filter((d) => !(d.kind === "other" && DEFAULT_DEVICES.includes(d.node.name) && !declared.has(id(d.node))));
+  dropUndeclaredOwn(doc, ctx, "defaults");
   // <audio> sits beside <devices> in some versions' output too.
-  if (doc.extra && !ctx.desired.extra?.children.some((c) => c.name === "audio")) {
+  if (ctx.role === "live" && doc.extra && !ctx.desired.extra?.children.some((c) => c.name === "audio")) {
     doc.extra.children = doc.extra.children.filter((c) => c.name !== "audio");
   }
 }
@@ -169,13 +175,31 @@ export function dropGraphicsRuntime(doc: Domain, ctx: Ctx): void {
   }
 }
 
+/** Whether a reading is of the running domain: only it has a runtime id (an inactive definition has none). */
+function isRunning(doc: Domain): boolean {
+  return doc.id !== undefined;
+}
+
 /** Live, running: reports the configured CPU check instead of the one performed. */
 export function cpuCheckAtStart(doc: Domain, ctx: Ctx): void {
-  // Only a running domain (one with an id) reports the check done at start.
-  if (ctx.role !== "live" || doc.id === undefined || !doc.cpu) return;
+  if (ctx.role !== "live" || !isRunning(doc) || !doc.cpu) return;
   const want = ctx.desired.cpu?.check;
   if (want === undefined) delete doc.cpu.check;
   else doc.cpu.check = want;
+}
+
+/** Live, running: the pflash loader autoselection chose reads as the `firmware='efi'` that asked for it. */
+export function autoselectedFirmware(doc: Domain, ctx: Ctx): void {
+  if (ctx.role !== "live" || !isRunning(doc) || ctx.desired.os?.firmware !== "efi") return;
+  const os = doc.os;
+  if (os && !os.firmware && os.loader?.type === "pflash") os.firmware = "efi";
+}
+
+/** Live, running: a host-model CPU, shown expanded into the model libvirt chose, reads as declared. */
+export function hostModelExpanded(doc: Domain, ctx: Ctx): void {
+  const want = ctx.desired.cpu;
+  if (ctx.role !== "live" || !isRunning(doc) || want?.mode !== "host-model") return;
+  doc.cpu = structuredClone(want);
 }
 
 /** Live: drops a running disk's source index and empty backing chain. */

@@ -1,8 +1,12 @@
 /**
  * THE normalize rule table: every way in which libvirt's reading of a
  * definition differs from what the user wrote without meaning anything
- * different. Nothing else in the comparison special-cases libvirt; a new
- * kind of drift is fixed by a new row here, with its reason.
+ * different. Nothing else special-cases libvirt: the resources compare
+ * through `compare…` (which applies these rows), and what they need to know
+ * of libvirt's habits outside a comparison is asked of the rule bodies
+ * here (`isLibvirtOwnDevice`: which devices libvirt adds by itself;
+ * `asLibvirtStoresPath`: how it stores a pool path). A new kind of drift is
+ * fixed by a new row here, with its reason.
  */
 import { sizeToBytes } from "../size";
 import { DocKind, DocTypes, RuleContext } from "./context";
@@ -127,6 +131,18 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: 'A running domain reports the CPU check qemu performed (check="full") and the features it expanded, not the configured check.',
   },
   {
+    name: "domain-firmware-autoselected",
+    appliesTo: "domain",
+    apply: dom.autoselectedFirmware,
+    why: "A running domain shows firmware autoselection as the pflash loader and NVRAM file libvirt chose, without firmware='efi'.",
+  },
+  {
+    name: "domain-cpu-host-model-expanded",
+    appliesTo: "domain",
+    apply: dom.hostModelExpanded,
+    why: "A running domain shows a host-model CPU expanded into the CPU model and features libvirt chose for this host.",
+  },
+  {
     name: "domain-machine-alias",
     appliesTo: "domain",
     apply: dom.resolveMachineAlias,
@@ -213,6 +229,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     appliesTo: "pool",
     apply: sto.dropPoolDefaults,
     why: "libvirt reports the target directory's actual owner, group and mode, and writes an empty <source/> for dir pools.",
+  },
+  {
+    name: "pool-target-path-slashes",
+    appliesTo: "pool",
+    apply: (doc) => sto.poolPathAsStored(doc),
+    why: "libvirt drops repeated and trailing slashes from a pool's target path: /srv/images/ comes back as /srv/images.",
   },
   { name: "pool-sizes-as-bytes", appliesTo: "pool", apply: (doc) => sizesAsBytes(doc), why: SIZES_WHY },
   // ------------------------------------------------------------------ volume

@@ -24,6 +24,20 @@ function trimPermissions(live: Permissions | undefined, want: Permissions | unde
   return out;
 }
 
+/**
+ * A path as libvirt stores it: repeated and trailing slashes dropped, the
+ * root kept (`/srv//images/` is stored as `/srv/images`).
+ */
+export function asLibvirtStoresPath(path: string): string {
+  const collapsed = path.replace(/\/{2,}/g, "/");
+  return collapsed.length > 1 ? collapsed.replace(/\/$/, "") : collapsed;
+}
+
+/** Both: writes the target path as libvirt stores it. */
+export function poolPathAsStored(doc: Pool): void {
+  if (doc.target?.path !== undefined) doc.target.path = asLibvirtStoresPath(doc.target.path);
+}
+
 /** Live: keeps only the declared permission fields; drops an empty `<source/>`. */
 export function dropPoolDefaults(doc: Pool, ctx: RuleContext<Pool>): void {
   if (ctx.role !== "live") return;

@@ -12,6 +12,7 @@ import {
   comparePool,
   compareVolume,
   devicesOf,
+  isLibvirtOwnDevice,
   parseDomainXml,
   parseNetworkXml,
   parsePoolXml,
@@ -71,6 +72,15 @@ describe("xml/normalize rules", () => {
         "input:tablet",
       ]);
       assert.deepEqual(compareDomain(devs("<input type='tablet' bus='usb'/>"), tablet), []);
+    });
+
+    it("isLibvirtOwnDevice: exactly what those two rules drop when undeclared", () => {
+      const live = devs(
+        "<emulator>/usr/bin/qemu</emulator><controller type='pci' index='0' model='pcie-root'/><controller type='ccid' index='0'/><memballoon model='virtio'/><input type='keyboard' bus='ps2'/><video><model type='vga'/></video><audio id='1' type='none'/><watchdog model='i6300esb'/><panic model='isa'/><serial type='pty'/>",
+      );
+      const kept = apply("domain-default-devices", "domain", apply("domain-implicit-controllers", "domain", live, devs("")), devs(""));
+      assert.deepEqual(names(kept), ["watchdog:i6300esb", "panic:isa", "serial"]);
+      assert.deepEqual(names({ ...live, devices: live.devices.filter((d) => !isLibvirtOwnDevice(d)) }), names(kept));
     });
 
     it("domain-serial-console-mirror: drops the console that mirrors a serial port", () => {
@@ -199,6 +209,32 @@ describe("xml/normalize rules", () => {
       assert.equal(apply("domain-cpu-check-at-start", "domain", inactive, want).cpu?.check, "full");
     });
 
+    it("domain-firmware-autoselected: a running domain shows the chosen pflash loader without firmware='efi'", () => {
+      const want = dom("<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os>");
+      const shown =
+        "<os><type arch='x86_64' machine='q35'>hvm</type><loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader></os>";
+      assert.equal(apply("domain-firmware-autoselected", "domain", dom(shown, " id='3'"), want).os?.firmware, "efi");
+      assert.equal(
+        apply("domain-firmware-autoselected", "domain", dom(shown), want).os?.firmware,
+        undefined,
+        "an inactive definition keeps firmware='efi'",
+      );
+      const bios = dom("<os><type arch='x86_64' machine='q35'>hvm</type></os>");
+      assert.equal(apply("domain-firmware-autoselected", "domain", dom(shown, " id='3'"), bios).os?.firmware, undefined, "not asked for");
+      assert.deepEqual(compareDomain(want, dom(shown, " id='3'")), []);
+    });
+
+    it("domain-cpu-host-model-expanded: a running domain shows host-model as the model it chose", () => {
+      const want = dom("<cpu mode='host-model'/>");
+      const expanded = "<cpu mode='custom' match='exact' check='full'><model fallback='forbid'>Skylake-Client-IBRS</model></cpu>";
+      assert.deepEqual(apply("domain-cpu-host-model-expanded", "domain", dom(expanded, " id='3'"), want).cpu, want.cpu);
+      assert.equal(apply("domain-cpu-host-model-expanded", "domain", dom(expanded), want).cpu?.mode, "custom", "only a running domain");
+      const custom = dom("<cpu mode='custom'><model>qemu64</model></cpu>");
+      assert.equal(apply("domain-cpu-host-model-expanded", "domain", dom(expanded, " id='3'"), custom).cpu?.model, "Skylake-Client-IBRS");
+      assert.deepEqual(compareDomain(want, dom(expanded, " id='3'")), []);
+      assert.equal(compareDomain(want, dom(expanded))[0]?.path, "cpu.mode", "an inactive definition that says custom differs");
+    });
+
     it("domain-machine-alias: q35 and pc match their versioned machine", () => {
       const live = dom("<os><type machine='pc-q35-7.2'>hvm</type></os>");
       assert.equal(apply("domain-machine-alias", "domain", live, dom("<os><type machine='q35'>hvm</type></os>")).os?.machine, "q35");
@@ -313,6 +349,14 @@ describe("xml/normalize rules", () => {
       );
       assert.equal(out.source, undefined);
       assert.deepEqual(out.target?.permissions, { mode: "0755" });
+    });
+
+    it("pool-target-path-slashes: libvirt drops repeated and trailing slashes", () => {
+      const want = pool("<target><path>/srv//images/</path></target>");
+      assert.equal(apply("pool-target-path-slashes", "pool", want, want, "desired").target?.path, "/srv/images");
+      assert.equal(apply("pool-target-path-slashes", "pool", pool("<target><path>/</path></target>"), want).target?.path, "/");
+      assert.deepEqual(comparePool(want, pool("<target><path>/srv/images</path></target>")), []);
+      assert.equal(comparePool(want, pool("<target><path>/srv/other</path></target>"))[0]?.path, "target.path");
     });
 
     it("pool-sizes-as-bytes", () => {
