@@ -2,7 +2,8 @@
  * What differs between the domain a program means and one of libvirt's
  * readings of it (the persistent definition, or the running domain), with
  * each difference named by the input property a user wrote and tagged with
- * the kind of call that removes it.
+ * its kind of change, whose remedy (and whether it is looked for in this
+ * reading at all) the remedy table in `remedies.ts` gives.
  *
  * Scalars and the fixed devices go through the shared comparison (its rule
  * table removes what libvirt adds or shows differently). Disks and network interfaces are paired
@@ -11,23 +12,31 @@
  */
 import { compareDomain, Device, Difference, Disk, Domain, keyDevices, NetInterface, sizeToBytes } from "../../xml";
 import { METADATA_NAMESPACE } from "./model";
+import { comparedIn } from "./remedies";
 
-/** How a difference is brought in line. */
-export type VmChange =
-  /** The balloon target (`memory`). */
-  | { kind: "memory" }
+/** What each kind of change carries beyond its kind. */
+export interface VmChangeFields {
+  /** The balloon target (`memory`), in bytes. */
+  memory: { to: bigint };
   /** The number of online vCPUs. */
-  | { kind: "vcpus"; from: number; to: number }
+  vcpus: { from: number; to: number };
   /** The description text. */
-  | { kind: "description" }
+  description: Record<never, never>;
   /** A device to add; `hotpluggable` says whether a running guest can take it. */
-  | { kind: "attach"; key: string; device: Device; hotpluggable: boolean }
+  attach: { key: string; device: Device; hotpluggable: boolean };
   /** A device to remove. */
-  | { kind: "detach"; key: string; device: Device; hotpluggable: boolean }
+  detach: { key: string; device: Device; hotpluggable: boolean };
   /** A device whose settings a running guest takes in place (a display's password). */
-  | { kind: "update"; key: string; device: Device }
+  update: { key: string; device: Device };
   /** Anything else: a new definition, which a running domain only takes at its next start. */
-  | { kind: "definition" };
+  definition: Record<never, never>;
+}
+
+/** A kind of difference; each has one row in the remedy table (`remedies.ts`). */
+export type VmChangeKind = keyof VmChangeFields;
+
+/** How a difference is brought in line: its kind, and what that kind carries. */
+export type VmChange<K extends VmChangeKind = VmChangeKind> = { [P in K]: { kind: P } & VmChangeFields[P] }[K];
 
 /** One difference, for messages and for planning. */
 export interface VmDifference {
@@ -205,9 +214,9 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedT
 }
 
 /**
- * The differences between `desired` and `actual`.
- * @param opts.running `actual` is the running domain: its memory is what the
- *   guest's balloon driver gave back, not the target, so it is not compared
+ * The differences between `desired` and `actual`, of the kinds the remedy
+ * table compares in that reading.
+ * @param opts.running `actual` is the running domain, not the persistent definition
  */
 export function compareVm(desired: Domain, actual: Domain, opts: { running: boolean } & VmNaming): VmDifference[] {
   const out: VmDifference[] = compareDomain(core(desired), core(actual)).map((d) => {
@@ -235,17 +244,14 @@ export function compareVm(desired: Domain, actual: Domain, opts: { running: bool
       });
     }
   }
-  if (
-    !opts.running &&
-    desired.currentMemory &&
-    actual.currentMemory &&
-    sizeToBytes(desired.currentMemory) !== sizeToBytes(actual.currentMemory)
-  ) {
+  const target = desired.currentMemory === undefined ? undefined : sizeToBytes(desired.currentMemory);
+  const balloon = actual.currentMemory === undefined ? undefined : sizeToBytes(actual.currentMemory);
+  if (target !== undefined && balloon !== undefined && target !== balloon) {
     const mib = (b: bigint) => `${Number(b) / 1048576} MiB`;
     out.push({
       property: "memory",
-      detail: `declared ${mib(sizeToBytes(desired.currentMemory))}, the host has ${mib(sizeToBytes(actual.currentMemory))}`,
-      change: { kind: "memory" },
+      detail: `declared ${mib(target)}, the host has ${mib(balloon)}`,
+      change: { kind: "memory", to: target },
     });
   }
   const want = desired.vcpu?.current ?? desired.vcpu?.count ?? 1;
@@ -260,5 +266,5 @@ export function compareVm(desired: Domain, actual: Domain, opts: { running: bool
     });
   }
   deviceDiffs(desired, actual, out, opts.seedTarget);
-  return out;
+  return out.filter((d) => comparedIn(d.change.kind, opts.running ? "running" : "persistent"));
 }

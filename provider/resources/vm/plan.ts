@@ -1,10 +1,12 @@
 /**
  * Sorting differences by what removes them: a call on the running domain,
  * a new persistent definition, or a restart (which makes the running domain
- * take the definition).
+ * take the definition). Which is which is the remedy table's answer
+ * (`remedies.ts`); this file only sorts by it.
  */
-import { Domain, sizeToBytes } from "../../xml";
+import { Domain } from "../../xml";
 import { compareVm, VmDifference, VmNaming } from "./compare";
+import { comparedIn, fitsLive } from "./remedies";
 import type { VmSpec } from "./spec";
 
 /** The differences of one VM, sorted by remedy. */
@@ -17,31 +19,19 @@ export interface VmPlan {
   restart: VmDifference[];
 }
 
-/**
- * True when a running guest can take this difference without a restart:
- * hotpluggable devices, more vCPUs up to the maximum it booted with (fewer
- * need the guest to give CPUs back, which it may refuse), the description.
- */
+/** True when a running guest can take this difference without a restart (the remedy table's `live.fits`). */
 export function appliesLive(d: VmDifference, running: Domain): boolean {
-  switch (d.change.kind) {
-    case "description":
-      return true;
-    case "vcpus":
-      return d.change.to > d.change.from && d.change.to <= (running.vcpu?.count ?? 0);
-    case "attach":
-    case "detach":
-      return d.change.hotpluggable;
-    case "update":
-      return true;
-    case "memory":
-    case "definition":
-      return false;
-  }
+  return fitsLive(d.change, running);
 }
 
-/** Whether the balloon target can move to `bytes` on the running domain (it cannot exceed the boot-time memory). */
-export function memoryFitsLive(bytes: bigint, running: Domain): boolean {
-  return running.memory !== undefined && bytes <= sizeToBytes(running.memory);
+/**
+ * The differences a live call removes on the running domain, in the order
+ * they are applied: first those compared on the definition only (the
+ * balloon target), which the running domain cannot show, then `plan.live`.
+ */
+export function liveCallsOf(plan: VmPlan, running: Domain): VmDifference[] {
+  const definitionOnly = plan.config.filter((d) => !comparedIn(d.change.kind, "running") && appliesLive(d, running));
+  return [...definitionOnly, ...plan.live];
 }
 
 /**

@@ -1,26 +1,26 @@
 /**
  * Bringing an existing VM to its spec in place: live calls for what a
  * running guest can take, a new persistent definition for the rest, and a
- * restart when the update policy allows it.
+ * restart when the update policy allows it (the remedy table, `remedies.ts`,
+ * says which difference takes which).
  */
-import { DomainMetadataType, DomainModificationImpact, DomainRef, LibvirtConnection } from "../../libvirt";
+import { LibvirtConnection } from "../../libvirt";
 import { LibvirtError } from "../../rpc";
-import { buildDomainXml, buildXml, Device, Domain, sizeToBytes } from "../../xml";
-import { buildDevice } from "../../xml/domain/devices";
+import { buildDomainXml, Domain } from "../../xml";
 import type { Drift, LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import type { VmDifference } from "./compare";
 import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
-import { memoryFitsLive, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
+import { liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
 import { keepingHandAdded } from "./handAdded";
+import { applyLive, liveFlags } from "./remedies";
 import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
-const { Live, Config } = DomainModificationImpact;
 
 /**
  * The drift a preview shows: definition, running domain, power state,
@@ -47,66 +47,13 @@ export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
   return out;
 }
 
-/**
- * The device as a detach names it: libvirt finds disks by target and
- * interfaces by MAC; the running domain's alias, bus address and host device
- * are left out, since the persistent definition (CONFIG) has none of them.
- */
-function detachXml(device: Device): string {
-  if (device.kind === "disk")
-    return buildXml(buildDevice({ kind: "disk", device: device.device, source: { type: "file" }, target: { dev: device.target.dev } }));
-  if (device.kind === "interface") return buildXml(buildDevice({ ...device, alias: undefined, address: undefined, target: undefined }));
-  return buildXml(buildDevice(device));
-}
-
-/** Whether the persistent definition has the same difference, so one call with LIVE|CONFIG fixes both. */
-function configToo(d: VmDifference, plan: VmPlan, config: Domain): boolean {
-  const c = d.change;
-  return plan.config.some((x) => {
-    if (x.change.kind !== c.kind) return false;
-    if ((c.kind === "attach" || c.kind === "detach") && (x.change.kind === "attach" || x.change.kind === "detach"))
-      return x.change.key === c.key;
-    if (c.kind === "update" && x.change.kind === "update") return x.change.key === c.key;
-    if (c.kind === "vcpus") return (config.vcpu?.count ?? 0) >= c.to;
-    return true;
-  });
-}
-
-async function applyOne(conn: LibvirtConnection, ref: DomainRef, d: VmDifference, desired: Domain, flags: number): Promise<void> {
-  const c = d.change;
-  switch (c.kind) {
-    case "description":
-      return conn.domains.setMetadata(ref, DomainMetadataType.Description, desired.description || undefined, flags);
-    case "vcpus":
-      return conn.domains.setVcpus(ref, c.to, flags);
-    case "attach":
-      return conn.domains.attachDevice(ref, buildXml(buildDevice(c.device)), flags);
-    case "detach":
-      return conn.domains.detachDevice(ref, detachXml(c.device), flags);
-    case "update":
-      return conn.domains.updateDevice(ref, buildXml(buildDevice(c.device)), flags);
-    case "memory":
-    case "definition":
-      throw new Error(`${d.property}: cannot be applied by a live call`);
-  }
-}
-
 /** Applies what the running guest can take; a refusal is reported, and the change left to a restart. */
-async function applyLive(conn: LibvirtConnection, spec: VmSpec, live: VmLive, plan: VmPlan, desired: Domain): Promise<void> {
-  const running = live.running;
-  if (!running) return;
-  const memory = plan.config.find((d) => d.change.kind === "memory");
-  const target = desired.currentMemory ? sizeToBytes(desired.currentMemory) : undefined;
-  const steps: [VmDifference, () => Promise<void>][] = plan.live.map((d) => [
-    d,
-    () => applyOne(conn, live.ref, d, desired, Live | (configToo(d, plan, live.config) ? Config : 0)),
-  ]);
-  if (memory && target !== undefined && memoryFitsLive(target, running)) {
-    steps.unshift([memory, () => conn.domains.setMemory(live.ref, target / 1024n, Live | Config)]);
-  }
-  for (const [d, run] of steps) {
+async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLive, plan: VmPlan, desired: Domain): Promise<void> {
+  if (!live.running) return;
+  const inDefinition = plan.config.map((d) => d.change);
+  for (const d of liveCallsOf(plan, live.running)) {
     try {
-      await run();
+      await applyLive({ conn, ref: live.ref, desired, flags: liveFlags(d.change, inDefinition, live.config) }, d.change, d.property);
       progress(KIND, spec.name, `${d.property}: applied live (${d.detail})`);
     } catch (err) {
       if (!(err instanceof LibvirtError)) throw err;
@@ -124,7 +71,7 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
   const ref = live.ref;
   const uefi = keptUefiOs(live.config);
   const desired = domainModelOf(spec, live.disks, id, uefi);
-  await applyLive(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
+  await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
 
   let now = await readDefinitions(conn, ref);
   let plan = planVm(desired, now.config, now.running, namingOf(spec));

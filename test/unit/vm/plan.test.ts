@@ -5,7 +5,8 @@ import { DomainState } from "../../../provider/libvirt";
 import { vmKind } from "../../../provider/resources/vm/kind";
 import { AUTOSELECTED, keptUefiOs } from "../../../provider/resources/vm/firmware";
 import { domainModelOf } from "../../../provider/resources/vm/model";
-import { memoryFitsLive, planVm } from "../../../provider/resources/vm/plan";
+import { planVm } from "../../../provider/resources/vm/plan";
+import { fitsLive } from "../../../provider/resources/vm/remedies";
 import type { VmLive } from "../../../provider/resources/vm/read";
 import { driftOf } from "../../../provider/resources/vm/update";
 import { Domain, parseDomainXml } from "../../../provider/xml";
@@ -67,8 +68,8 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
     const plan = planFor({ memory: "112MiB" });
     assert.deepEqual(props(plan.config), ["memory"]);
     assert.deepEqual([...plan.live, ...plan.restart], []);
-    assert.equal(memoryFitsLive(112n * MiB, running), true);
-    assert.equal(memoryFitsLive(160n * MiB, running), false, "above the boot-time memory");
+    assert.equal(fitsLive({ kind: "memory", to: 112n * MiB }, running), true);
+    assert.equal(fitsLive({ kind: "memory", to: 160n * MiB }, running), false, "above the boot-time memory");
   });
 
   it("needs a restart for maxMemory, maxVcpus, kernel command line", () => {
