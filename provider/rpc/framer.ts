@@ -55,7 +55,8 @@ export class PacketFramer {
   }
 
   private peekLength(): number {
-    const head = this.chunks[0].length >= LENGTH_BYTES ? this.chunks[0] : Buffer.concat(this.chunks);
+    const first = this.chunks[0];
+    const head = first !== undefined && first.length >= LENGTH_BYTES ? first : this.joined();
     const length = head.readUInt32BE(0);
     if (length < LENGTH_BYTES + HEADER_BYTES || length > MAX_PACKET_BYTES) {
       throw new FramingError(`packet length ${length} outside ${LENGTH_BYTES + HEADER_BYTES}..${MAX_PACKET_BYTES}`);
@@ -64,7 +65,7 @@ export class PacketFramer {
   }
 
   private take(length: number): Packet {
-    const all = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.buffered);
+    const all = this.joined();
     const bytes = all.subarray(0, length);
     const rest = all.subarray(length);
     this.chunks = rest.length > 0 ? [rest] : [];
@@ -73,5 +74,14 @@ export class PacketFramer {
     if (header.type > PacketType.StreamHole) throw new FramingError(`unknown packet type ${header.type}`);
     if (header.status > PacketStatus.Continue) throw new FramingError(`unknown packet status ${header.status}`);
     return { header, payload: bytes.subarray(LENGTH_BYTES + HEADER_BYTES) };
+  }
+
+  /** The bytes held, as one buffer; joins the chunks only when there are several, and keeps the join. */
+  private joined(): Buffer {
+    const first = this.chunks[0];
+    if (first !== undefined && this.chunks.length === 1) return first;
+    const all = Buffer.concat(this.chunks, this.buffered);
+    this.chunks = [all];
+    return all;
   }
 }

@@ -94,8 +94,8 @@ function followPlan(planned: readonly PlannedMethod[], notes: string[]): AuthPla
   const handler: AuthHandlerMiddleware = (methodsLeft, _partialSuccess, callback) => {
     // ssh2 passes null before the first attempt; afterwards the server's list.
     if (Array.isArray(methodsLeft)) serverOffers = methodsLeft;
-    while (next < planned.length) {
-      const candidate = planned[next++] as PlannedMethod;
+    for (const candidate of planned.slice(next)) {
+      next++;
       if (serverOffers !== undefined && !serverOffers.includes(candidate.serverName)) continue;
       tried.push(candidate.label);
       callback(candidate.method);
@@ -120,7 +120,9 @@ function followPlan(planned: readonly PlannedMethod[], notes: string[]): AuthPla
 
 /** Parses a private key, turning ssh2's messages into ones that say what to fix. */
 function loadKey(data: string | Buffer, passphrase: string | undefined, what: string, where: string): ParsedKey {
-  const parsed: ParsedKey | ParsedKey[] | Error = utils.parseKey(data, passphrase);
+  // Wider than ssh2's typings on purpose: its parser returns undefined for an OpenSSH key
+  // file holding no key, and some of its releases return a list.
+  const parsed = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error | undefined;
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key instanceof Error || key === undefined) {
     const message = key instanceof Error ? key.message : "no key found";

@@ -19,29 +19,43 @@ export interface RouteSettings extends SshConnectionSettings {
   readonly closeTimeoutMs: number;
 }
 
+/** The connections a route opened. */
+export interface Route {
+  /** Every connection, outermost bastion first, the target's last. */
+  readonly connections: readonly SshConnection[];
+  /** The connection to the target itself (the last of {@link connections}). */
+  readonly target: SshConnection;
+}
+
 /**
- * Connects to `target` through its jump hosts. Returns the connections outermost
- * bastion first, target last. On failure, ends whatever was opened, then rethrows.
+ * Connects to `target` through its jump hosts, outermost bastion first. On failure,
+ * ends whatever was opened, then rethrows.
  */
-export async function connectRoute(target: SshTarget, settings: RouteSettings): Promise<SshConnection[]> {
-  const hops: SshTarget[] = [];
-  for (let hop: SshTarget | undefined = target; hop !== undefined; hop = hop.jump) hops.unshift(hop);
+export async function connectRoute(target: SshTarget, settings: RouteSettings): Promise<Route> {
   const opened: SshConnection[] = [];
   try {
-    let sock: Duplex | undefined;
-    for (const hop of hops) {
-      const connection = await connectSsh(hop, settings, sock);
-      opened.push(connection);
-      if (hop !== target) {
-        const next = hops[hops.indexOf(hop) + 1] as SshTarget;
-        sock = await forwardTo(connection, next, settings.channelTimeoutMs);
-      }
-    }
-    return opened;
+    const last = await connectThrough(target, settings, opened);
+    return { connections: opened, target: last };
   } catch (error) {
     await endAll(opened, settings.closeTimeoutMs);
     throw error;
   }
+}
+
+/**
+ * Connects to `target` over a stream forwarded by its jump host, itself connected the
+ * same way first; appends each connection to `opened` as soon as it exists, so a
+ * failure further in can end it.
+ */
+async function connectThrough(target: SshTarget, settings: RouteSettings, opened: SshConnection[]): Promise<SshConnection> {
+  let sock: Duplex | undefined;
+  if (target.jump !== undefined) {
+    const bastion = await connectThrough(target.jump, settings, opened);
+    sock = await forwardTo(bastion, target, settings.channelTimeoutMs);
+  }
+  const connection = await connectSsh(target, settings, sock);
+  opened.push(connection);
+  return connection;
 }
 
 /** Ends connections innermost first, so each hop's stream closes before its carrier. */

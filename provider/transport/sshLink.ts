@@ -19,17 +19,16 @@ export async function openSshLink(endpoint: LibvirtEndpoint, target: SshTarget, 
   // Built first: a bad URI or socket path must fail before any connection is made.
   const command = remoteProxyCommand(endpoint);
   const description = describeRoute(target);
-  const connections = await connectRoute(target, settings);
-  const last = connections[connections.length - 1] as SshConnection;
+  const route = await connectRoute(target, settings);
   let proxy: RunningProxy;
   try {
-    proxy = await execProxy(last, command, description, settings.channelTimeoutMs);
+    proxy = await execProxy(route.target, command, description, settings.channelTimeoutMs);
   } catch (error) {
-    await endAll(connections, settings.closeTimeoutMs);
+    await endAll(route.connections, settings.closeTimeoutMs);
     throw error;
   }
   settings.log(`${description}: remote proxy started`);
-  return watchLink(proxy, connections, description, settings);
+  return watchLink(proxy, route.connections, description, settings);
 }
 
 interface RunningProxy {
