@@ -231,10 +231,11 @@ export class RpcClient {
       proc,
       serial,
       send: async (status, payload) => {
-        if (this.failure) throw this.failure;
+        this.throwIfFailed();
         if (!this.write(this.packet(proc, PacketType.Stream, serial, status, payload))) {
           await this.waitForDrain();
-          if (this.failure) throw this.failure;
+          // The link may have failed while this send waited for the drain.
+          this.throwIfFailed();
         }
       },
       setReading: (reading) => this.setReading(serial, reading),
@@ -243,6 +244,15 @@ export class RpcClient {
         this.setReading(serial, true);
       },
     };
+  }
+
+  /**
+   * Throws the link's failure, if it has one. A method rather than an inline check: the
+   * compiler keeps a check's narrowing across an `await`, so a second inline check after
+   * one would be typed as unreachable although the link can fail during the wait.
+   */
+  private throwIfFailed(): void {
+    if (this.failure) throw this.failure;
   }
 
   /** Pauses the link while any stream's consumer is full; resumes when none is. */

@@ -51,8 +51,8 @@ export function decodeHeader(buf: Buffer): PacketHeader {
     prog: buf.readUInt32BE(4),
     vers: buf.readUInt32BE(8),
     proc: buf.readInt32BE(12),
-    type: buf.readUInt32BE(16) as PacketType,
+    type: buf.readUInt32BE(16),
     serial: buf.readUInt32BE(20),
-    status: buf.readUInt32BE(24) as PacketStatus,
+    status: buf.readUInt32BE(24),
   };
 }

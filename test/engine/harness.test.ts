@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { EngineHarness, UNKNOWN, callsOf, cloneState, opsByName, stepOf, stdoutOf } from "./index";
+import type { StackState } from "./index";
 import { JsonFile, noDiffFileProvider } from "./fixtures/fileProvider";
 import { events, fileContent, makeWorkdir, removeWorkdir } from "./fixtures/workdir";
 
@@ -214,6 +215,6 @@ describe("engine harness: stack lifecycle", function () {
     const second = new EngineHarness({ stateFile });
     assert.deepEqual(opsByName(await second.up(pair())), { a: "same", b: "same" });
     assert.deepEqual(opsByName(await second.destroy()), { a: "delete", b: "delete" });
-    assert.deepEqual(JSON.parse(fs.readFileSync(stateFile, "utf8")).resources, []);
+    assert.deepEqual((JSON.parse(fs.readFileSync(stateFile, "utf8")) as StackState).resources, []);
   });
 });

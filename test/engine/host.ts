@@ -104,7 +104,7 @@ export class ProviderHost {
         if (port === undefined) fail(`exited before printing its port (code ${code}, signal ${signal})`);
       });
       for (const stream of ["stdout", "stderr"] as const) {
-        const rl = readline.createInterface({ input: child[stream]!, crlfDelay: Infinity });
+        const rl = readline.createInterface({ input: child[stream], crlfDelay: Infinity });
         streamsDone.push(new Promise((done) => rl.once("close", () => done())));
         rl.on("line", (text) => {
           if (port === undefined) {

@@ -15,5 +15,5 @@ export { ProviderClient, ProviderCallError } from "./client";
 export type { CallRecord, CallMethod, CheckFailure, InitFailure, DiffAnswer, ResourceRef } from "./client";
 export { ProviderHost, hostScript } from "./host";
 export type { HostLine, HostOptions } from "./host";
-export { UNKNOWN, isUnknown, containsUnknowns, isSecret, makeSecret } from "./wire";
+export { UNKNOWN, isUnknown, containsUnknowns, isSecret, makeSecret, textOf } from "./wire";
 export type { JsonValue, JsonObject } from "./wire";

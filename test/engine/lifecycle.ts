@@ -102,7 +102,7 @@ export async function finishUp(d: Deployment, preview: boolean, failed: boolean,
       (r, err) => {
         if (!replaced.has(r)) return false;
         const step = d.steps.find((s) => s.key === r.urn && s.op === "replace");
-        if (step && err) step.error = `replaced, but the old resource (id ${r.id}) was not deleted: ${err}`;
+        if (step && err) step.error = `replaced, but the old resource (id ${r.id}) was not deleted: ${errorText(err)}`;
         return true;
       },
     );

@@ -45,5 +45,5 @@ export function toStruct(props: JsonObject): StructModule.Struct {
 
 /** A `google.protobuf.Struct` (or its absence) as a property map. */
 export function fromStruct(struct: StructModule.Struct | undefined): JsonObject {
-  return struct ? (struct.toJavaScript() as JsonObject) : {};
+  return struct ? struct.toJavaScript() : {};
 }

@@ -27,6 +27,16 @@ export const RESOURCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 /** The key under which a dynamic resource carries its serialized provider. */
 export const PROVIDER_KEY = "__provider";
 
+/**
+ * `value` when it is a string; throws otherwise. For tests that use an output as text (a key,
+ * a path, an address): `String()` would turn an object or an unknown into text that only
+ * fails later, far from the cause.
+ */
+export function textOf(value: JsonValue | undefined): string {
+  if (typeof value !== "string") throw new TypeError(`expected a string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** True for a plain JSON object (not an array, not null). */
 export function isObject(value: JsonValue | undefined): value is JsonObject {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -178,7 +178,7 @@ describe("test hosts", function () {
   });
 
   function ran(r: HostRun): void {
-    if (r.error) throw r.error;
+    assert.ifError(r.error);
   }
 
   it("reaches each host over ssh as the test user, with a running pool 'default'", async function () {

@@ -6,8 +6,6 @@ import { Duplex } from "node:stream";
  * Stands in for an SSH channel in unit tests of the RPC layer.
  */
 export function duplexPair(options: { highWaterMark?: number } = {}): [Duplex, Duplex] {
-  let left!: Duplex;
-  let right!: Duplex;
   const make = (peer: () => Duplex): Duplex =>
     new Duplex({
       highWaterMark: options.highWaterMark,
@@ -29,7 +27,8 @@ export function duplexPair(options: { highWaterMark?: number } = {}): [Duplex, D
         callback(err);
       },
     });
-  left = make(() => right);
-  right = make(() => left);
+  // Each side finds its peer only when data flows, after both exist.
+  const left: Duplex = make(() => right);
+  const right: Duplex = make(() => left);
   return [left, right];
 }

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ConnectionPool } from "../../../provider/libvirt";
-import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { EngineHarness, opsByName, stdoutOf, textOf } from "../../engine";
 import { localEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
@@ -45,10 +45,10 @@ describe("examples/cloud-image through the engine, with the test guest's disk as
     const up = await stack.up(cloudImage);
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { base: "create", root: "create", net: "create", seed: "create", vm: "create" });
-    assert.match(String(up.exports.ip), /^192\.168\.191\.\d+$/, "the VM's address did not reach the outputs");
-    assert.match(String(up.exports.imageSha), /^[0-9a-f]{64}$/);
+    assert.match(textOf(up.exports.ip), /^192\.168\.191\.\d+$/, "the VM's address did not reach the outputs");
+    assert.match(textOf(up.exports.imageSha), /^[0-9a-f]{64}$/);
     const lines = await waitForConsole(join(dir, "console.log"), [new RegExp(`^guest: hostname ${name}$`), /^guest: stamped \/dev\/vda$/]);
-    console.log(`      cloud-image VM ${String(up.exports.ip)}: ${lines.filter((l) => /^guest: (hostname|stamped)/.test(l)).join(" | ")}`);
+    console.log(`      cloud-image VM ${textOf(up.exports.ip)}: ${lines.filter((l) => /^guest: (hostname|stamped)/.test(l)).join(" | ")}`);
     const again = await stack.up(cloudImage);
     assert.deepEqual(Object.values(opsByName(again)), ["same", "same", "same", "same", "same"]);
 

@@ -8,7 +8,7 @@ import {
   NetworkUpdateSection,
 } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
-import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { EngineHarness, opsByName, stdoutOf, textOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { sshEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
@@ -79,9 +79,9 @@ describe("resources through the engine: StoragePool, Volume, Network on hosts A 
     const up = await stack.up(program());
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { pool: "create", vol1: "create", vol2: "create", netA: "create", netB: "create" });
-    assert.match(String(up.exports.v1key), new RegExp(`/${tag}-pool/one.qcow2$`));
+    assert.match(textOf(up.exports.v1key), new RegExp(`/${tag}-pool/one.qcow2$`));
     // Checked with libvirt directly, not through the resources.
-    assert.equal((await connA.volumes.info(await connA.volumes.lookupByKey(String(up.exports.v1key)))).capacity, 64n * 1024n * 1024n);
+    assert.equal((await connA.volumes.info(await connA.volumes.lookupByKey(textOf(up.exports.v1key)))).capacity, 64n * 1024n * 1024n);
     assert.equal(await connA.networks.isActive(await connA.networks.lookupByName(`${tag}-a`)), true);
     assert.equal(await connB.networks.isActive(await connB.networks.lookupByName(`${tag}-b`)), true);
     await assert.rejects(connA.networks.lookupByName(`${tag}-b`), (e: unknown) => isNotFoundError(e));

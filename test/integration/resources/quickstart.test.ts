@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConnectionPool } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
-import { EngineHarness, opsByName } from "../../engine";
+import { EngineHarness, opsByName, textOf } from "../../engine";
 import { localEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
 
@@ -33,16 +33,16 @@ describe("examples/quickstart through the engine (what `npm run quickstart` runs
     const up = await stack.up(quickstart);
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), { net: "create", pool: "create", disk: "create", vm: "create" });
-    assert.match(String(up.exports.ip), /^192\.168\.190\.\d+$/, "the VM's address did not reach the outputs");
-    console.log(`      quickstart VM address: ${String(up.exports.ip)}`);
-    assert.match(String(up.exports.diskPath), /-disk\.qcow2$/);
-    assert.match(String(up.exports.bridge), /-br$/);
+    assert.match(textOf(up.exports.ip), /^192\.168\.190\.\d+$/, "the VM's address did not reach the outputs");
+    console.log(`      quickstart VM address: ${textOf(up.exports.ip)}`);
+    assert.match(textOf(up.exports.diskPath), /-disk\.qcow2$/);
+    assert.match(textOf(up.exports.bridge), /-br$/);
     const conn = (await direct.acquire(localEndpoint())).connection;
-    const vol = await conn.volumes.lookupByPath(String(up.exports.diskPath));
+    const vol = await conn.volumes.lookupByPath(textOf(up.exports.diskPath));
     assert.equal((await conn.volumes.info(vol)).capacity, 1024n * 1024n * 1024n);
 
     assert.deepEqual(Object.values(opsByName(await stack.up(quickstart))), ["same", "same", "same", "same"]);
     assert.deepEqual((await stack.destroy()).errors, []);
-    await assert.rejects(conn.volumes.lookupByPath(String(up.exports.diskPath)), (e: unknown) => isNotFoundError(e));
+    await assert.rejects(conn.volumes.lookupByPath(textOf(up.exports.diskPath)), (e: unknown) => isNotFoundError(e));
   });
 });

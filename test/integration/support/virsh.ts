@@ -36,7 +36,6 @@ export interface RunOptions {
 export function shellQuote(arg: string): string {
   // Control characters have no business in a virsh argument; NUL cannot even
   // be passed. Refuse them rather than guess.
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0008\u000a-\u001f\u007f]/.test(arg)) {
     throw new Error(`refusing an argument with control characters: ${JSON.stringify(arg)}`);
   }

@@ -105,9 +105,9 @@ describe("VirtualMachine display, serial console, guest agent, shared folders an
     const vnc = running.devices.find((d): d is Graphics => d.kind === "graphics");
     assert.equal(vnc?.type, "vnc");
     assert.ok((vnc?.port ?? 0) >= 5900, `no VNC port chosen: ${vnc?.port}`);
-    const banner = await vncBanner(vnc!.port!);
+    const banner = await vncBanner(vnc.port!);
     assert.match(banner, /^RFB 003\.00\d\n/);
-    console.log(`      VNC on 127.0.0.1:${vnc!.port}: ${JSON.stringify(banner)}`);
+    console.log(`      VNC on 127.0.0.1:${vnc.port}: ${JSON.stringify(banner)}`);
     // The password is set on the running display (read with the secure flag).
     const secure = await conn.domains.xmlDesc(await conn.domains.lookupByName(name), DomainXmlFlags.Secure);
     assert.match(secure, /passwd=["']pkvm-pw1["']/);

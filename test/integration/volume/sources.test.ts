@@ -10,7 +10,7 @@ import { promisify } from "node:util";
 import { StoragePool, Volume, VolumeArgs } from "../../../provider";
 import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
-import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { EngineHarness, opsByName, stdoutOf, textOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { sshEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
@@ -141,25 +141,27 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
 
     assert.equal(x.upSha, initrdSha);
     assert.equal(x.upCapacity, 4 * 1024 * 1024, "declared capacity larger than the file is kept");
-    assert.equal(await volumeSha(String(x.upKey), size), initrdSha);
+    assert.equal(await volumeSha(textOf(x.upKey), size), initrdSha);
 
     assert.equal(x.webSha, initrdSha);
     assert.equal(
-      (await conn.volumes.info(await conn.volumes.lookupByKey(String(x.webKey)))).capacity,
+      (await conn.volumes.info(await conn.volumes.lookupByKey(textOf(x.webKey)))).capacity,
       size,
       "capacity follows the download",
     );
-    assert.equal(await volumeSha(String(x.webKey)), initrdSha);
+    assert.equal(await volumeSha(textOf(x.webKey)), initrdSha);
 
-    assert.equal(await volumeSha(String(x.baseKey)), kernelSha);
-    assert.equal(await volumeSha(String(x.cloneKey)), kernelSha, "the clone equals its source");
+    assert.equal(await volumeSha(textOf(x.baseKey)), kernelSha);
+    assert.equal(await volumeSha(textOf(x.cloneKey)), kernelSha, "the clone equals its source");
 
-    const overlayXml = await conn.volumes.xmlDesc(await conn.volumes.lookupByKey(String(x.overlayKey)));
-    assert.match(overlayXml, new RegExp(`<backingStore>\\s*<path>${String(x.basePath)}</path>\\s*<format type='raw'/>`));
+    const overlayXml = await conn.volumes.xmlDesc(await conn.volumes.lookupByKey(textOf(x.overlayKey)));
+    assert.match(overlayXml, new RegExp(`<backingStore>\\s*<path>${textOf(x.basePath)}</path>\\s*<format type='raw'/>`));
     assert.match(overlayXml, /<format type='qcow2'\/>/);
     // qcow2 rounds a size up to whole 512-byte sectors.
-    const extra = Number(x.overlayCapacity) - Number(x.baseCapacity);
-    assert.ok(extra >= 0 && extra < 512, `the overlay's capacity ${x.overlayCapacity} is not the base's ${x.baseCapacity}`);
+    const overlayCapacity = Number(x.overlayCapacity);
+    const baseCapacity = Number(x.baseCapacity);
+    const extra = overlayCapacity - baseCapacity;
+    assert.ok(extra >= 0 && extra < 512, `the overlay's capacity ${overlayCapacity} is not the base's ${baseCapacity}`);
 
     const rates = uploadRates(stdoutOf(up));
     assert.equal(rates.length, 3, stdoutOf(up).join("\n"));
@@ -190,7 +192,7 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
     assert.equal(opsByName(up).up, "replace");
     assert.equal(opsByName(up).overlay, "delete");
     assert.equal(up.exports.upSha, initrdSha);
-    assert.equal(await volumeSha(String(up.exports.baseKey)), kernelSha, "the base changed");
+    assert.equal(await volumeSha(textOf(up.exports.baseKey)), kernelSha, "the base changed");
   });
 
   it("uploads a qcow2 image byte for byte, its capacity at least the image's virtual size", async () => {
@@ -228,7 +230,7 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
       assert.deepEqual(up.errors, []);
       assert.equal(up.exports.smallCap, 32 * 1024 * 1024, "the image's virtual size wins over a smaller declared capacity");
       assert.equal(up.exports.smallFmt, "qcow2");
-      assert.equal(await volumeSha(String(up.exports.smallKey)), imageSha);
+      assert.equal(await volumeSha(textOf(up.exports.smallKey)), imageSha);
       assert.equal(up.exports.bigCap, 64 * 1024 * 1024, "a larger declared capacity grows the image");
       assert.equal(up.exports.bigSha, imageSha);
       const again = await other.up(program);
@@ -266,7 +268,7 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
 
   it("refuses a qcow2 format for raw bytes, a 404 URL, an unsized download without capacity, and a small overlay", async () => {
     const other = new EngineHarness({ continueOnError: true });
-    const basePath = String(stack.state.resources.find((r) => r.urn.endsWith("::base"))?.outputs.path);
+    const basePath = textOf(stack.state.resources.find((r) => r.urn.endsWith("::base"))?.outputs.path);
     const run = await other.up(() => {
       const c = connectionTo(a);
       new Volume("unsized", {

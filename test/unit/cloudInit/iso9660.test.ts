@@ -16,13 +16,13 @@ const files = [
 /** Directory records of one directory sector: [identifier bytes, extent, size, flags]. */
 function records(iso: Buffer, sector: number): Array<{ id: Buffer; extent: number; size: number; flags: number }> {
   const out = [];
-  for (let at = sector * S; iso[at]! > 0; at += iso[at]!) {
-    const len = iso[at + 32]!;
+  for (let at = sector * S; iso[at] > 0; at += iso[at]) {
+    const len = iso[at + 32];
     out.push({
       id: iso.subarray(at + 33, at + 33 + len),
       extent: iso.readUInt32LE(at + 2),
       size: iso.readUInt32LE(at + 10),
-      flags: iso[at + 25]!,
+      flags: iso[at + 25],
     });
     assert.equal(iso.readUInt32BE(at + 6), iso.readUInt32LE(at + 2), "extent both-endian");
     assert.equal(iso.readUInt32BE(at + 14), iso.readUInt32LE(at + 10), "size both-endian");
@@ -102,12 +102,12 @@ describe("cloudInit: ISO 9660 writer", () => {
   it("is deterministic: equal content gives equal bytes, other content other bytes", () => {
     const sha = (b: Buffer) => createHash("sha256").update(b).digest("hex");
     assert.equal(sha(buildIso("cidata", files)), sha(iso));
-    assert.notEqual(sha(buildIso("cidata", [{ ...files[0]!, data: Buffer.from("#marker two\n") }, ...files.slice(1)])), sha(iso));
+    assert.notEqual(sha(buildIso("cidata", [{ ...files[0], data: Buffer.from("#marker two\n") }, ...files.slice(1)])), sha(iso));
   });
 
   it("refuses bad names and duplicates", () => {
     assert.throws(() => buildIso("cidata", [{ name: "a/b", data: Buffer.alloc(0) }]), /a\/b/);
-    assert.throws(() => buildIso("cidata", [files[0]!, files[0]!]), /twice/);
+    assert.throws(() => buildIso("cidata", [files[0], files[0]]), /twice/);
   });
 
   (hasTool("xorriso") ? it : it.skip)("reads back with xorriso (Joliet names, label, content)", () => {
@@ -122,7 +122,7 @@ describe("cloudInit: ISO 9660 writer", () => {
       assert.match(out, /\s35 .*'\/meta-data'/);
       assert.match(out, /\s5000 .*'\/network-config'/);
       execFileSync("xorriso", ["-osirrox", "on", "-indev", path, "-extract", "/user-data", join(dir, "u")], { stdio: "ignore" });
-      assert.equal(execFileSync("cat", [join(dir, "u")]).toString(), files[0]!.data.toString());
+      assert.equal(execFileSync("cat", [join(dir, "u")]).toString(), files[0].data.toString());
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

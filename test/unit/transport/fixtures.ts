@@ -38,7 +38,7 @@ export const RSA: FixtureKey = {
  */
 export const ED25519_OTHER: FixtureKey = (() => {
   const other = Buffer.from(ED25519.base64, "base64");
-  other[other.length - 1] = (other[other.length - 1] as number) ^ 0xff;
+  other[other.length - 1] = other[other.length - 1] ^ 0xff;
   const digest = createHash("sha256").update(other).digest("base64").replace(/=+$/, "");
   return { type: "ssh-ed25519", base64: other.toString("base64"), fingerprint: `SHA256:${digest}` };
 })();

@@ -58,7 +58,7 @@ export const echoExec: ExecBehaviour = (_command, channel) => {
 export async function startFakeSshd(options: FakeSshdOptions = {}): Promise<FakeSshd> {
   const hostKey = ed25519KeyPair();
   const hostKeyLine = hostKey.public.trim().split(/\s+/).slice(0, 2).join(" ");
-  const hostKeyBase64 = hostKeyLine.split(" ")[1] as string;
+  const hostKeyBase64 = hostKeyLine.split(" ")[1];
   const allowedKey = options.authorizedKey === undefined ? undefined : utils.parseKey(options.authorizedKey);
   const commands: string[] = [];
   const authAttempts: string[] = [];
