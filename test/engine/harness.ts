@@ -61,14 +61,24 @@ const repoRoot = path.resolve(__dirname, "..", "..");
  * the SDK's runtime settings are global.
  *
  * @example
- * const stack = new EngineHarness({ config: { "kvm:host": "qemu+ssh://root@h/system" } });
- * const up = await stack.up(() => {
- *   const net = new Network("net", { cidr: "10.9.0.0/24" });
- *   return { bridge: net.bridge };
+ * const stack = new EngineHarness({
+ *   config: {
+ *     "kvm:host": a.host,
+ *     "kvm:port": String(a.port),
+ *     "kvm:user": a.user,
+ *     "kvm:privateKeyPath": a.keyPath,
+ *     "kvm:knownHostsPath": a.knownHostsPath,
+ *   },
  * });
- * assert.deepEqual(up.errors, []);
- * assert.equal((await stack.up(program)).steps.every((s) => s.op === "same"), true);
+ * const program = () => {
+ *   const net = new Network("net", { name: "pkvm-doc", mode: "isolated", bridge: "pkvm-doc0" });
+ *   return { bridge: net.bridge };
+ * };
+ * assert.deepEqual((await stack.up(program)).errors, []);
+ * assert.deepEqual(opsByName(await stack.up(program)), { net: "same" });
  * await stack.destroy();
+ *
+ * (`a` is test host A from `testHosts()`; test/engine/README.md has the whole test.)
  */
 export class EngineHarness {
   /** The stack state, updated in place by every `up`, `refresh` and `destroy`. */
