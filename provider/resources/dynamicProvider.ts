@@ -1,5 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
-import type { ResourceKind } from "./common/kinds";
+import type { ResourceKind } from "./kinds";
 
 /**
  * The provider object Pulumi serializes into every resource's state.
@@ -11,6 +11,19 @@ import type { ResourceKind } from "./common/kinds";
  * was current when the resource was created.
  */
 export function dynamicProvider(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+  // One object per kind: Pulumi serializes a provider object once, however many resources share it.
+  let provider = providers.get(kind);
+  if (!provider) {
+    provider = providerOf(kind);
+    providers.set(kind, provider);
+  }
+  return provider;
+}
+
+const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+
+/** The provider object itself: it captures the kind's name and nothing else. */
+function providerOf(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   return {
     configure: async (req) => require("pulumi-kvm/dist/provider/resources/runtime").configure(req),
     check: async (olds, news) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).check(olds, news),

@@ -1,12 +1,16 @@
-export { StoragePool, StoragePoolArgs } from "./pool/storagePool";
-export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/volume";
-export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs } from "./network/network";
+export { StoragePool, StoragePoolArgs } from "./pool/resource";
+export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/resource";
+export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs } from "./network/resource";
 export {
   VirtualMachine,
   VirtualMachineArgs,
   VirtualMachineDiskArgs,
   VirtualMachineNetworkInterfaceArgs,
   VirtualMachineWaitForIpArgs,
-} from "./vm/virtualMachine";
-export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/cloudInitDisk";
+  VirtualMachineGraphicsArgs,
+  VirtualMachineSerialConsoleArgs,
+  VirtualMachineFilesystemArgs,
+  VirtualMachineCloudInitArgs,
+} from "./vm/resource";
+export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

@@ -1,17 +1,18 @@
 /**
  * What the serialized provider loads at call time (see `dynamicProvider.ts`):
  * the stack's connection defaults, set by `configure`, and one handler per
- * resource kind.
+ * resource kind. Every stored state loads this file by its path
+ * (`pulumi-kvm/dist/provider/resources/runtime`): it stays here.
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { adapt } from "./common/adapter";
-import { CONNECTION_CONFIG_KEYS, ConnectionSpec } from "./common/connection";
-import type { ResourceKind } from "./common/kinds";
-import { networkKind } from "./network/kind";
-import { poolKind } from "./pool/kind";
-import { volumeKind } from "./volume/kind";
-import { vmKind } from "./vm/kind";
-import { cloudInitDiskKind } from "./cloudInit/kind";
+import { connectionDefaultsFromConfig, ConnectionSpec } from "./common/connection";
+import type { FieldTable } from "./common/fields";
+import type { KindDefinition, SpecBase } from "./common/kindDefinition";
+import { KINDS, ResourceKind } from "./kinds";
+
+/** Any kind of the registry, as the adapter drives it. */
+type AnyKind = KindDefinition<FieldTable, SpecBase, unknown, unknown>;
 
 let defaults: ConnectionSpec = {};
 
@@ -21,18 +22,13 @@ let defaults: ConnectionSpec = {};
  * it awaits this one, and they must already see the defaults.
  */
 export function configure(req: { config: { get(key: string): unknown } }): Promise<void> {
-  const next: Record<string, unknown> = {};
-  for (const key of CONNECTION_CONFIG_KEYS) {
-    let value: unknown;
+  defaults = connectionDefaultsFromConfig((key) => {
     try {
-      value = req.config.get(`kvm:${key}`);
+      return req.config.get(`kvm:${key}`);
     } catch {
-      value = undefined; // no configuration was sent at all
+      return undefined; // no configuration was sent at all
     }
-    if (value === undefined || value === "") continue;
-    next[key] = key === "port" ? Number(value) : key === "agent" && (value === "true" || value === "false") ? value === "true" : value;
-  }
-  defaults = next as ConnectionSpec;
+  });
   return Promise.resolve();
 }
 
@@ -42,24 +38,8 @@ const handlers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 export function handler(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   let h = handlers.get(kind);
   if (!h) {
-    const source = () => defaults;
-    switch (kind) {
-      case "Network":
-        h = adapt(networkKind, source);
-        break;
-      case "StoragePool":
-        h = adapt(poolKind, source);
-        break;
-      case "Volume":
-        h = adapt(volumeKind, source);
-        break;
-      case "VirtualMachine":
-        h = adapt(vmKind, source);
-        break;
-      case "CloudInitDisk":
-        h = adapt(cloudInitDiskKind, source);
-        break;
-    }
+    const def: AnyKind = KINDS[kind];
+    h = adapt(def, () => defaults);
     handlers.set(kind, h);
   }
   return h;

@@ -1,4 +1,4 @@
-import type { ResourceKind } from "../../provider/resources/common/kinds";
+import type { ResourceKind } from "../../provider/resources/kinds";
 
 /** A connection to a host that does not exist: a test that reached it would fail loudly. */
 export const conn = { host: "hv1.example", user: "ops", privateKeyPath: "/keys/id", knownHostsPath: "/keys/known_hosts" };

@@ -2,7 +2,11 @@ import type * as pulumi from "@pulumi/pulumi";
 import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
 import { ConnectionSpec, checkConnection, hostIdentity, resolveConnection, toEndpoint } from "./connection";
 import { PartialCreateError, messageOf } from "./errors";
+import { unlessGone } from "./gone";
+import { storedOutputNames } from "./fieldTable";
+import type { FieldTable } from "./fields";
 import type { KindDefinition, SpecBase } from "./kindDefinition";
+import { parseSpec, replacementsOf } from "./kindSpec";
 import { Problems } from "./problems";
 import { progress } from "./progress";
 import { containsUnknown } from "./unknowns";
@@ -16,22 +20,25 @@ export type DefaultsSource = () => ConnectionSpec;
  * Turns a kind's definition into Pulumi's dynamic provider methods, applying
  * the rules every kind shares.
  */
-export function adapt<Spec extends SpecBase, State>(
-  def: KindDefinition<Spec, State>,
+export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Ref>(
+  def: KindDefinition<Table, Spec, State, Ref>,
   defaults: DefaultsSource,
 ): pulumi.dynamic.ResourceProvider {
-  const parse = (inputs: Inputs): { spec?: Spec; problems: Problems } => {
+  const outputNames = new Set(storedOutputNames(def.fields));
+
+  const parse = (inputs: Inputs, program: boolean): { spec?: Spec; problems: Problems } => {
     const problems = new Problems();
-    const { connection, ...rest } = inputs;
+    const { connection } = inputs;
     checkConnection(problems, "connection", connection);
+    // Checked just above: the connection's fields are as its table declares them.
     const resolved = resolveConnection(connection as ConnectionSpec | undefined, defaults());
-    const result = def.parse(rest, resolved);
+    const result = parseSpec(def, inputs, resolved, program);
     problems.addAll("", result.problems);
     return { spec: problems.all.length === 0 ? result.spec : undefined, problems };
   };
 
   const specOf = (inputs: Inputs, what: string): Spec => {
-    const { spec, problems } = parse(inputs);
+    const { spec, problems } = parse(inputs, what === "inputs");
     if (!spec) throw new Error(`${def.kind}: invalid ${what}: ${problems.all.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
     return spec;
   };
@@ -39,11 +46,17 @@ export function adapt<Spec extends SpecBase, State>(
   const withHost = <T>(spec: Spec, fn: (conn: LibvirtConnection) => Promise<T>): Promise<T> =>
     sharedConnectionPool().use(toEndpoint(spec.connection), fn);
 
+  /** The object, read; undefined only when libvirt says it does not exist. */
+  const readLive = async (conn: LibvirtConnection, id: string, spec: Spec) => {
+    const ref = await unlessGone(def.lookup(conn, id));
+    return ref === undefined ? undefined : def.read(conn, ref, spec);
+  };
+
   const nameOf = (inputs: Inputs): string => (typeof inputs.name === "string" ? inputs.name : "?");
 
   return {
     async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-      const { problems } = parse(news);
+      const { problems } = parse(news, true);
       // During a preview some inputs are not known yet; they are checked once known.
       const unknownKeys = Object.keys(news).filter((k) => containsUnknown(news[k]));
       const failures = problems.all
@@ -59,13 +72,13 @@ export function adapt<Spec extends SpecBase, State>(
         return { changes: true, replaces: unknown.filter((k) => k === "name" || k === "connection") };
       }
       const newSpec = specOf(news, "inputs");
-      const replaces = def.replaceOn(oldSpec, newSpec);
+      const replaces = replacementsOf(def, oldSpec, newSpec);
       if (hostIdentity(oldSpec.connection) !== hostIdentity(newSpec.connection)) replaces.push("connection");
       if (replaces.length > 0) {
         progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
         return { changes: true, replaces, deleteBeforeReplace: true };
       }
-      const live = await withHost(newSpec, (conn) => def.read(conn, id, newSpec));
+      const live = await withHost(newSpec, (conn) => readLive(conn, id, newSpec));
       if (!live) {
         progress(def.kind, nameOf(news), "is gone from the host: it will be created again");
         return { changes: true };
@@ -79,7 +92,7 @@ export function adapt<Spec extends SpecBase, State>(
       }
       for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
       // Stored state holds the outputs too; an input the program no longer sets is a change.
-      const inputChanges = changedKeys(olds, news, new Set(def.outputNames));
+      const inputChanges = changedKeys(olds, news, outputNames);
       return { changes: drift.length > 0 || inputChanges.length > 0 };
     },
 
@@ -96,7 +109,7 @@ export function adapt<Spec extends SpecBase, State>(
 
     async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
       const spec = specOf(props, "stored state");
-      const live = await withHost(spec, (conn) => def.read(conn, id, spec));
+      const live = await withHost(spec, (conn) => readLive(conn, id, spec));
       if (!live) return {};
       return { id: live.id, props: outputsOf(props, def.outputs(spec, live)) };
     },
@@ -105,7 +118,7 @@ export function adapt<Spec extends SpecBase, State>(
       const oldSpec = specOf(olds, "stored state");
       const spec = specOf(news, "inputs");
       const live = await withHost(spec, async (conn) => {
-        const current = await def.read(conn, id, spec);
+        const current = await readLive(conn, id, spec);
         if (!current) {
           progress(def.kind, nameOf(news), "was gone from the host: creating it again");
           return def.create(conn, spec, id);
@@ -117,7 +130,10 @@ export function adapt<Spec extends SpecBase, State>(
 
     async delete(id: string, props: Inputs): Promise<void> {
       const spec = specOf(props, "stored state");
-      await withHost(spec, (conn) => def.remove(conn, id, spec));
+      await withHost(spec, async (conn) => {
+        const ref = await unlessGone(def.lookup(conn, id));
+        if (ref !== undefined) await def.remove(conn, ref, spec);
+      });
     },
   };
 }

@@ -1,55 +1,98 @@
 import type { LibvirtEndpoint, SshTarget } from "../../transport";
 import { validateEndpoint } from "../../transport";
-import { Problems } from "./problems";
+import { inputNames, parseFields, secretNames } from "./fieldTable";
+import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
+import { text } from "./fieldTypes";
+import { isObject, Problems } from "./problems";
 
-/** Where a resource lives and how to reach it. Plain data: safe to keep in state (as a secret). */
-export interface ConnectionSpec {
-  /** SSH host name or address; absent means this machine's libvirt socket. */
-  host?: string;
-  /** SSH port (22). */
-  port?: number;
-  /** SSH login (the current user's name when absent). */
-  user?: string;
+/** Every field of a `connection`, declared once. */
+export const connectionFields = {
+  /** SSH host name or address. Without it, the local libvirt socket is used. */
+  host: text(),
+  /** SSH port; 22 by default. */
+  port: input<In<number>, number>((problems, property, value) => (typeof value === "number" ? value : void problems.add(property, "must be a number"))),
+  /** SSH login; the current user by default. */
+  user: text(),
   /** Private key file on the machine that runs Pulumi. */
-  privateKeyPath?: string;
-  /** Private key text. Secret. */
-  privateKey?: string;
-  /** Passphrase of the private key. Secret. */
-  passphrase?: string;
-  /** Use an ssh-agent: true for `SSH_AUTH_SOCK`, or the agent's socket path. */
-  agent?: boolean | string;
-  /** SSH password. Secret. */
-  password?: string;
-  /** known_hosts file checked for the host key (`~/.ssh/known_hosts`). */
-  knownHostsPath?: string;
-  /** Pinned host key fingerprint, `SHA256:…` as `ssh-keygen -lf` prints it; replaces known_hosts. */
-  hostKeyFingerprint?: string;
-  /** libvirt URI on the host (`qemu:///system`). */
-  uri?: string;
-  /** The daemon's unix socket, when not the default. */
-  socketPath?: string;
+  privateKeyPath: text(),
+  /** Private key text (stored as a secret). */
+  privateKey: text().secret(),
+  /** Passphrase of the private key (stored as a secret). */
+  passphrase: text().secret(),
+  /** Use an ssh-agent: true for `SSH_AUTH_SOCK`, or the agent's socket path. Default when no key or password is given. */
+  agent: input<In<boolean | string>, boolean | string>((problems, property, value) =>
+    typeof value === "boolean" || typeof value === "string" ? value : void problems.add(property, "must be a boolean or string"),
+  ),
+  /** SSH password (stored as a secret). */
+  password: text().secret(),
+  /** known_hosts file that must hold the host's key; `~/.ssh/known_hosts` by default. */
+  knownHostsPath: text(),
+  /** Pinned host key fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints it), instead of known_hosts. */
+  hostKeyFingerprint: text(),
+  /** libvirt URI on the host; `qemu:///system` by default. */
+  uri: text(),
+  /** The daemon's unix socket, when not libvirt's default. */
+  socketPath: text(),
   /** A bastion to reach `host` through. */
-  jump?: ConnectionSpec;
+  jump: jumpField(),
+};
+
+/** The `jump` row: a connection itself (its type is named here, so the table's type does not depend on itself). */
+function jumpField(): InputField<In<ConnectionArgs>, ConnectionSpec | undefined> {
+  return input<In<ConnectionArgs>, ConnectionSpec>((problems: Problems, property: string, value: unknown): ConnectionSpec | undefined => {
+    if (isObject(value)) return parseConnectionFields(problems, property, value);
+    problems.add(property, "must be an object");
+    return undefined;
+  });
 }
 
-/** Stack configuration keys (`kvm:<key>`) that supply connection defaults. */
-export const CONNECTION_CONFIG_KEYS = [
-  "host",
-  "port",
-  "user",
-  "privateKeyPath",
-  "privateKey",
-  "passphrase",
-  "agent",
-  "password",
-  "knownHostsPath",
-  "hostKeyFingerprint",
-  "uri",
-  "socketPath",
-] as const;
+/** Where a resource lives: an SSH host, or this machine's libvirt socket when `host` is absent. */
+export interface ConnectionArgs extends ArgsOf<typeof connectionFields> {}
+
+/** Where a resource lives and how to reach it. Plain data: safe to keep in state (as a secret). */
+export interface ConnectionSpec extends ValuesOf<typeof connectionFields> {}
+
+/** A connection field's name. */
+export type ConnectionField = keyof typeof connectionFields;
+
+/**
+ * Stack configuration keys (`kvm:<key>`) that supply connection defaults:
+ * every field but `jump`, a bastion being a structure rather than a text.
+ */
+export const CONNECTION_CONFIG_KEYS = inputNames(connectionFields).filter((k) => k !== "jump") as Exclude<ConnectionField, "jump">[];
 
 /** The fields of a connection that hold secrets. */
-export const SECRET_CONNECTION_FIELDS = ["privateKey", "passphrase", "password"] as const;
+export const SECRET_CONNECTION_FIELDS = secretNames(connectionFields) as ConnectionField[];
+
+/** Config values arrive as text: the fields that are not text are read from it here. */
+const FROM_CONFIG_TEXT: Partial<Record<ConnectionField, (text: string) => unknown>> = {
+  port: Number,
+  agent: (text) => (text === "true" ? true : text === "false" ? false : text),
+};
+
+/** The connection defaults a stack's `kvm:*` configuration sets (`get` reads `kvm:<key>`). */
+export function connectionDefaultsFromConfig(get: (key: string) => unknown): ConnectionSpec {
+  const defaults: Record<string, unknown> = {};
+  for (const key of CONNECTION_CONFIG_KEYS) {
+    const value = get(key);
+    if (value === undefined || value === "") continue;
+    const fromText = FROM_CONFIG_TEXT[key];
+    defaults[key] = fromText && typeof value === "string" ? fromText(value) : value;
+  }
+  // Checked like a resource's own connection when a resource uses it.
+  return defaults as ConnectionSpec;
+}
+
+/** The fields of one connection object, each problem under `property.<field>`, unknown fields refused. */
+function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>): ConnectionSpec {
+  const own = new Problems();
+  const known = inputNames(connectionFields);
+  for (const key of Object.keys(value))
+    if (!known.includes(key) && value[key] !== undefined) own.add(key, `is not a connection field (known: ${known.join(", ")})`);
+  const spec = parseFields(connectionFields, value, own) as ConnectionSpec;
+  problems.addAll(property, own.all);
+  return spec;
+}
 
 /** The default libvirt URI. */
 export const DEFAULT_URI = "qemu:///system";
@@ -104,42 +147,16 @@ export function hostIdentity(spec: ConnectionSpec): string {
   return JSON.stringify([spec.host ?? "", spec.port ?? 22, spec.uri ?? DEFAULT_URI, spec.socketPath ?? ""]);
 }
 
-const FIELD_TYPES: Record<string, "string" | "number" | "boolean|string" | "object"> = {
-  host: "string",
-  port: "number",
-  user: "string",
-  privateKeyPath: "string",
-  privateKey: "string",
-  passphrase: "string",
-  agent: "boolean|string",
-  password: "string",
-  knownHostsPath: "string",
-  hostKeyFingerprint: "string",
-  uri: "string",
-  socketPath: "string",
-  jump: "object",
-};
-
 /** Checks a connection and records each problem under `property` (e.g. `connection.port`). */
 export function checkConnection(problems: Problems, property: string, value: unknown, env: NodeJS.ProcessEnv = process.env): void {
   if (value === undefined) return;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+  if (!isObject(value)) {
     problems.add(property, "must be an object");
     return;
   }
-  let typesOk = true;
-  for (const [key, v] of Object.entries(value)) {
-    const expected = FIELD_TYPES[key];
-    if (!expected) {
-      problems.add(`${property}.${key}`, `is not a connection field (known: ${Object.keys(FIELD_TYPES).join(", ")})`);
-      typesOk = false;
-    } else if (v !== undefined && !expected.split("|").includes(typeof v)) {
-      problems.add(`${property}.${key}`, `must be a ${expected.replace("|", " or ")}`);
-      typesOk = false;
-    }
-  }
-  if (!typesOk) return;
-  const spec = value as ConnectionSpec;
+  const before = problems.all.length;
+  const spec = parseConnectionFields(problems, property, value);
+  if (problems.all.length > before) return;
   if (spec.host === undefined && spec.jump !== undefined)
     problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");
   for (const message of validateEndpoint(toEndpoint(spec, env), env)) {

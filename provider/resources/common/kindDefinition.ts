@@ -1,7 +1,7 @@
 import type { LibvirtConnection } from "../../libvirt";
 import type { ConnectionSpec } from "./connection";
-import type { ResourceKind } from "./kinds";
-import type { Problem } from "./problems";
+import type { FieldTable, ValuesOf } from "./fields";
+import type { Problems } from "./problems";
 
 /** Validated inputs of any resource: its own fields plus where it lives. */
 export interface SpecBase {
@@ -30,30 +30,31 @@ export interface LiveObject<State> {
  * into Pulumi's provider methods with the shared rules: validate before any
  * host is touched, read the live object in every diff, treat only libvirt's
  * not-found as "gone", and put each step's progress on the user's console.
+ * `Ref` is libvirt's handle of the object.
  */
-export interface KindDefinition<Spec extends SpecBase, State> {
-  /** The kind's name. */
-  readonly kind: ResourceKind;
-  /** Validates raw inputs (without the connection) and returns the spec, or every problem. */
-  parse(inputs: Record<string, unknown>, connection: ConnectionSpec): { spec?: Spec; problems: Problem[] };
-  /** Input properties whose change cannot be applied in place. */
-  replaceOn(olds: Spec, news: Spec): string[];
-  /** Reads the object; undefined only when libvirt says it does not exist. */
-  read(conn: LibvirtConnection, id: string, spec: Spec): Promise<LiveObject<State> | undefined>;
+export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase, State, Ref = unknown> {
+  /** The kind's name, as the registry (`resources/kinds.ts`) files it. */
+  readonly kind: string;
+  /** Every input and output of the kind, each declared once (see `fields.ts`). */
+  readonly fields: Table;
+  /**
+   * The spec from the fields' valid values: rules across fields (each
+   * problem recorded) and values derived from several fields. Called only
+   * when every field passed its own check.
+   */
+  toSpec(values: ValuesOf<Table>, problems: Problems, inputs: Readonly<Record<string, unknown>>): Omit<Spec, "connection"> | undefined;
+  /** Finds the object by its id; libvirt's not-found error when there is none (the only error that means "gone"). */
+  lookup(conn: LibvirtConnection, id: string): Promise<Ref>;
+  /** Reads the object found. */
+  read(conn: LibvirtConnection, ref: Ref, spec: Spec): Promise<LiveObject<State>>;
   /** What differs between the program and the live object. */
   drift(spec: Spec, live: State): Drift[];
-  /** Creates the object; on failure undoes what it did, then throws. */
+  /** Creates the object (under `id` when it is re-created); on failure undoes what it did, then throws. */
   create(conn: LibvirtConnection, spec: Spec, id?: string): Promise<LiveObject<State>>;
-  /** Brings the live object to the spec in place. */
+  /** Brings the live object to the spec in place; `olds` is the previous run's spec. */
   update(conn: LibvirtConnection, id: string, olds: Spec, news: Spec, live: State): Promise<LiveObject<State>>;
-  /** Removes the object; succeeds when it is gone already. */
-  remove(conn: LibvirtConnection, id: string, spec: Spec): Promise<void>;
-  /**
-   * Every output name, as stored beside the inputs in state; an output only
-   * sometimes reported (a volume's `sha256`) is still listed, so the diff never
-   * takes it for an input the program stopped setting.
-   */
-  readonly outputNames: readonly string[];
+  /** Removes the object found; succeeds when it disappears meanwhile. */
+  remove(conn: LibvirtConnection, ref: Ref, spec: Spec): Promise<void>;
   /**
    * Outputs that report host state the program acts on (e.g. a pending
    * restart): when the stored value no longer matches the host, the next

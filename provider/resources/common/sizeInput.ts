@@ -2,11 +2,10 @@ import { Size, SizeUnit, sizeToBytes, tryParseSize, tryParseSizeUnit } from "../
 import { Problems } from "./problems";
 
 /**
- * A size as users write it: a number of bytes, a string with a unit
- * ("10GiB", "512 MiB", "1.5 GB" is refused: whole numbers only), or
- * `{ value, unit }`.
+ * A size: bytes as a number, a string with a unit ("20GiB", "512MiB"; whole
+ * numbers only, "1.5 GB" is refused), or `{ value, unit }`.
  */
-export type SizeInput = number | string | { value: number; unit: string };
+export type SizeArg = number | string | { value: number; unit: string };
 
 /**
  * Parses a size input into bytes, recording a problem naming `property` when

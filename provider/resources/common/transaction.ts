@@ -7,6 +7,13 @@ export interface CreateSteps<T> {
   run(): Promise<T>;
   /** Removes what the first write made. */
   undo(): Promise<void>;
+  /**
+   * Whether a failure of `run` is undone. By default only the daemon's
+   * refusals are: anything else (a dropped link, a guest that took too long)
+   * leaves the object for the next run to finish. An upload undoes every
+   * failure, since a volume with part of its data must not stay.
+   */
+  undoesFailure?(err: unknown): boolean;
 }
 
 /**
@@ -14,7 +21,8 @@ export interface CreateSteps<T> {
  *
  * The id is chosen before anything is written (a UUID we put into the
  * definition), so whatever happens the object can be found again:
- * - the daemon refused a step → the first write is undone and the error thrown;
+ * - the daemon refused a step (or, for an upload, anything failed) → the
+ *   first write is undone and the error thrown;
  * - the undo failed too, or the link dropped (the write may or may not have
  *   happened, and nothing can be undone) → a {@link PartialCreateError}
  *   carrying the id, so Pulumi keeps the resource in state and the next run
@@ -37,13 +45,13 @@ export async function createTransactionally<T>(
   try {
     return await steps.run();
   } catch (err) {
-    if (!(err instanceof LibvirtError)) {
+    if (!(steps.undoesFailure?.(err) ?? err instanceof LibvirtError)) {
       throw new PartialCreateError(`${what} ${name}: ${messageOf(err)} (left as it is; the next run finishes or recreates it)`, id);
     }
     try {
       await steps.undo();
     } catch (undoErr) {
-      throw new PartialCreateError(`${what} ${name}: ${messageOf(err)}; undoing the definition failed too: ${messageOf(undoErr)}`, id);
+      throw new PartialCreateError(`${what} ${name}: ${messageOf(err)}; undoing the create failed too: ${messageOf(undoErr)}`, id);
     }
     throw err;
   }

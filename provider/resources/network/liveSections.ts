@@ -1,6 +1,6 @@
 import { NetworkUpdateCommand, NetworkUpdateSection } from "../../libvirt";
 import { buildXml, Network } from "../../xml";
-import { dhcpHostOf } from "./xml";
+import { dhcpHostOf } from "./model";
 import type { NetworkSpec } from "./spec";
 
 /**

@@ -1,8 +1,9 @@
 import { isIPv4, isIPv6 } from "node:net";
-import type { ConnectionSpec } from "../common/connection";
+import type { ValuesOf } from "../common/fields";
 import type { SpecBase } from "../common/kindDefinition";
 import { Cidr, inSubnet, ipToBigInt, isMac, parseCidr } from "../common/ip";
-import { checkBoolean, checkEnum, checkInteger, checkName, isObject, listAt, Problem, Problems } from "../common/problems";
+import { isObject, listAt, Problems } from "../common/problems";
+import type { networkFields } from "./fields";
 
 /** How a network reaches the outside (libvirt's forward modes; isolated = none). */
 export const NETWORK_MODES = ["nat", "route", "open", "isolated", "bridge"] as const;
@@ -17,6 +18,18 @@ export interface StaticHost {
   name?: string;
 }
 
+/** A name the network's DNS server answers. */
+export interface DnsHostSpec {
+  ip: string;
+  hostnames: string[];
+}
+
+/** The parsed values of a network's fields (see `fields.ts`). */
+type NetworkValues = ValuesOf<typeof networkFields>;
+
+/** Validated network inputs. */
+export interface NetworkSpec extends SpecBase, NetworkValues {}
+
 /** One address family of a network. */
 export interface IpSpec {
   cidr: Cidr;
@@ -24,24 +37,11 @@ export interface IpSpec {
   hosts: StaticHost[];
 }
 
-/** Validated network inputs. */
-export interface NetworkSpec extends SpecBase {
-  name: string;
-  mode: NetworkMode;
-  bridge?: string;
-  mtu?: number;
-  domain?: string;
-  ipv4?: IpSpec;
-  ipv6?: IpSpec;
-  dnsHosts: { ip: string; hostnames: string[] }[];
-  autostart: boolean;
-}
-
 const BRIDGE = /^[A-Za-z0-9_.-]{1,15}$/;
 const HOSTNAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
-function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6): IpSpec | undefined {
-  if (value === undefined) return undefined;
+/** Validates `ipv4` or `ipv6`. */
+export function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6): IpSpec | undefined {
   if (!isObject(value)) {
     problems.add(at, "must be an object with address and optional dhcp");
     return undefined;
@@ -115,33 +115,11 @@ function parseIp(problems: Problems, at: string, value: unknown, family: 4 | 6):
   return ip;
 }
 
-/** Validates network inputs, returning the spec or every problem. */
-export function parseNetworkSpec(inputs: Record<string, unknown>, connection: ConnectionSpec): { spec?: NetworkSpec; problems: Problem[] } {
-  const problems = new Problems();
-  checkName(problems, "name", inputs.name);
-  const mode = inputs.mode ?? "nat";
-  checkEnum(problems, "mode", mode, NETWORK_MODES);
-  if (inputs.bridge !== undefined && (typeof inputs.bridge !== "string" || !BRIDGE.test(inputs.bridge))) {
-    problems.add("bridge", "must be 1-15 letters, digits, '_', '.' or '-' (a Linux interface name)");
-  }
-  if (mode === "bridge" && inputs.bridge === undefined)
-    problems.add("bridge", 'is required when mode is "bridge": name the existing host bridge');
-  if (inputs.mtu !== undefined) checkInteger(problems, "mtu", inputs.mtu, 68, 65535);
-  if (inputs.domain !== undefined && (typeof inputs.domain !== "string" || !HOSTNAME.test(inputs.domain))) {
-    problems.add("domain", "must be a DNS domain name (letters, digits, hyphens, dots)");
-  }
-  checkBoolean(problems, "autostart", inputs.autostart);
-  const ipv4 = parseIp(problems, "ipv4", inputs.ipv4, 4);
-  const ipv6 = parseIp(problems, "ipv6", inputs.ipv6, 6);
-  if (mode === "bridge") {
-    for (const key of ["ipv4", "ipv6", "domain", "dnsHosts", "mtu"] as const) {
-      if (inputs[key] !== undefined)
-        problems.add(key, 'cannot be set when mode is "bridge": the host bridge carries the traffic, libvirt serves no addresses');
-    }
-  }
-  const dnsHosts: NetworkSpec["dnsHosts"] = [];
-  listAt(problems, "dnsHosts", inputs.dnsHosts).forEach((d, i) => {
-    const p = `dnsHosts[${i}]`;
+/** Validates `dnsHosts`. */
+export function parseDnsHosts(problems: Problems, at: string, value: unknown): DnsHostSpec[] {
+  const dnsHosts: DnsHostSpec[] = [];
+  listAt(problems, at, value).forEach((d, i) => {
+    const p = `${at}[${i}]`;
     if (!isObject(d)) return problems.add(p, "must be an object with ip and hostnames");
     let ok = true;
     if (typeof d.ip !== "string" || !(isIPv4(d.ip) || isIPv6(d.ip))) {
@@ -155,20 +133,35 @@ export function parseNetworkSpec(inputs: Record<string, unknown>, connection: Co
     }
     if (ok) dnsHosts.push({ ip: d.ip as string, hostnames: names as string[] });
   });
-  if (problems.all.length > 0) return { problems: [...problems.all] };
-  return {
-    problems: [],
-    spec: {
-      connection,
-      name: inputs.name as string,
-      mode: mode as NetworkMode,
-      bridge: inputs.bridge as string | undefined,
-      mtu: inputs.mtu as number | undefined,
-      domain: inputs.domain as string | undefined,
-      ipv4,
-      ipv6,
-      dnsHosts,
-      autostart: (inputs.autostart as boolean | undefined) ?? true,
-    },
-  };
+  return dnsHosts;
+}
+
+/** A bridge name: a Linux interface name. */
+export function parseBridge(problems: Problems, at: string, value: unknown): string | undefined {
+  if (typeof value === "string" && BRIDGE.test(value)) return value;
+  problems.add(at, "must be 1-15 letters, digits, '_', '.' or '-' (a Linux interface name)");
+  return undefined;
+}
+
+/** A DNS domain name. */
+export function parseDomain(problems: Problems, at: string, value: unknown): string | undefined {
+  if (typeof value === "string" && HOSTNAME.test(value)) return value;
+  problems.add(at, "must be a DNS domain name (letters, digits, hyphens, dots)");
+  return undefined;
+}
+
+/** The spec from the fields' values, after the rules across fields (each problem recorded). */
+export function networkSpecOf(values: NetworkValues, problems: Problems, inputs: Readonly<Record<string, unknown>>): NetworkValues {
+  checkNetworkRules(values, problems, inputs);
+  return values;
+}
+
+/** Rules across the network's fields; records each problem. */
+function checkNetworkRules(values: NetworkValues, problems: Problems, inputs: Readonly<Record<string, unknown>>): void {
+  if (values.mode !== "bridge") return;
+  if (values.bridge === undefined) problems.add("bridge", 'is required when mode is "bridge": name the existing host bridge');
+  for (const key of ["ipv4", "ipv6", "domain", "dnsHosts", "mtu"] as const) {
+    if (inputs[key] !== undefined)
+      problems.add(key, 'cannot be set when mode is "bridge": the host bridge carries the traffic, libvirt serves no addresses');
+  }
 }

@@ -1,5 +1,4 @@
 import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, LibvirtConnection } from "../../libvirt";
-import { unlessGone } from "../common/gone";
 import { Domain, parseDomainXml } from "../../xml";
 import type { LiveObject } from "../common/kindDefinition";
 import { ResolvedDisk, resolveDisks } from "./disks";
@@ -38,9 +37,9 @@ export function stateName(state: DomainState): string {
   return STATE_NAMES[state] ?? `unknown (${state})`;
 }
 
-/** Finds a domain by UUID; undefined only when libvirt says there is none. */
-export function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef | undefined> {
-  return unlessGone(conn.domains.lookupByUuid(uuid));
+/** Finds a domain by UUID (libvirt's not-found when there is none). */
+export function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef> {
+  return conn.domains.lookupByUuid(uuid);
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
- * Validation of the VM's consoles and host links: graphics, the serial
- * console, the guest agent channel, shared host directories and the
- * cloud-init seed.
+ * The VM's consoles and host links: the checks of the `graphics`,
+ * `serialConsole`, `filesystems` and `cloudInit` rows in `fields.ts`. A
+ * check's value is used only when no problem was recorded, so each returns a
+ * value as soon as its types hold.
  */
 import { isIPv4, isIPv6 } from "node:net";
 import {
@@ -15,6 +16,7 @@ import {
   Problems,
   refuse,
 } from "../common/problems";
+import type { VmSpec } from "./spec";
 import { DISK_BUSES, DiskBusName } from "./specDevices";
 
 /** Remote display protocols; `none` means no display device at all. */
@@ -58,151 +60,109 @@ export interface CloudInitSpec {
   sha256?: string;
 }
 
-/** Everything this file validates. */
-export interface PeripheralsSpec {
-  graphics?: GraphicsSpec;
-  serial: SerialSpec;
-  guestAgent: boolean;
-  filesystems: FilesystemSpec[];
-  cloudInit?: CloudInitSpec;
-}
+/** The part of the spec these rows make. */
+export type PeripheralsSpec = Pick<VmSpec, "graphics" | "serial" | "guestAgent" | "filesystems" | "cloudInit">;
 
 /** VNC's own authentication carries at most 8 password characters; more would be silently cut. */
 const VNC_PASSWORD_MAX = 8;
 /** A mount tag is what the guest names at mount time; qemu limits it to 36 bytes for 9p. */
 const TAG = /^[A-Za-z0-9][A-Za-z0-9._-]{0,35}$/;
 
-function parseGraphics(problems: Problems, value: unknown): GraphicsSpec | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value)) return void problems.add("graphics", 'must be an object such as { type: "vnc" }');
-  checkKnownFields(problems, "graphics", value, ["type", "listen", "port", "password"]);
-  const type = value.type ?? "vnc";
-  if (!checkEnum(problems, "graphics.type", type, GRAPHICS_TYPES)) return undefined;
-  if (type === "none") {
-    for (const key of ["listen", "port", "password"])
-      if (value[key] !== undefined) problems.add(`graphics.${key}`, 'cannot be set with type "none"');
-    return undefined;
-  }
-  const listen = value.listen ?? "127.0.0.1";
-  let ok = true;
-  if (typeof listen !== "string" || !(isIPv4(listen) || isIPv6(listen))) {
-    problems.add("graphics.listen", 'must be an IP address of the host, such as "127.0.0.1" (the default) or "0.0.0.0"');
-    ok = false;
-  }
-  if (value.port !== undefined) ok = checkInteger(problems, "graphics.port", value.port, 5900, 65535) && ok;
-  const password = value.password;
-  if (password !== undefined) {
-    if (typeof password !== "string" || password === "" || /[\x00-\x1f\x7f]/.test(password)) {
-      problems.add("graphics.password", "must be a non-empty string without control characters");
-      ok = false;
-    } else if (type === "vnc" && [...password].length > VNC_PASSWORD_MAX) {
-      problems.add("graphics.password", `must be at most ${VNC_PASSWORD_MAX} characters for VNC (its authentication uses no more)`);
-      ok = false;
-    }
-  }
-  if (!ok) return undefined;
-  return {
-    type: type as GraphicsSpec["type"],
-    listen: listen as string,
-    port: value.port as number | undefined,
-    password: password as string | undefined,
-  };
+function checkPassword(problems: Problems, property: string, password: unknown, type: GraphicsSpec["type"]): password is string {
+  if (typeof password !== "string" || password === "" || /[\x00-\x1f\x7f]/.test(password))
+    return refuse(problems, property, "must be a non-empty string without control characters");
+  if (type === "vnc" && [...password].length > VNC_PASSWORD_MAX)
+    return refuse(problems, property, `must be at most ${VNC_PASSWORD_MAX} characters for VNC (its authentication uses no more)`);
+  return true;
 }
 
-function parseSerial(problems: Problems, value: unknown): SerialSpec {
-  const fallback: SerialSpec = { type: "pty" };
-  if (value === undefined) return fallback;
-  if (!isObject(value)) {
-    problems.add("serialConsole", 'must be an object such as { type: "pty" }');
-    return fallback;
+/** The `graphics` row's check; `type: "none"` means no display. */
+export function checkGraphics(problems: Problems, property: string, value: unknown): GraphicsSpec | undefined {
+  if (!isObject(value)) return void problems.add(property, 'must be an object such as { type: "vnc" }');
+  checkKnownFields(problems, property, value, ["type", "listen", "port", "password"]);
+  const type = value.type ?? "vnc";
+  if (!checkEnum(problems, `${property}.type`, type, GRAPHICS_TYPES)) return undefined;
+  if (type === "none") {
+    for (const key of ["listen", "port", "password"])
+      if (value[key] !== undefined) problems.add(`${property}.${key}`, 'cannot be set with type "none"');
+    return undefined;
   }
-  checkKnownFields(problems, "serialConsole", value, ["type", "path", "logFile"]);
+  const { port, password } = value;
+  const listen = value.listen ?? "127.0.0.1";
+  const listenOk = typeof listen === "string" && (isIPv4(listen) || isIPv6(listen));
+  if (!listenOk) problems.add(`${property}.listen`, 'must be an IP address of the host, such as "127.0.0.1" (the default) or "0.0.0.0"');
+  const portOk = port === undefined || checkInteger(problems, `${property}.port`, port, 5900, 65535);
+  const passwordOk = password === undefined || checkPassword(problems, `${property}.password`, password, type);
+  return listenOk && portOk && passwordOk ? { type, listen, port, password } : undefined;
+}
+
+/** The `serialConsole` row's check. */
+export function checkSerial(problems: Problems, property: string, value: unknown): SerialSpec | undefined {
+  if (!isObject(value)) return void problems.add(property, 'must be an object such as { type: "pty" }');
+  checkKnownFields(problems, property, value, ["type", "path", "logFile"]);
   const type = value.type ?? "pty";
-  if (!checkEnum(problems, "serialConsole.type", type, SERIAL_TYPES)) return fallback;
-  if (type !== "file" && value.path !== undefined) problems.add("serialConsole.path", 'is only used with type "file"');
-  if (type !== "pty" && value.logFile !== undefined) problems.add("serialConsole.logFile", 'is only used with type "pty"');
+  if (!checkEnum(problems, `${property}.type`, type, SERIAL_TYPES)) return undefined;
+  const { path, logFile } = value;
+  if (type !== "file" && path !== undefined) problems.add(`${property}.path`, 'is only used with type "file"');
+  if (type !== "pty" && logFile !== undefined) problems.add(`${property}.logFile`, 'is only used with type "pty"');
   if (type === "file") {
-    if (value.path === undefined) problems.add("serialConsole.path", 'is required with type "file": the host file the output goes to');
-    else if (checkAbsolutePath(problems, "serialConsole.path", value.path)) return { type, path: value.path };
-    return fallback;
+    if (path === undefined) return void problems.add(`${property}.path`, 'is required with type "file": the host file the output goes to');
+    return checkAbsolutePath(problems, `${property}.path`, path) ? { type, path } : undefined;
   }
   if (type === "pty") {
-    if (value.logFile === undefined) return { type };
-    return checkAbsolutePath(problems, "serialConsole.logFile", value.logFile) ? { type, logFile: value.logFile } : fallback;
+    if (logFile === undefined) return { type };
+    return checkAbsolutePath(problems, `${property}.logFile`, logFile) ? { type, logFile } : undefined;
   }
   return { type: "none" };
 }
 
-function parseFilesystems(problems: Problems, value: unknown): FilesystemSpec[] {
-  const out: FilesystemSpec[] = [];
+function checkFilesystem(
+  problems: Problems,
+  property: string,
+  i: number,
+  f: unknown,
+  tags: Map<string, number>,
+): FilesystemSpec | undefined {
+  const at = `${property}[${i}]`;
+  if (!isObject(f)) return void problems.add(at, 'must be an object such as { source: "/srv/data", tag: "data" }');
+  checkKnownFields(problems, at, f, ["source", "tag", "driver", "readonly", "accessmode"]);
+  const { source, tag, readonly, accessmode } = f;
+  const driver = f.driver ?? "virtiofs";
+  const driverOk = checkEnum(problems, `${at}.driver`, driver, FILESYSTEM_DRIVERS);
+  if (source === undefined) problems.add(`${at}.source`, "is required: the host directory to share");
+  const sourceOk = source !== undefined && checkAbsolutePath(problems, `${at}.source`, source);
+  const tagOk = typeof tag === "string" && TAG.test(tag);
+  if (!tagOk) problems.add(`${at}.tag`, "must be a mount tag: 1-36 letters, digits, '.', '_' or '-', starting with a letter or digit");
+  else if (tags.has(tag)) problems.add(`${at}.tag`, `"${tag}" is used by ${property}[${tags.get(tag)}] too`);
+  else tags.set(tag, i);
+  checkBoolean(problems, `${at}.readonly`, readonly);
+  if (driver === "virtiofs" && readonly === true)
+    problems.add(`${at}.readonly`, 'is not supported by virtiofs (libvirt refuses it): use driver "9p", or mount read-only in the guest');
+  if (accessmode !== undefined && driver !== "9p") problems.add(`${at}.accessmode`, 'is only used with driver "9p"');
+  const modeOk = accessmode === undefined || (driver === "9p" && checkEnum(problems, `${at}.accessmode`, accessmode, NINEP_ACCESS_MODES));
+  return driverOk && sourceOk && tagOk && modeOk ? { driver, source, tag, readonly: readonly === true, accessmode } : undefined;
+}
+
+/** The `filesystems` row's check: mount tags are unique. */
+export function checkFilesystems(problems: Problems, property: string, value: unknown): FilesystemSpec[] {
   const tags = new Map<string, number>();
-  listAt(problems, "filesystems", value).forEach((f, i) => {
-    const at = `filesystems[${i}]`;
-    if (!isObject(f)) return void problems.add(at, 'must be an object such as { source: "/srv/data", tag: "data" }');
-    checkKnownFields(problems, at, f, ["source", "tag", "driver", "readonly", "accessmode"]);
-    const driver = f.driver ?? "virtiofs";
-    let ok = checkEnum(problems, `${at}.driver`, driver, FILESYSTEM_DRIVERS);
-    if (f.source === undefined) ok = refuse(problems, `${at}.source`, "is required: the host directory to share");
-    else ok = checkAbsolutePath(problems, `${at}.source`, f.source) && ok;
-    if (typeof f.tag !== "string" || !TAG.test(f.tag))
-      ok = refuse(problems, `${at}.tag`, "must be a mount tag: 1-36 letters, digits, '.', '_' or '-', starting with a letter or digit");
-    else if (tags.has(f.tag)) ok = refuse(problems, `${at}.tag`, `"${f.tag}" is used by filesystems[${tags.get(f.tag)}] too`);
-    else tags.set(f.tag, i);
-    checkBoolean(problems, `${at}.readonly`, f.readonly);
-    if (driver === "virtiofs" && f.readonly === true)
-      ok = refuse(
-        problems,
-        `${at}.readonly`,
-        'is not supported by virtiofs (libvirt refuses it): use driver "9p", or mount read-only in the guest',
-      );
-    if (f.accessmode !== undefined) {
-      if (driver !== "9p") ok = refuse(problems, `${at}.accessmode`, 'is only used with driver "9p"');
-      else ok = checkEnum(problems, `${at}.accessmode`, f.accessmode, NINEP_ACCESS_MODES) && ok;
-    }
-    if (ok)
-      out.push({
-        driver: driver as FilesystemSpec["driver"],
-        source: f.source as string,
-        tag: f.tag as string,
-        readonly: f.readonly === true,
-        accessmode: f.accessmode as FilesystemSpec["accessmode"],
-      });
-  });
-  return out;
+  return listAt(problems, property, value).flatMap((f, i) => checkFilesystem(problems, property, i, f, tags) ?? []);
 }
 
-function parseCloudInit(problems: Problems, value: unknown): CloudInitSpec | undefined {
-  if (value === undefined) return undefined;
-  if (!isObject(value)) return void problems.add("cloudInit", "must be a CloudInitDisk, or an object with volumeKey (or path) and sha256");
-  checkKnownFields(problems, "cloudInit", value, ["volumeKey", "path", "sha256", "bus"]);
-  let ok = true;
-  if ((value.volumeKey === undefined) === (value.path === undefined))
-    ok = refuse(problems, "cloudInit", "needs exactly one of volumeKey (a CloudInitDisk's key) or path");
-  if (value.volumeKey !== undefined && (typeof value.volumeKey !== "string" || value.volumeKey === ""))
-    ok = refuse(problems, "cloudInit.volumeKey", "must be a CloudInitDisk's key (a non-empty string)");
-  if (value.path !== undefined) ok = checkAbsolutePath(problems, "cloudInit.path", value.path) && ok;
-  if (value.sha256 !== undefined && (typeof value.sha256 !== "string" || !/^[0-9a-f]{64}$/i.test(value.sha256)))
-    ok = refuse(problems, "cloudInit.sha256", "must be 64 hexadecimal digits (a CloudInitDisk's sha256)");
+/** The `cloudInit` row's check (the resource class has made a {@link CloudInitDisk} its key and hash). */
+export function checkCloudInit(problems: Problems, property: string, value: unknown): CloudInitSpec | undefined {
+  if (!isObject(value)) return void problems.add(property, "must be a CloudInitDisk, or an object with volumeKey (or path) and sha256");
+  checkKnownFields(problems, property, value, ["volumeKey", "path", "sha256", "bus"]);
+  const { volumeKey, path, sha256 } = value;
+  if ((volumeKey === undefined) === (path === undefined))
+    problems.add(property, "needs exactly one of volumeKey (a CloudInitDisk's key) or path");
+  const keyOk = volumeKey === undefined || (typeof volumeKey === "string" && volumeKey !== "");
+  if (!keyOk) problems.add(`${property}.volumeKey`, "must be a CloudInitDisk's key (a non-empty string)");
+  const pathOk = path === undefined || checkAbsolutePath(problems, `${property}.path`, path);
+  const hashOk = sha256 === undefined || (typeof sha256 === "string" && /^[0-9a-f]{64}$/i.test(sha256));
+  if (!hashOk) problems.add(`${property}.sha256`, "must be 64 hexadecimal digits (a CloudInitDisk's sha256)");
   const bus = value.bus ?? "sata";
-  ok = checkEnum(problems, "cloudInit.bus", bus, DISK_BUSES) && ok;
-  if (bus === "virtio") ok = refuse(problems, "cloudInit.bus", 'cannot be "virtio": the seed is a cdrom; use "sata", "scsi" or "ide"');
-  if (!ok) return undefined;
-  return {
-    volumeKey: value.volumeKey as string | undefined,
-    path: value.path as string | undefined,
-    bus: bus as DiskBusName,
-    sha256: (value.sha256 as string | undefined)?.toLowerCase(),
-  };
-}
-
-/** Validates `graphics`, `serialConsole`, `guestAgent`, `filesystems` and `cloudInit`. */
-export function parsePeripherals(problems: Problems, inputs: Record<string, unknown>): PeripheralsSpec {
-  checkBoolean(problems, "guestAgent", inputs.guestAgent);
-  return {
-    graphics: parseGraphics(problems, inputs.graphics),
-    serial: parseSerial(problems, inputs.serialConsole),
-    guestAgent: inputs.guestAgent !== false,
-    filesystems: parseFilesystems(problems, inputs.filesystems),
-    cloudInit: parseCloudInit(problems, inputs.cloudInit),
-  };
+  const busOk = checkEnum(problems, `${property}.bus`, bus, DISK_BUSES);
+  if (bus === "virtio") problems.add(`${property}.bus`, 'cannot be "virtio": the seed is a cdrom; use "sata", "scsi" or "ide"');
+  return keyOk && pathOk && hashOk && busOk ? { volumeKey, path, bus, sha256: sha256?.toLowerCase() } : undefined;
 }

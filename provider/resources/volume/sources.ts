@@ -14,6 +14,11 @@ export type UploadSource = Extract<VolumeSource, { kind: "localPath" | "url" }>;
 const KINDS = ["localPath", "url", "backingVolume", "cloneOf"] as const;
 const SHA256 = /^[0-9a-f]{64}$/i;
 
+/** Where an upload's bytes come from, for messages. */
+export function describeSource(source: UploadSource): string {
+  return source.kind === "localPath" ? `source.localPath ${source.localPath}` : `source.url ${source.url}`;
+}
+
 /** The first bytes of every qcow2 image: `QFI\xfb`. */
 export const QCOW2_MAGIC = Buffer.from([0x51, 0x46, 0x49, 0xfb]);
 

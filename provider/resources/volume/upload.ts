@@ -1,71 +1,10 @@
 import { createHash } from "node:crypto";
-import { createReadStream, statSync } from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import type { IncomingMessage } from "node:http";
+import type { LibvirtConnection, PoolRef, VolumeRef } from "../../libvirt";
 import { progress } from "../common/progress";
-import type { UploadSource } from "./sources";
-
-const MAX_REDIRECTS = 5;
-
-/** An opened source: its size when known and its bytes, the first chunk already read. */
-export interface OpenedSource {
-  /** Byte count, when the file or server told it. */
-  size?: bigint;
-  /** The first chunk (empty for an empty source), read before any volume exists so a format mismatch writes nothing. */
-  head: Uint8Array;
-  /** Every chunk, the head included. */
-  chunks: AsyncIterable<Uint8Array>;
-  /** Releases the file or connection when the bytes are not wanted after all. */
-  close(): void;
-}
-
-/** Opens a local file or an http(s) URL for streaming. */
-export async function openSource(source: UploadSource): Promise<OpenedSource> {
-  if (source.kind === "localPath") {
-    const size = BigInt(statSync(source.localPath).size);
-    return withHead(createReadStream(source.localPath, { highWaterMark: 1024 * 1024 }), size);
-  }
-  const res = await get(source.url, MAX_REDIRECTS);
-  const length = res.headers["content-length"];
-  return withHead(res, length !== undefined && /^\d+$/.test(length) ? BigInt(length) : undefined);
-}
-
-async function withHead(stream: NodeJS.ReadableStream & { destroy(): void }, size: bigint | undefined): Promise<OpenedSource> {
-  const it = (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-  const first = await it.next();
-  const head = first.done ? new Uint8Array(0) : first.value;
-  async function* chunks(): AsyncGenerator<Uint8Array> {
-    if (first.done) return;
-    yield head;
-    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
-  }
-  return { size, head, chunks: chunks(), close: () => stream.destroy() };
-}
-
-function get(url: string, redirectsLeft: number): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const client = url.startsWith("https:") ? https : http;
-    const req = client.get(url, (res) => {
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (status >= 300 && status < 400 && location !== undefined) {
-        res.resume();
-        if (redirectsLeft === 0) return reject(new Error(`source.url ${url}: more than ${MAX_REDIRECTS} redirects`));
-        const next = new URL(location, url);
-        if (next.protocol !== "http:" && next.protocol !== "https:")
-          return reject(new Error(`source.url ${url}: redirected to a non-http(s) address ${next.protocol}`));
-        return resolve(get(next.toString(), redirectsLeft - 1));
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(new Error(`source.url ${url}: the server answered ${status} ${res.statusMessage ?? ""}`.trim()));
-      }
-      resolve(res);
-    });
-    req.on("error", (err) => reject(new Error(`source.url ${url}: ${err.message}`)));
-  });
-}
+import { createTransactionally } from "../common/transaction";
+import { atLeast, VolumeShape, volumeXml } from "./model";
+import type { OpenedSource } from "./openSource";
+import { formatMismatch } from "./sources";
 
 /** What an upload sent. */
 export interface UploadResult {
@@ -85,7 +24,7 @@ export interface UploadResult {
 export async function* hashing(
   chunks: AsyncIterable<Uint8Array>,
   size: bigint | undefined,
-  name: string,
+  who: { kind: string; name: string },
   result: UploadResult,
 ): AsyncGenerator<Uint8Array> {
   const hash = createHash("sha256");
@@ -97,7 +36,7 @@ export async function* hashing(
     result.bytes += BigInt(chunk.length);
     if (result.bytes >= nextMark) {
       const pct = size ? ` (${(result.bytes * 100n) / size}%)` : "";
-      progress("Volume", name, `uploaded ${mib(result.bytes)} MiB${pct}`);
+      progress(who.kind, who.name, `uploaded ${mib(result.bytes)} MiB${pct}`);
       while (nextMark <= result.bytes) nextMark += step;
     }
     yield chunk;
@@ -114,4 +53,105 @@ function mib(bytes: bigint): string {
 export function describeUpload(r: UploadResult): string {
   const rate = r.ms > 0 ? (Number(r.bytes) / (1024 * 1024) / (r.ms / 1000)).toFixed(1) : "∞";
   return `uploaded ${mib(r.bytes)} MiB in ${(r.ms / 1000).toFixed(1)} s (${rate} MiB/s), sha256 ${r.sha256}`;
+}
+
+/** The created volume, and the checksum of what was uploaded into it. */
+export interface UploadedVolume {
+  ref: VolumeRef;
+  sha256: string;
+}
+
+/** The uploaded bytes are not what was announced or declared. */
+class UploadRefusedError extends Error {
+  /** @param message what differs */
+  constructor(message: string) {
+    super(message);
+    this.name = "UploadRefusedError";
+  }
+}
+
+/** Bytes to stream into a new volume, and what they must be. */
+export interface Upload {
+  /** The opened bytes (a file, a URL's body, or an image made in memory). */
+  opened: OpenedSource;
+  /** Where they come from, for messages (e.g. `source.localPath /images/a.qcow2`). */
+  where: string;
+  /** The SHA-256 they must have; a mismatch fails the create and leaves no volume. */
+  sha256?: string;
+}
+
+/**
+ * Streams bytes into an existing volume from its start, hashing them on the
+ * way; fails when fewer bytes came than announced or the hash differs. The
+ * one path every upload takes (Volume sources, cloud-init seeds).
+ */
+export async function uploadInto(
+  conn: LibvirtConnection,
+  ref: VolumeRef,
+  upload: Upload,
+  who: { kind: string; name: string },
+): Promise<string> {
+  const { opened, where } = upload;
+  progress(who.kind, who.name, `uploading ${opened.size !== undefined ? `${opened.size} bytes ` : ""}from ${where}`);
+  const result: UploadResult = { sha256: "", bytes: 0n, ms: 0 };
+  const stream = await conn.volumes.upload(ref, 0n, opened.size ?? 0n);
+  await stream.pump(hashing(opened.chunks, opened.size, who, result));
+  progress(who.kind, who.name, describeUpload(result));
+  if (opened.size !== undefined && result.bytes !== opened.size)
+    throw new UploadRefusedError(`${where}: ended after ${result.bytes} of the ${opened.size} bytes announced`);
+  if (upload.sha256 !== undefined && upload.sha256 !== result.sha256)
+    throw new UploadRefusedError(`source.sha256: expected ${upload.sha256} but the uploaded data has ${result.sha256} (${where})`);
+  return result.sha256;
+}
+
+/**
+ * Creates a volume and streams bytes into it, transactionally: whatever
+ * fails after the volume exists (a checksum mismatch included), the volume
+ * is deleted before the error is thrown, so a failed create leaves nothing
+ * behind; only when that delete fails too is it reported as a partial create.
+ */
+export async function createByUpload(
+  conn: LibvirtConnection,
+  pool: PoolRef,
+  v: VolumeShape & { kind: string },
+  upload: Upload,
+  id: string,
+): Promise<UploadedVolume> {
+  const { opened, where } = upload;
+  const mismatch = formatMismatch(v.format, opened.head);
+  if (mismatch) {
+    opened.close();
+    throw new Error(`format ${mismatch} (${where})`);
+  }
+  if (opened.size === undefined && v.capacityBytes === undefined) {
+    opened.close();
+    throw new Error(`capacity: required because ${where} does not tell its size`);
+  }
+  // A qcow2 image of known size goes into a raw file of exactly that size, so
+  // the file holds the image byte for byte (a qcow2 file libvirt made first
+  // may be longer and keep a tail); libvirt probes the format after the upload.
+  const exact = v.format === "qcow2" && opened.size !== undefined;
+  const xml = exact ? volumeXml({ ...v, format: "raw" }, opened.size ?? 0n) : volumeXml(v, atLeast(v.capacityBytes, opened.size ?? 0n));
+  try {
+    return await createTransactionally("volume", v.name, id, async () => {
+      const ref = await conn.volumes.create(pool, xml);
+      return {
+        run: async () => {
+          const sha256 = await uploadInto(conn, ref, upload, v);
+          // A qcow2 image carries its own virtual size; grow it to the declared one.
+          if (v.capacityBytes !== undefined && (await conn.volumes.info(ref)).capacity < v.capacityBytes)
+            await conn.volumes.resize(ref, v.capacityBytes);
+          return { ref, sha256 };
+        },
+        undo: () => conn.volumes.delete(ref),
+        undoesFailure: () => true,
+      };
+    });
+  } catch (err) {
+    // Said only once the delete went through (a failed delete is a partial create instead).
+    if (err instanceof UploadRefusedError) throw new UploadRefusedError(`${err.message}; the volume was deleted`);
+    throw err;
+  } finally {
+    opened.close();
+  }
 }

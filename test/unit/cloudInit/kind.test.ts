@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { sharedConnectionPool } from "../../../provider/libvirt";
 import { cloudInitDiskKind } from "../../../provider/resources/cloudInit/kind";
-import { buildSeed } from "../../../provider/resources/cloudInit/seed";
+import { buildSeed } from "../../../provider/resources/cloudInit/model";
+import { parseSpec, replacementsOf } from "../../../provider/resources/common/kindSpec";
 import { handler } from "../../../provider/resources/runtime";
 import { conn } from "../../support/badInputCases";
 
@@ -22,13 +23,13 @@ describe("cloudInit: CloudInitDisk inputs and drift", () => {
   });
 
   it("replaces only on pool or name", () => {
-    const spec = cloudInitDiskKind.parse(good, {}).spec!;
-    assert.deepEqual(cloudInitDiskKind.replaceOn(spec, { ...spec, userData: "#x\n" }), []);
-    assert.deepEqual(cloudInitDiskKind.replaceOn(spec, { ...spec, pool: "p", name: "n" }), ["pool", "name"]);
+    const spec = parseSpec(cloudInitDiskKind, good, {}).spec!;
+    assert.deepEqual(replacementsOf(cloudInitDiskKind, spec, { ...spec, userData: "#x\n" }), []);
+    assert.deepEqual(replacementsOf(cloudInitDiskKind, spec, { ...spec, pool: "p", name: "n" }), ["pool", "name"]);
   });
 
   it("drifts on a different digest, naming digests only (user-data may hold secrets)", () => {
-    const spec = cloudInitDiskKind.parse({ ...good, userData: "password: hunter2\n" }, {}).spec!;
+    const spec = parseSpec(cloudInitDiskKind, { ...good, userData: "password: hunter2\n" }, {}).spec!;
     const image = buildSeed(spec);
     const live = { ref: { pool: "default", name: "seed.iso", key: "/k" }, path: "/k", capacity: BigInt(image.bytes.length) };
     assert.deepEqual(cloudInitDiskKind.drift(spec, { ...live, sha256: image.sha256 }), []);

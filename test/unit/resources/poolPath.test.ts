@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { PoolRef } from "../../../provider/libvirt";
+import { parseSpec } from "../../../provider/resources/common/kindSpec";
 import { poolKind, PoolLive } from "../../../provider/resources/pool/kind";
 import { asLibvirtStoresPath, parsePoolXml } from "../../../provider/xml";
 
@@ -13,7 +14,7 @@ describe("pool path: libvirt's spelling (the rule table's asLibvirtStoresPath)",
   });
 
   it("drifts on the path through comparePool: a trailing slash is none, another path or none at all is", () => {
-    const spec = poolKind.parse({ name: "p", path: "/srv/images/" }, {}).spec!;
+    const spec = parseSpec(poolKind, { name: "p", path: "/srv/images/" }, {}).spec!;
     const live = (target: string): PoolLive => ({
       ref: {} as PoolRef,
       definition: parsePoolXml(`<pool type='dir'><name>p</name><uuid>u</uuid>${target}</pool>`),

@@ -4,7 +4,9 @@
  * same spec against what libvirt made of it.
  */
 import type { ResolvedDisk } from "../../../provider/resources/vm/disks";
-import { parseVmSpec, VmSpec } from "../../../provider/resources/vm/spec";
+import { parseSpec } from "../../../provider/resources/common/kindSpec";
+import { vmKind } from "../../../provider/resources/vm/kind";
+import type { VmSpec } from "../../../provider/resources/vm/spec";
 
 /** The fixed UUID of the captured domain. */
 export const FIXTURE_UUID = "6f1e3c2a-9d4b-4e8a-b1c7-2a5d0e9f4c31";
@@ -44,7 +46,7 @@ export function fixtureSpec(
   at: { guestDir: string; domainType: string; network: string; name: string },
   change: Record<string, unknown> = {},
 ): VmSpec {
-  const { spec, problems } = parseVmSpec({ ...fixtureInputs(at), ...change }, {});
+  const { spec, problems } = parseSpec(vmKind, { ...fixtureInputs(at), ...change }, {}, true);
   if (!spec) throw new Error(`fixture spec: ${JSON.stringify(problems)}`);
   return spec;
 }

@@ -2,13 +2,14 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { DomainState } from "../../../provider/libvirt";
+import { replacementsOf } from "../../../provider/resources/common/kindSpec";
 import { vmKind } from "../../../provider/resources/vm/kind";
 import { AUTOSELECTED, keptUefiOs } from "../../../provider/resources/vm/firmware";
 import { domainModelOf } from "../../../provider/resources/vm/model";
 import { planVm } from "../../../provider/resources/vm/plan";
 import { fitsLive } from "../../../provider/resources/vm/remedies";
 import type { VmLive } from "../../../provider/resources/vm/read";
-import { driftOf } from "../../../provider/resources/vm/update";
+import { driftOf } from "../../../provider/resources/vm/drift";
 import { Domain, parseDomainXml } from "../../../provider/xml";
 import { FIXTURE, FIXTURE_UUID, fixtureDisks, fixtureInputs, fixtureSpec } from "./fixtureSpec";
 
@@ -150,8 +151,8 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
 
   it("replaces the VM when the firmware changes", () => {
     const bios = fixtureSpec(FIXTURE, {});
-    assert.deepEqual(vmKind.replaceOn(bios, fixtureSpec(FIXTURE, { firmware: "uefi" })), ["firmware"]);
-    assert.deepEqual(vmKind.replaceOn(bios, fixtureSpec(FIXTURE, { firmware: "bios" })), []);
+    assert.deepEqual(replacementsOf(vmKind, bios, fixtureSpec(FIXTURE, { firmware: "uefi" })), ["firmware"]);
+    assert.deepEqual(replacementsOf(vmKind, bios, fixtureSpec(FIXTURE, { firmware: "bios" })), []);
   });
 
   it("names every property in the drift a preview prints, once per difference", () => {

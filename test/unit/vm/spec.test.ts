@@ -1,11 +1,13 @@
 import assert from "node:assert/strict";
 import { generatedMac } from "../../../provider/resources/vm/mac";
 import { domainModelOf } from "../../../provider/resources/vm/model";
-import { parseVmSpec, VmSpec } from "../../../provider/resources/vm/spec";
+import { parseSpec } from "../../../provider/resources/common/kindSpec";
+import { vmKind } from "../../../provider/resources/vm/kind";
+import type { VmSpec } from "../../../provider/resources/vm/spec";
 import { buildDomainXml, devicesOf } from "../../../provider/xml";
 
 function spec(inputs: Record<string, unknown>): VmSpec {
-  const { spec: s, problems } = parseVmSpec({ name: "web1", ...inputs }, {});
+  const { spec: s, problems } = parseSpec(vmKind, { name: "web1", ...inputs }, {}, true);
   assert.deepEqual(problems, []);
   return s!;
 }

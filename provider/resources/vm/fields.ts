@@ -1,8 +1,34 @@
-import * as pulumi from "@pulumi/pulumi";
-import type { ConnectedArgs, SizeArg } from "../common/args";
-import { withSecretConnection } from "../common/resourceOptions";
-import { CloudInitDisk } from "../cloudInit/cloudInitDisk";
-import { dynamicProvider } from "../dynamicProvider";
+import type * as pulumi from "@pulumi/pulumi";
+import { DomainOverrides, parseDomainOverrides } from "../../xml";
+import type { CloudInitDisk } from "../cloudInit/resource";
+import { FieldCheck, In, input, InputField, output } from "../common/fields";
+import { absolutePath, choice, flag, integer, matching, objectName, text } from "../common/fieldTypes";
+import { checkEnum, checkInteger, isObject } from "../common/problems";
+import { checkSize, SizeArg } from "../common/sizeInput";
+import { checkDisks, checkNics, DiskSpec, GivenNic } from "./specDevices";
+import {
+  checkCloudInit,
+  checkFilesystems,
+  checkGraphics,
+  checkSerial,
+  CloudInitSpec,
+  FilesystemSpec,
+  GraphicsSpec,
+  SerialSpec,
+} from "./specPeripherals";
+
+/** Hypervisor drivers a VM may use: `kvm` (hardware) or `qemu` (software emulation). */
+export const DOMAIN_TYPES = ["kvm", "qemu"] as const;
+/** Guest architectures accepted. */
+export const ARCHES = ["x86_64", "i686", "aarch64", "ppc64le", "s390x", "riscv64"] as const;
+/** Guest CPU modes (libvirt's `<cpu mode>`); unset leaves the hypervisor's default. */
+export const CPU_MODES = ["host-passthrough", "host-model", "maximum"] as const;
+/** Guest firmware: legacy BIOS (SeaBIOS) or UEFI (OVMF). */
+export const FIRMWARES = ["bios", "uefi"] as const;
+/** How changes that need a reboot are applied. */
+export const UPDATE_POLICIES = ["restart", "manual"] as const;
+/** Where guest addresses are read from. */
+export const IP_SOURCES = ["lease", "agent"] as const;
 
 /** One disk of a {@link VirtualMachine}. Give `path` or `volumeKey` (a cdrom may have neither: an empty drive). */
 export interface VirtualMachineDiskArgs {
@@ -104,71 +130,124 @@ export interface VirtualMachineCloudInitArgs {
   bus?: pulumi.Input<"sata" | "scsi" | "ide">;
 }
 
-/** Inputs of a {@link VirtualMachine}. */
-export interface VirtualMachineArgs extends ConnectedArgs {
+/** Waiting for the guest's first address after a start. */
+export interface WaitForIpSpec {
+  source: (typeof IP_SOURCES)[number];
+  timeoutSeconds: number;
+}
+
+/** A string `rule` accepts; `reason` is the problem otherwise. */
+const KIB = 1024n;
+const MIB = 1024n * 1024n;
+
+/** Memory sizes: whole KiB (libvirt's unit; anything finer would be rounded and never settle), at least 1 MiB. */
+function memorySize(): InputField<In<SizeArg>, bigint | undefined> {
+  return input<In<SizeArg>, bigint>((problems, property, value) => {
+    const bytes = checkSize(problems, property, value);
+    if (bytes === undefined) return undefined;
+    if (bytes % KIB !== 0n) return void problems.add(property, "must be a whole number of KiB (libvirt counts memory in KiB)");
+    if (bytes < MIB) return void problems.add(property, "must be at least 1MiB");
+    return bytes;
+  });
+}
+
+const checkWaitForIp: FieldCheck<WaitForIpSpec> = (problems, property, value) => {
+  if (!isObject(value)) return void problems.add(property, 'must be an object such as { source: "lease", timeoutSeconds: 120 }');
+  const source = value.source ?? "lease";
+  const timeoutSeconds = value.timeoutSeconds ?? 300;
+  const sourceOk = checkEnum(problems, `${property}.source`, source, IP_SOURCES);
+  const timeoutOk = checkInteger(problems, `${property}.timeoutSeconds`, timeoutSeconds, 1, 3600);
+  for (const key of Object.keys(value))
+    if (key !== "source" && key !== "timeoutSeconds")
+      problems.add(`${property}.${key}`, "is not a waitForIp field (known: source, timeoutSeconds)");
+  return sourceOk && timeoutOk ? { source, timeoutSeconds } : undefined;
+};
+
+const checkOverrides: FieldCheck<DomainOverrides> = (problems, property, value) => {
+  if (typeof value !== "string") return void problems.add(property, "must be a string holding a partial <domain> document");
+  const parsed = parseDomainOverrides(value);
+  for (const reason of parsed.problems) problems.add(property, reason);
+  return parsed.overrides;
+};
+
+/**
+ * Every input and output of a {@link VirtualMachine}, declared once. Rules
+ * across fields (the maxima's defaults and floors, what needs `kernel`, the
+ * seed's cdrom, generated MACs, boot orders, `waitForIp`'s needs) are the
+ * spec's (`spec.ts`).
+ */
+export const vmFields = {
   /** Domain name, unique on the host. Changing it replaces the VM. */
-  name: pulumi.Input<string>;
+  name: objectName().required().replaces().output("echo"),
   /** Hypervisor driver: `"kvm"` (default) or `"qemu"` (software emulation). Changing it replaces the VM. */
-  domainType?: pulumi.Input<"kvm" | "qemu">;
+  domainType: choice(DOMAIN_TYPES).default("kvm").replaces(),
   /** Guest architecture, `"x86_64"` by default. Changing it replaces the VM. */
-  arch?: pulumi.Input<"x86_64" | "i686" | "aarch64" | "ppc64le" | "s390x" | "riscv64">;
+  arch: choice(ARCHES).default("x86_64").replaces(),
   /** Machine type (`"pc"`, `"q35"`); the hypervisor's default when unset. */
-  machine?: pulumi.Input<string>;
+  machine: matching(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'must be a machine type such as "pc" or "q35" (letters, digits, ".", "_", "-")'),
+  /** Guest CPU model; the hypervisor's default when unset. */
+  cpuMode: choice(CPU_MODES),
+  // Replaces: switching would strand a guest installed for the other firmware, and the NVRAM file belongs to UEFI only.
   /**
    * `"bios"` (default) or `"uefi"`: OVMF without secure boot, picked by the host's firmware autoselection
    * (or named explicitly where the host has none), machine `"q35"` unless `machine` is given, UEFI variables
    * in a per-VM NVRAM file that updates keep and deleting the VM removes. Changing it replaces the VM.
    */
-  firmware?: pulumi.Input<"bios" | "uefi">;
-  /** Guest CPU model; the hypervisor's default when unset. */
-  cpuMode?: pulumi.Input<"host-passthrough" | "host-model" | "maximum">;
+  firmware: choice(FIRMWARES).default("bios").replaces(),
   /** Online vCPUs, 1 by default; raised live up to `maxVcpus`. */
-  vcpus?: pulumi.Input<number>;
+  vcpus: integer(1, 1024).default(1),
   /** vCPUs the VM boots with room for; `vcpus` by default. Changing it needs a restart. */
-  maxVcpus?: pulumi.Input<number>;
+  maxVcpus: integer(1, 1024),
   /** Memory the guest is given (the balloon target), 512MiB by default; changed live up to `maxMemory`. */
-  memory?: pulumi.Input<SizeArg>;
+  memory: memorySize()
+    .default(512n * MIB)
+    .as("memoryBytes"),
   /** Memory the VM boots with, the ceiling for `memory`; `memory` by default. Changing it needs a restart. */
-  maxMemory?: pulumi.Input<SizeArg>;
+  maxMemory: memorySize().as("maxMemoryBytes"),
   /** Disks and cdroms. Virtio disks are attached and detached live. */
-  disks?: pulumi.Input<pulumi.Input<VirtualMachineDiskArgs>[]>;
+  disks: input<In<In<VirtualMachineDiskArgs>[]>, DiskSpec[]>(checkDisks).default(() => []),
   /** Network interfaces, attached and detached live. */
-  networkInterfaces?: pulumi.Input<pulumi.Input<VirtualMachineNetworkInterfaceArgs>[]>;
+  networkInterfaces: input<In<In<VirtualMachineNetworkInterfaceArgs>[]>, GivenNic[]>(checkNics)
+    .default(() => [])
+    .as("nics"),
   /** Kernel image on the host, for direct kernel boot. */
-  kernel?: pulumi.Input<string>;
+  kernel: absolutePath(),
   /** Initial ramdisk on the host, for direct kernel boot. */
-  initrd?: pulumi.Input<string>;
+  initrd: absolutePath(),
   /** Kernel command line, for direct kernel boot. */
-  cmdline?: pulumi.Input<string>;
+  cmdline: matching(/^[^\x00-\x1f\x7f]*$/, "must be a string without control characters"),
   /** Keep the VM running; true by default. */
-  running?: pulumi.Input<boolean>;
+  running: flag().default(true),
   /** Start the VM with the host; false by default. */
-  autostart?: pulumi.Input<boolean>;
+  autostart: flag().default(false),
   /** Wait for the guest's address after each start; no waiting when unset. */
-  waitForIp?: pulumi.Input<VirtualMachineWaitForIpArgs>;
+  waitForIp: input<In<VirtualMachineWaitForIpArgs>, WaitForIpSpec>(checkWaitForIp),
   /**
    * How changes a running VM cannot take live are applied: `"restart"` (default:
    * shut down, then start) or `"manual"` (write the definition, set `pendingRestart`).
    */
-  updatePolicy?: pulumi.Input<"restart" | "manual">;
+  updatePolicy: choice(UPDATE_POLICIES).default("restart"),
   /** How long a graceful shutdown may take before the VM is powered off; 60 by default. */
-  shutdownTimeoutSeconds?: pulumi.Input<number>;
+  shutdownTimeoutSeconds: integer(0, 3600).default(60),
   /** Free text kept with the domain (changes live). */
-  description?: pulumi.Input<string>;
+  description: text(),
+  // Secret: it may hold a display password.
   /** A remote display; none when unset. */
-  graphics?: pulumi.Input<VirtualMachineGraphicsArgs>;
+  graphics: input<In<VirtualMachineGraphicsArgs>, GraphicsSpec>(checkGraphics).secret(),
   /** The serial console; a pty (`virsh console`) when unset. */
-  serialConsole?: pulumi.Input<VirtualMachineSerialConsoleArgs>;
+  serialConsole: input<In<VirtualMachineSerialConsoleArgs>, SerialSpec>(checkSerial)
+    .default(() => ({ type: "pty" }))
+    .as("serial"),
   /** The QEMU guest agent's channel, true by default (needed by `waitForIp.source: "agent"`). */
-  guestAgent?: pulumi.Input<boolean>;
+  guestAgent: flag().default(true),
   /** Host directories shared with the guest. Changes take effect at the next start. */
-  filesystems?: pulumi.Input<pulumi.Input<VirtualMachineFilesystemArgs>[]>;
+  filesystems: input<In<In<VirtualMachineFilesystemArgs>[]>, FilesystemSpec[]>(checkFilesystems).default(() => []),
   /**
    * A cloud-init seed, attached as a cdrom after `disks`. With a
    * {@link CloudInitDisk} (or a given `sha256`), a change of the seed's
    * content restarts the VM per `updatePolicy`, so the guest reads it.
    */
-  cloudInit?: CloudInitDisk | VirtualMachineCloudInitArgs;
+  cloudInit: input<CloudInitDisk | VirtualMachineCloudInitArgs, CloudInitSpec>(checkCloudInit),
   /**
    * A partial `<domain>` document merged into the generated definition, for
    * what no input covers (e.g. `<devices><watchdog model='i6300esb'/></devices>`).
@@ -178,54 +257,15 @@ export interface VirtualMachineArgs extends ConnectedArgs {
    * `<uuid>` and root attributes belong to the resource. The merged result is
    * what the diff compares with the host. Changes take effect at the next start.
    */
-  xmlOverrides?: pulumi.Input<string>;
-}
-
-/** A libvirt virtual machine (domain), kept converged over the VM's lifetime, live where libvirt allows. */
-export class VirtualMachine extends pulumi.dynamic.Resource {
-  /** Domain name. */
-  declare readonly name: pulumi.Output<string>;
+  xmlOverrides: input<In<string>, DomainOverrides>(checkOverrides),
   /** libvirt's UUID of the domain (the resource's id). */
-  declare readonly uuid: pulumi.Output<string>;
+  uuid: output<string>(),
   /** The domain's state when last read: `running`, `shutoff`, `paused`, … */
-  declare readonly state: pulumi.Output<string>;
+  state: output<string>(),
   /** The guest's addresses when last read (from `waitForIp.source`, DHCP leases by default). */
-  declare readonly ipAddresses: pulumi.Output<string[]>;
+  ipAddresses: output<string[]>(),
   /** The network interfaces' MAC addresses, in order. */
-  declare readonly macAddresses: pulumi.Output<string[]>;
+  macAddresses: output<string[]>(),
   /** True when the running VM differs from its definition until it restarts (`updatePolicy: "manual"`). */
-  declare readonly pendingRestart: pulumi.Output<boolean>;
-
-  /**
-   * @param name the Pulumi resource name
-   * @param args the VM's inputs
-   * @param opts resource options
-   */
-  constructor(name: string, args: VirtualMachineArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      dynamicProvider("VirtualMachine"),
-      name,
-      {
-        ...args,
-        cloudInit: seedInput(args.cloudInit),
-        uuid: undefined,
-        state: undefined,
-        ipAddresses: undefined,
-        macAddresses: undefined,
-        pendingRestart: undefined,
-      },
-      // graphics may hold a display password.
-      withSecretConnection(opts, "graphics"),
-      "pulumi-kvm",
-      "VirtualMachine",
-    );
-  }
-}
-
-/** The seed as the provider takes it: a {@link CloudInitDisk} becomes its key and its hash (to notice content changes). */
-function seedInput(seed: CloudInitDisk | VirtualMachineCloudInitArgs | undefined): pulumi.Input<Record<string, unknown>> | undefined {
-  if (seed === undefined) return undefined;
-  if (seed instanceof CloudInitDisk) return { volumeKey: seed.key, sha256: seed.sha256 };
-  const { disk, ...rest } = seed;
-  return disk ? { volumeKey: disk.key, sha256: disk.sha256, ...rest } : rest;
-}
+  pendingRestart: output<boolean>(),
+};

@@ -1,17 +1,19 @@
 /**
- * Bringing an existing VM to its spec in place: live calls for what a
- * running guest can take, a new persistent definition for the rest, and a
- * restart when the update policy allows it (the remedy table, `remedies.ts`,
- * says which difference takes which).
+ * Creating, updating and removing a VM. An update brings an existing VM to
+ * its spec in place: live calls for what a running guest can take, a new
+ * persistent definition for the rest, and a restart when the update policy
+ * allows it (the remedy table, `remedies.ts`, says which difference takes
+ * which).
  */
-import { LibvirtConnection } from "../../libvirt";
-import { LibvirtError } from "../../rpc";
+import { DomainRef, DomainUndefineFlags, LibvirtConnection } from "../../libvirt";
+import { isNotFoundError, LibvirtError } from "../../rpc";
+import { defineThenStart } from "../common/defineThenStart";
+import { resolveDisks } from "./disks";
 import { buildDomainXml, Domain } from "../../xml";
-import type { Drift, LiveObject } from "../common/kindDefinition";
+import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
-import type { VmDifference } from "./compare";
-import { keptUefiOs } from "./firmware";
-import { domainModelOf } from "./model";
+import { keptUefiOs, uefiOsFor } from "./firmware";
+import { domainModelOf, machineOf } from "./model";
 import { liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
@@ -21,30 +23,44 @@ import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
+/** Undefine removes UEFI variables and a managed save image too: both belong to the VM. */
+const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave;
 
-/**
- * The drift a preview shows: definition, running domain, power state,
- * autostart. A difference found in both the definition and the running VM
- * is one line naming both places.
- */
-export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
-  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running, namingOf(spec));
-  const lines = new Map<string, { property: string; detail: string; where: string[] }>();
-  const add = (d: VmDifference, where: string) => {
-    const key = `${d.property}\u0000${d.detail}`;
-    const line = lines.get(key) ?? { property: d.property, detail: d.detail, where: [] };
-    line.where.push(where);
-    lines.set(key, line);
+/** Defines a VM under `uuid`, sets autostart, boots it when it should run; undone on refusal. */
+export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: string): Promise<LiveObject<VmLive>> {
+  // Everything that can fail without a write comes first: nothing to undo then.
+  const disks = await resolveDisks(conn, spec.disks);
+  const uefi = spec.firmware === "uefi" ? await uefiOsFor(conn, spec, machineOf(spec)) : undefined;
+  const calls = {
+    define: (xml: string) => conn.domains.define(xml),
+    isActive: (ref: DomainRef) => conn.domains.isActive(ref),
+    destroy: (ref: DomainRef) => conn.domains.destroy(ref),
+    undefine: (ref: DomainRef) => conn.domains.undefine(ref, UNDEFINE_FLAGS),
   };
-  plan.config.forEach((d) => add(d, "in the definition"));
-  plan.live.forEach((d) => add(d, "on the running VM: applied live"));
-  // With the manual policy a difference only a restart removes is the user's to apply: pendingRestart shows it.
-  if (spec.updatePolicy === "restart" && spec.running) plan.restart.forEach((d) => add(d, "on the running VM: it will be restarted"));
-  const out: Drift[] = [...lines.values()].map((l) => ({ property: l.property, detail: `${l.detail} (${l.where.join("; ")})` }));
-  if (spec.running && !live.running) out.push({ property: "running", detail: "the VM is not running on the host" });
-  if (!spec.running && live.running) out.push({ property: "running", detail: "the VM is running on the host" });
-  if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
-  return out;
+  return defineThenStart(calls, {
+    kind: KIND,
+    what: "virtual machine",
+    name: spec.name,
+    uuid,
+    xml: buildDomainXml(domainModelOf(spec, disks, uuid, uefi)),
+    bringUp: async (ref) => {
+      if (spec.autostart) await conn.domains.setAutostart(ref, true);
+      if (spec.running) await bootVm(conn, ref, spec);
+    },
+    readBack: (ref) => readVm(conn, ref, spec),
+  });
+}
+
+/** Stops a VM (gracefully first) and undefines it with its NVRAM; one removed meanwhile is done. */
+export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<void> {
+  try {
+    await stopVm(conn, ref, spec.name, spec.shutdownTimeoutSeconds);
+    progress(KIND, spec.name, "undefining");
+    await conn.domains.undefine(ref, UNDEFINE_FLAGS);
+  } catch (err) {
+    // Removed by someone else meanwhile: what delete wanted.
+    if (!isNotFoundError(err)) throw err;
+  }
 }
 
 /** Applies what the running guest can take; a refusal is reported, and the change left to a restart. */

@@ -1,0 +1,30 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConnectedArgs } from "../common/args";
+import type { ArgsOf, OutputsOf } from "../common/fields";
+import { KvmResource } from "../common/resource";
+import { cloudInitDiskFields } from "./fields";
+
+/** Inputs of a {@link CloudInitDisk}. */
+export interface CloudInitDiskArgs extends ArgsOf<typeof cloudInitDiskFields>, ConnectedArgs {}
+
+// The outputs Pulumi sets on the instance, typed from the field table.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface CloudInitDisk extends OutputsOf<typeof cloudInitDiskFields> {}
+
+/**
+ * A cloud-init NoCloud seed: an ISO 9660 image labelled `cidata` holding
+ * `user-data`, `meta-data` and optionally `network-config`, written into a
+ * raw volume. Attach it to a VM as a CD-ROM or disk by `key`. Content
+ * changes rewrite the volume in place and change `sha256`.
+ */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class CloudInitDisk extends KvmResource {
+  /**
+   * @param name the Pulumi resource name
+   * @param args the seed's inputs
+   * @param opts resource options
+   */
+  constructor(name: string, args: CloudInitDiskArgs, opts?: pulumi.CustomResourceOptions) {
+    super("CloudInitDisk", cloudInitDiskFields, name, { ...args }, opts);
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * What is derived from a kind's field table at run time: the known-key
+ * check, the parsed values, the output names, the secret names and the
+ * simple replace rules (the types are derived in `fields.ts`).
+ */
+import type { AnyField, FieldTable, InputField, ParseContext, Traits, ValuesOf } from "./fields";
+import { Problems } from "./problems";
+
+type Row = [name: string, field: AnyField];
+type InputRow = [name: string, field: InputField<unknown, unknown, Traits>];
+
+const rows = (table: FieldTable): Row[] => Object.entries(table);
+const inputRows = (table: FieldTable): InputRow[] => rows(table).filter((r): r is InputRow => r[1].role === "input");
+
+/** The input names a table declares, in table order. */
+export function inputNames(table: FieldTable): string[] {
+  return inputRows(table).map(([name]) => name);
+}
+
+/**
+ * Keys stored in state that are not the program's inputs as given: the
+ * outputs, and inputs the host's report is written over. The diff judges
+ * those on parsed values, never as raw state text.
+ */
+export function storedOutputNames(table: FieldTable): string[] {
+  return rows(table)
+    .filter(([, f]) => f.role === "output" || f.rules.output === "reported")
+    .map(([name]) => name);
+}
+
+/** Output-only properties: the resource class registers them unknown until the provider reports them. */
+export function outputOnlyNames(table: FieldTable): string[] {
+  return rows(table)
+    .filter(([, f]) => f.role === "output")
+    .map(([name]) => name);
+}
+
+/** Properties kept as secrets in state. */
+export function secretNames(table: FieldTable): string[] {
+  return rows(table)
+    .filter(([, f]) => (f.role === "output" ? f.secret : f.rules.secret))
+    .map(([name]) => name);
+}
+
+/** Properties a resource class exposes as outputs (inputs echoed or reported, and output-only ones). */
+export function exposedNames(table: FieldTable): string[] {
+  return rows(table)
+    .filter(([, f]) => f.role === "output" || f.rules.output !== undefined)
+    .map(([name]) => name);
+}
+
+/** The inputs whose change replaces the object. */
+export function replacingNames(table: FieldTable): string[] {
+  return inputRows(table)
+    .filter(([, f]) => f.rules.replaces)
+    .map(([name]) => name);
+}
+
+/** JSON with big integers as text, so sizes compare like any other value. */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v)) ?? "undefined";
+}
+
+/**
+ * The replacing inputs whose parsed values differ between two specs. A
+ * reported input the program leaves unset is no change: stored state holds
+ * what the host chose then (a network's bridge that libvirt named).
+ */
+export function replacedBy(table: FieldTable, olds: object, news: object): string[] {
+  const valueOf = (spec: object, key: string): unknown => (spec as Record<string, unknown>)[key];
+  return inputRows(table)
+    .filter(([, f]) => f.rules.replaces)
+    .filter(([name, f]) => {
+      const key = f.rules.specKey ?? name;
+      if (f.rules.output === "reported" && valueOf(news, key) === undefined) return false;
+      return canonical(valueOf(olds, key)) !== canonical(valueOf(news, key));
+    })
+    .map(([name]) => name);
+}
+
+/**
+ * Reports every key that is neither a row of the table nor `connection`
+ * (e.g. a misspelt `autostrat`), naming the known inputs. Keys Pulumi adds
+ * (`__provider`) are not the program's.
+ */
+export function checkKnownKeys(kind: string, table: FieldTable, inputs: Readonly<Record<string, unknown>>, problems: Problems): void {
+  for (const key of Object.keys(inputs)) {
+    if (key === "connection" || key.startsWith("__") || inputs[key] === undefined || Object.hasOwn(table, key)) continue;
+    problems.add(key, `is not a ${kind} input (known: ${[...inputNames(table), "connection"].join(", ")})`);
+  }
+}
+
+/**
+ * Parses every input of the table (each default applied), recording every
+ * problem; the values are complete only when no problem was recorded.
+ */
+export function parseFields<T extends FieldTable>(table: T, inputs: Readonly<Record<string, unknown>>, problems: Problems): ValuesOf<T> {
+  const ctx: ParseContext = { inputs };
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of inputRows(table)) values[field.rules.specKey ?? name] = field.parse(problems, name, inputs[name], ctx);
+  // Complete once no problem was recorded; callers never read it otherwise.
+  return values as ValuesOf<T>;
+}

@@ -1,0 +1,57 @@
+/**
+ * The field types several kinds share. Each is an optional input until the
+ * row says `.required()` or gives a `.default(…)`; kind-specific shapes are
+ * declared with `input(check)` in the kind's own `fields.ts`.
+ */
+import { input, In, InputField } from "./fields";
+import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName } from "./problems";
+import { checkSize, SizeArg } from "./sizeInput";
+
+/** Any string. */
+export function text(): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) => {
+    if (typeof value === "string") return value;
+    problems.add(property, "must be a string");
+    return undefined;
+  });
+}
+
+/** A string that matches `rule`; `reason` says the rule to the user. */
+export function matching(rule: RegExp, reason: string): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) =>
+    typeof value === "string" && rule.test(value) ? value : void problems.add(property, reason),
+  );
+}
+
+/** A libvirt object name (domain, network, pool, volume). */
+export function objectName(): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) => (checkName(problems, property, value) ? value : undefined));
+}
+
+/** true or false. */
+export function flag(): InputField<In<boolean>, boolean | undefined> {
+  return input<In<boolean>, boolean>((problems, property, value) => {
+    checkBoolean(problems, property, value);
+    return value as boolean;
+  });
+}
+
+/** One of a fixed set of strings. */
+export function choice<const T extends string>(allowed: readonly T[]): InputField<In<T>, T | undefined> {
+  return input<In<T>, T>((problems, property, value) => (checkEnum(problems, property, value, allowed) ? value : undefined));
+}
+
+/** A whole number within bounds. */
+export function integer(min: number, max: number): InputField<In<number>, number | undefined> {
+  return input<In<number>, number>((problems, property, value) => (checkInteger(problems, property, value, min, max) ? value : undefined));
+}
+
+/** An absolute host path. */
+export function absolutePath(): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) => (checkAbsolutePath(problems, property, value) ? value : undefined));
+}
+
+/** A size in bytes (a number, `"20GiB"` or `{ value, unit }`). */
+export function size(): InputField<In<SizeArg>, bigint | undefined> {
+  return input<In<SizeArg>, bigint>((problems, property, value) => checkSize(problems, property, value));
+}

@@ -1,0 +1,32 @@
+import * as pulumi from "@pulumi/pulumi";
+import { dynamicProvider } from "../dynamicProvider";
+import type { ResourceKind } from "../kinds";
+import { outputOnlyNames, secretNames } from "./fieldTable";
+import type { FieldTable } from "./fields";
+
+/**
+ * What every resource class of this package shares: the provider object of
+ * its kind, the outputs of its field table registered (unknown until the
+ * provider reports them), and its secrets — `connection`, which may hold key
+ * text or a password, and the table's secret rows — kept secret in state.
+ */
+export abstract class KvmResource extends pulumi.dynamic.Resource {
+  /**
+   * @param kind the kind, as the registry names it (also the resource's type name)
+   * @param fields the kind's field table
+   * @param name the Pulumi resource name
+   * @param args the program's inputs, as the provider takes them
+   * @param opts resource options
+   */
+  protected constructor(
+    kind: ResourceKind,
+    fields: FieldTable,
+    name: string,
+    args: pulumi.Inputs,
+    opts: pulumi.CustomResourceOptions | undefined,
+  ) {
+    const outputs = Object.fromEntries(outputOnlyNames(fields).map((key) => [key, undefined]));
+    const secrets = ["connection", ...secretNames(fields), ...(opts?.additionalSecretOutputs ?? [])];
+    super(dynamicProvider(kind), name, { ...args, ...outputs }, { ...opts, additionalSecretOutputs: secrets }, "pulumi-kvm", kind);
+  }
+}

@@ -1,0 +1,34 @@
+import { In, input, output } from "../common/fields";
+import { choice, flag, integer, objectName } from "../common/fieldTypes";
+import type { DnsHostArgs, NetworkIpArgs } from "./resource";
+import { DnsHostSpec, IpSpec, NETWORK_MODES, parseBridge, parseDnsHosts, parseDomain, parseIp } from "./spec";
+
+/** Every input and output of a {@link Network}, declared once. */
+export const networkFields = {
+  /** Network name, unique on the host. Changing it replaces the network. */
+  name: objectName().required().replaces().output("echo"),
+  /** `"nat"` (default), `"route"`, `"open"`, `"isolated"`, or `"bridge"` (an existing host bridge). Changing it replaces the network. */
+  mode: choice(NETWORK_MODES).default("nat").replaces().output("reported"),
+  /**
+   * Bridge name: the one libvirt creates, or for mode `"bridge"` the existing
+   * host bridge; as an output, the bridge the network uses (libvirt names one
+   * when the program does not). Changing it replaces the network.
+   */
+  bridge: input<In<string>, string>(parseBridge).replaces().output("reported"),
+  /** MTU of the bridge. */
+  mtu: integer(68, 65535),
+  /** DNS domain the network's DNS server answers for. */
+  domain: input<In<string>, string>(parseDomain),
+  /** IPv4 address and DHCP. */
+  ipv4: input<In<NetworkIpArgs>, IpSpec>((problems, property, value) => parseIp(problems, property, value, 4)),
+  /** IPv6 address and DHCP. */
+  ipv6: input<In<NetworkIpArgs>, IpSpec>((problems, property, value) => parseIp(problems, property, value, 6)),
+  /** Extra names the network's DNS server answers (changes live). */
+  dnsHosts: input<In<In<DnsHostArgs>[]>, DnsHostSpec[]>(parseDnsHosts).default([]),
+  /** Start the network with the host; true by default. */
+  autostart: flag().default(true),
+  /** libvirt's UUID of the network. */
+  uuid: output<string>(),
+  /** Whether the network is running. */
+  active: output<boolean>(),
+};

@@ -1,0 +1,32 @@
+import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
+import { parsePoolXml, Pool } from "../../xml";
+import type { LiveObject } from "../common/kindDefinition";
+
+/** What the host reports about a pool. */
+export interface PoolLive {
+  ref: PoolRef;
+  definition: Pool;
+  active: boolean;
+  autostart: boolean;
+  capacity: bigint;
+  available: bigint;
+}
+
+/** Finds a pool by UUID (libvirt's not-found when there is none). */
+export function lookupPool(conn: LibvirtConnection, uuid: string): Promise<PoolRef> {
+  return conn.pools.lookupByUuid(uuid);
+}
+
+/** Reads everything the pool kind decides on, in one round of pipelined calls. */
+export async function readPool(conn: LibvirtConnection, ref: PoolRef): Promise<LiveObject<PoolLive>> {
+  const [xml, active, autostart, info] = await Promise.all([
+    conn.pools.xmlDesc(ref, PoolXmlFlags.Inactive),
+    conn.pools.isActive(ref),
+    conn.pools.getAutostart(ref),
+    conn.pools.info(ref),
+  ]);
+  return {
+    id: ref.uuid,
+    state: { ref, definition: parsePoolXml(xml), active, autostart, capacity: info.capacity, available: info.available },
+  };
+}

@@ -1,0 +1,32 @@
+import type { Drift } from "../common/kindDefinition";
+import type { VmDifference } from "./compare";
+import { keptUefiOs } from "./firmware";
+import { domainModelOf } from "./model";
+import { namingOf, planVm } from "./plan";
+import type { VmLive } from "./read";
+import type { VmSpec } from "./spec";
+
+/**
+ * The drift a preview shows: definition, running domain, power state,
+ * autostart. A difference found in both the definition and the running VM
+ * is one line naming both places.
+ */
+export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
+  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running, namingOf(spec));
+  const lines = new Map<string, { property: string; detail: string; where: string[] }>();
+  const add = (d: VmDifference, where: string) => {
+    const key = `${d.property}\u0000${d.detail}`;
+    const line = lines.get(key) ?? { property: d.property, detail: d.detail, where: [] };
+    line.where.push(where);
+    lines.set(key, line);
+  };
+  plan.config.forEach((d) => add(d, "in the definition"));
+  plan.live.forEach((d) => add(d, "on the running VM: applied live"));
+  // With the manual policy a difference only a restart removes is the user's to apply: pendingRestart shows it.
+  if (spec.updatePolicy === "restart" && spec.running) plan.restart.forEach((d) => add(d, "on the running VM: it will be restarted"));
+  const out: Drift[] = [...lines.values()].map((l) => ({ property: l.property, detail: `${l.detail} (${l.where.join("; ")})` }));
+  if (spec.running && !live.running) out.push({ property: "running", detail: "the VM is not running on the host" });
+  if (!spec.running && live.running) out.push({ property: "running", detail: "the VM is running on the host" });
+  if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
+  return out;
+}

@@ -1,0 +1,64 @@
+import type { LibvirtConnection, PoolRef } from "../../libvirt";
+import { parsePoolXml } from "../../xml";
+import { messageOf, PartialCreateError } from "../common/errors";
+import type { LiveObject } from "../common/kindDefinition";
+import { progress } from "../common/progress";
+import { createTransactionally } from "../common/transaction";
+import { prepareCopy } from "./copy";
+import { assertNoShrink } from "./drift";
+import { volumeXml } from "./model";
+import { readVolume, VolumeLive } from "./read";
+import { describeSource } from "./sources";
+import type { VolumeSpec } from "./spec";
+import { createByUpload } from "./upload";
+import { openSource } from "./openSource";
+
+/**
+ * The pool a new volume goes into, and the volume's key. A file volume's key
+ * is its path: known before the write, so a create cut short by a dropped
+ * link still leaves an id the next run can check.
+ */
+export async function placeVolume(conn: LibvirtConnection, poolName: string, name: string): Promise<{ pool: PoolRef; id: string }> {
+  const pool = await conn.pools.lookupByName(poolName);
+  const poolPath = parsePoolXml(await conn.pools.xmlDesc(pool)).target?.path ?? "";
+  return { pool, id: `${poolPath}/${name}` };
+}
+
+/** Creates a volume: empty, uploaded, an overlay or a copy; a failed create leaves nothing behind. */
+export async function createVolume(conn: LibvirtConnection, spec: VolumeSpec): Promise<LiveObject<VolumeLive>> {
+  progress("Volume", spec.name, `creating in pool ${spec.pool}`);
+  const { pool, id } = await placeVolume(conn, spec.pool, spec.name);
+  const source = spec.source;
+  if (source?.kind === "localPath" || source?.kind === "url") {
+    const upload = { opened: await openSource(source), where: describeSource(source), sha256: source.sha256 };
+    const { ref, sha256 } = await createByUpload(conn, pool, { ...spec, kind: "Volume" }, upload, id);
+    const live = await readVolume(conn, ref).catch((err: unknown) => {
+      // The data is in place: keep the volume in state rather than lose track of it.
+      throw new PartialCreateError(`volume ${spec.name}: uploaded, but reading it back failed: ${messageOf(err)}`, id);
+    });
+    return { ...live, state: { ...live.state, sha256 } };
+  }
+  const write = source
+    ? await prepareCopy(conn, pool, { ...spec, source })
+    : () => conn.volumes.create(pool, volumeXml(spec, spec.capacityBytes ?? 0n));
+  return createTransactionally("volume", spec.name, id, async () => {
+    const ref = await write();
+    return { run: () => readVolume(conn, ref), undo: () => conn.volumes.delete(ref) };
+  });
+}
+
+/** Grows a volume to its declared capacity (a shrink is refused). */
+export async function updateVolume(
+  conn: LibvirtConnection,
+  olds: VolumeSpec,
+  spec: VolumeSpec,
+  live: VolumeLive,
+): Promise<LiveObject<VolumeLive>> {
+  assertNoShrink(spec, live);
+  if (spec.capacityBytes !== undefined && spec.capacityBytes > live.capacity) {
+    progress("Volume", spec.name, `growing from ${live.capacity} to ${spec.capacityBytes} bytes`);
+    await conn.volumes.resize(live.ref, spec.capacityBytes);
+  }
+  const after = await readVolume(conn, live.ref);
+  return { ...after, state: { ...after.state, sha256: olds.storedSha256 } };
+}

@@ -1,0 +1,39 @@
+import { In, input, output } from "../common/fields";
+import { choice, objectName, size } from "../common/fieldTypes";
+import type { VolumeSourceArgs } from "./resource";
+import { parseSource, VolumeSource } from "./sources";
+
+/** Volume formats this resource creates. */
+export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
+
+/** Every input and output of a {@link Volume}, declared once. */
+export const volumeFields = {
+  /** Name of the storage pool that holds the volume. Changing it replaces the volume. */
+  pool: objectName().required().replaces(),
+  /** Volume name, unique in its pool. Changing it replaces the volume. */
+  name: objectName().required().replaces(),
+  /**
+   * Size the guest sees. Grows in place; a smaller value is refused. Optional
+   * with a `source`, where it is a minimum: the volume is at least as large as
+   * the uploaded data or the backing / cloned volume.
+   */
+  capacity: size().as("capacityBytes"),
+  /** Disk format, `"qcow2"` by default. Changing it replaces the volume. */
+  format: choice(VOLUME_FORMATS).default("qcow2").replaces().output("reported"),
+  /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
+  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs }) =>
+    // Stored state carries the `key` output: it is parsed for delete and refresh,
+    // which must work even when the uploaded file has been removed since.
+    parseSource(problems, value, String(inputs.format ?? "qcow2"), inputs.key === undefined),
+  ).replaces(),
+  /** The volume's file on the host. */
+  path: output<string>(),
+  /** libvirt's unique key of the volume (its path, for file volumes). */
+  key: output<string>(),
+  /** Size the guest sees, in bytes. */
+  capacityBytes: output<number>(),
+  /** Space taken on the host, in bytes. */
+  allocationBytes: output<number>(),
+  /** SHA-256 of the data uploaded from `source.localPath` or `source.url`. */
+  sha256: output<string | undefined>(),
+};

@@ -1,0 +1,50 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ConnectedArgs } from "../common/args";
+import type { ArgsOf, OutputsOf } from "../common/fields";
+import { KvmResource } from "../common/resource";
+import { volumeFields } from "./fields";
+
+/**
+ * Where a volume's initial content comes from; set exactly one of the kinds.
+ */
+export type VolumeSourceArgs =
+  | {
+      /** Absolute path of a file on the machine that runs Pulumi, streamed into the volume. */
+      localPath: pulumi.Input<string>;
+      /** Expected SHA-256 (64 hex digits) of the file; a mismatch fails and leaves no volume. */
+      sha256?: pulumi.Input<string>;
+    }
+  | {
+      /** An http(s) URL fetched by the machine that runs Pulumi (up to 5 redirects) and streamed into the volume. */
+      url: pulumi.Input<string>;
+      /** Expected SHA-256 (64 hex digits) of the download; a mismatch fails and leaves no volume. */
+      sha256?: pulumi.Input<string>;
+    }
+  | {
+      /** Key or path of a volume to use as the read-only base of a qcow2 copy-on-write overlay. */
+      backingVolume: pulumi.Input<string>;
+    }
+  | {
+      /** Key or path of a volume to copy in full. */
+      cloneOf: pulumi.Input<string>;
+    };
+
+/** Inputs of a {@link Volume}. */
+export interface VolumeArgs extends ArgsOf<typeof volumeFields>, ConnectedArgs {}
+
+// The outputs Pulumi sets on the instance, typed from the field table.
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export interface Volume extends OutputsOf<typeof volumeFields> {}
+
+/** A libvirt storage volume (a disk image in a pool). */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+export class Volume extends KvmResource {
+  /**
+   * @param name the Pulumi resource name
+   * @param args the volume's inputs
+   * @param opts resource options
+   */
+  constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
+    super("Volume", volumeFields, name, { ...args }, opts);
+  }
+}
