@@ -172,11 +172,11 @@ export default defineConfig(
     files: ["provider/**/*.ts"],
     languageOptions: {
       parserOptions: {
-        // The provider is read with the compiler options it is being moved to
-        // (noUncheckedIndexedAccess, tsconfig.strict-index.json), so that the rules agree with
-        // that check: a `!` or a guard it needs is not reported as unnecessary here.
+        // The provider is read with the options it is built with (noUncheckedIndexedAccess,
+        // which tsconfig.json lacks), so that the rules agree with the build: a `!` or a guard
+        // it needs is not reported as unnecessary here.
         projectService: false,
-        project: "./tsconfig.strict-index.json",
+        project: "./tsconfig.build.json",
       },
     },
   },

@@ -49,8 +49,8 @@ const DECIMAL = ["KB", "MB", "GB", "TB", "PB", "EB"] as const;
 /** Bytes in one unit. */
 export function unitFactor(unit: SizeUnit): bigint {
   if (unit === "b" || unit === "bytes") return 1n;
-  const letter = unit[0].toLowerCase() as (typeof PREFIXES)[number];
-  const power = BigInt(PREFIXES.indexOf(letter) + 1);
+  const letter = unit.charAt(0).toLowerCase();
+  const power = BigInt(PREFIXES.findIndex((p) => p === letter) + 1);
   const decimal = unit.length === 2 && unit[1] === "B";
   return decimal ? 1000n ** power : 1024n ** power;
 }
@@ -60,10 +60,11 @@ export function tryParseSizeUnit(text: string): SizeUnit | undefined {
   const t = text.trim();
   const lower = t.toLowerCase();
   if (lower === "b" || lower === "bytes") return lower;
-  const i = PREFIXES.indexOf(lower[0] as (typeof PREFIXES)[number]);
-  if (i < 0) return undefined;
+  const prefix = PREFIXES.find((p) => p === lower.charAt(0));
+  if (prefix === undefined) return undefined;
+  const i = PREFIXES.indexOf(prefix);
   const rest = lower.slice(1);
-  if (rest === "") return LETTER[PREFIXES[i]];
+  if (rest === "") return LETTER[prefix];
   if (rest === "ib") return BINARY[i];
   if (rest === "b") return DECIMAL[i];
   return undefined;
@@ -81,11 +82,11 @@ export function parseSizeUnit(text: string): SizeUnit {
 
 /** Parses "2GiB", "512 MiB", "4096" (bytes unless `defaultUnit`), or undefined. */
 export function tryParseSize(text: string, defaultUnit: SizeUnit = "bytes"): Size | undefined {
-  const m = /^\s*(\d+)\s*([A-Za-z]*)\s*$/.exec(text);
-  if (!m) return undefined;
-  const unit = m[2] === "" ? defaultUnit : tryParseSizeUnit(m[2]);
+  const [, digits, unitText] = /^\s*(\d+)\s*([A-Za-z]*)\s*$/.exec(text) ?? [];
+  if (digits === undefined || unitText === undefined) return undefined;
+  const unit = unitText === "" ? defaultUnit : tryParseSizeUnit(unitText);
   if (!unit) return undefined;
-  const big = BigInt(m[1]);
+  const big = BigInt(digits);
   return { value: big <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(big) : big, unit };
 }
 

@@ -11,18 +11,18 @@ export interface Cidr {
 
 /** Parses `address/prefix`; undefined when it is not one. */
 export function parseCidr(text: string): Cidr | undefined {
-  const m = /^([^/]+)\/(\d{1,3})$/.exec(text);
-  if (!m) return undefined;
-  const prefix = Number(m[2]);
-  if (isIPv4(m[1]) && prefix >= 1 && prefix <= 30) return { family: 4, address: m[1], prefix, value: ipToBigInt(m[1]) };
-  if (isIPv6(m[1]) && prefix >= 8 && prefix <= 126) return { family: 6, address: m[1], prefix, value: ipToBigInt(m[1]) };
+  const [, address, prefixText] = /^([^/]+)\/(\d{1,3})$/.exec(text) ?? [];
+  if (address === undefined || prefixText === undefined) return undefined;
+  const prefix = Number(prefixText);
+  if (isIPv4(address) && prefix >= 1 && prefix <= 30) return { family: 4, address, prefix, value: ipToBigInt(address) };
+  if (isIPv6(address) && prefix >= 8 && prefix <= 126) return { family: 6, address, prefix, value: ipToBigInt(address) };
   return undefined;
 }
 
 /** The address as a number. */
 export function ipToBigInt(ip: string): bigint {
   if (isIPv4(ip)) return ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-  const [head, tail = ""] = ip.split("::");
+  const [head = "", tail = ""] = ip.split("::");
   const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
   const h = groups(head);
   const t = groups(tail);

@@ -12,5 +12,5 @@ import { createHash } from "node:crypto";
  */
 export function generatedMac(vmName: string, slot: string): string {
   const digest = createHash("sha256").update(`${vmName}\u0000${slot}`).digest();
-  return ["52", "54", "00", ...[0, 1, 2].map((i) => digest[i].toString(16).padStart(2, "0"))].join(":");
+  return ["52", "54", "00", ...[...digest.subarray(0, 3)].map((b) => b.toString(16).padStart(2, "0"))].join(":");
 }

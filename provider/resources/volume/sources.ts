@@ -53,13 +53,13 @@ export function parseSource(problems: Problems, value: unknown, format: string, 
   }
   const raw = value as Record<string, unknown>;
   const present = KINDS.filter((k) => raw[k] !== undefined);
-  if (present.length !== 1) {
+  const [kind] = present;
+  if (kind === undefined || present.length > 1) {
     problems.add("source", `must set exactly one of ${KINDS.join(", ")} (found ${present.length === 0 ? "none" : present.join(", ")})`);
     return undefined;
   }
   const known = new Set<string>([...KINDS, "sha256"]);
   for (const k of Object.keys(raw)) if (!known.has(k) && raw[k] !== undefined) problems.add(`source.${k}`, "is not a known source field");
-  const kind = present[0];
   const sha256 = raw.sha256;
   if (sha256 !== undefined) {
     if (kind !== "localPath" && kind !== "url") problems.add("source.sha256", "only applies to localPath and url sources");

@@ -31,7 +31,7 @@ export function readCommon(r: ElementReader, into: DeviceCommon): void {
   const [addr] = r.childrenWhere("address", (n) => n.children.length === 0 && n.attrs.type !== undefined);
   if (addr) {
     const { type, ...fields } = addr.attrs;
-    into.address = { type, fields };
+    if (type !== undefined) into.address = { type, fields };
   }
 }
 

@@ -89,7 +89,7 @@ export function parseFeatures(r: ElementReader): DomainFeatures {
   for (const name of STATES) {
     const [n] = r.childrenWhere(
       name,
-      (c) => c.children.length === 0 && Object.keys(c.attrs).join() === "state" && ["on", "off"].includes(c.attrs.state),
+      (c) => c.children.length === 0 && Object.keys(c.attrs).join() === "state" && (c.attrs.state === "on" || c.attrs.state === "off"),
     );
     if (n) f[name] = n.attrs.state === "on";
   }

@@ -158,16 +158,19 @@ function mergeChildren(gen: XmlNode, ovChildren: readonly XmlNode[], place: Plac
   for (const name of names) {
     const ovs = ovChildren.filter((c) => c.name === name);
     const gens = gen.children.filter((c) => c.name === name);
+    const [firstGen] = gens;
+    // The override's element of this name when it has exactly one.
+    const [onlyOv] = ovs.length === 1 ? ovs : [];
     if (place === "root" && name === "devices") {
       // The generated domain always has one <devices>; every override one adds to it.
-      let target = gens[0];
+      let target = firstGen;
       if (!target) gen.children.push((target = { name, attrs: {}, children: [] }));
       for (const o of ovs) mergeElement(target, o, "devices");
-    } else if (ovs.length === 1 && gens.length <= 1) {
-      if (gens[0]) mergeElement(gens[0], ovs[0], "other");
-      else gen.children.push(cloneNode(ovs[0]));
+    } else if (onlyOv && gens.length <= 1) {
+      if (firstGen) mergeElement(firstGen, onlyOv, "other");
+      else gen.children.push(cloneNode(onlyOv));
     } else {
-      const at = gens.length > 0 ? gen.children.indexOf(gens[0]) : gen.children.length;
+      const at = firstGen ? gen.children.indexOf(firstGen) : gen.children.length;
       const kept = gen.children.filter((c) => c.name !== name);
       kept.splice(Math.min(at, kept.length), 0, ...ovs.map(cloneNode));
       gen.children = kept;
