@@ -22,15 +22,22 @@ export function dynamicProvider(kind: ResourceKind): pulumi.dynamic.ResourceProv
 
 const providers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
 
+/**
+ * What `require` returns for the runtime's path: the compiled `runtime.ts`. A type only, so it
+ * leaves the compiled methods as they were and adds nothing to what Pulumi captures.
+ */
+type Runtime = typeof import("./runtime");
+
 /** The provider object itself: it captures the kind's name and nothing else. */
 function providerOf(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
   return {
-    configure: async (req) => require("pulumi-kvm/dist/provider/resources/runtime").configure(req),
-    check: async (olds, news) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).check(olds, news),
-    diff: async (id, olds, news) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).diff(id, olds, news),
-    create: async (inputs) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).create(inputs),
-    read: async (id, props) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).read(id, props),
-    update: async (id, olds, news) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).update(id, olds, news),
-    delete: async (id, props) => require("pulumi-kvm/dist/provider/resources/runtime").handler(kind).delete(id, props),
+    configure: async (req) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).configure(req),
+    check: async (olds, news) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).check(olds, news),
+    diff: async (id, olds, news) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).diff(id, olds, news),
+    create: async (inputs) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).create(inputs),
+    read: async (id, props) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).read(id, props),
+    update: async (id, olds, news) =>
+      (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).update(id, olds, news),
+    delete: async (id, props) => (require("pulumi-kvm/dist/provider/resources/runtime") as Runtime).handler(kind).delete(id, props),
   };
 }

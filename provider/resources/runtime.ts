@@ -4,8 +4,7 @@
  * resource kind. Every stored state loads this file by its path
  * (`pulumi-kvm/dist/provider/resources/runtime`): it stays here.
  */
-import type * as pulumi from "@pulumi/pulumi";
-import { adapt } from "./common/adapter";
+import { adapt, KindProvider } from "./common/adapter";
 import { connectionDefaultsFromConfig, ConnectionSpec } from "./common/connection";
 import type { FieldTable } from "./common/fields";
 import type { KindDefinition, SpecBase } from "./common/kindDefinition";
@@ -32,10 +31,10 @@ export function configure(req: { config: { get(key: string): unknown } }): Promi
   return Promise.resolve();
 }
 
-const handlers = new Map<ResourceKind, pulumi.dynamic.ResourceProvider>();
+const handlers = new Map<ResourceKind, KindProvider>();
 
 /** The provider methods of one resource kind. */
-export function handler(kind: ResourceKind): pulumi.dynamic.ResourceProvider {
+export function handler(kind: ResourceKind): KindProvider {
   let h = handlers.get(kind);
   if (!h) {
     const def: AnyKind = KINDS[kind];

@@ -82,7 +82,7 @@ export function flags<E extends number>(): Codec<FlagSet<E>> {
  * the struct in remote_protocol.x (object keys keep their insertion order).
  */
 export function struct<S>(fields: { [K in keyof S]-?: Codec<S[K]> }): Codec<S> {
-  const entries = Object.entries(fields) as [string, Codec<unknown>][];
+  const entries = Object.entries<Codec<unknown>>(fields);
   return {
     write: (w, v) => {
       const value = v as Record<string, unknown>;

@@ -16,6 +16,9 @@ type Inputs = Record<string, unknown>;
 /** Supplies the stack's connection defaults at call time (they arrive through `configure`). */
 export type DefaultsSource = () => ConnectionSpec;
 
+/** The provider methods of one kind: all of them, none optional (`configure` belongs to the runtime, not to a kind). */
+export type KindProvider = Required<Omit<pulumi.dynamic.ResourceProvider, "configure">>;
+
 /**
  * Turns a kind's definition into Pulumi's dynamic provider methods, applying
  * the rules every kind shares.
@@ -23,7 +26,7 @@ export type DefaultsSource = () => ConnectionSpec;
 export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Ref>(
   def: KindDefinition<Table, Spec, State, Ref>,
   defaults: DefaultsSource,
-): pulumi.dynamic.ResourceProvider {
+): KindProvider {
   const outputNames = new Set(storedOutputNames(def.fields));
 
   const parse = (inputs: Inputs, program: boolean): { spec?: Spec; problems: Problems } => {

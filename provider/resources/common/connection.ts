@@ -10,7 +10,9 @@ export const connectionFields = {
   /** SSH host name or address. Without it, the local libvirt socket is used. */
   host: text(),
   /** SSH port; 22 by default. */
-  port: input<In<number>, number>((problems, property, value) => (typeof value === "number" ? value : void problems.add(property, "must be a number"))),
+  port: input<In<number>, number>((problems, property, value) =>
+    typeof value === "number" ? value : void problems.add(property, "must be a number"),
+  ),
   /** SSH login; the current user by default. */
   user: text(),
   /** Private key file on the machine that runs Pulumi. */
@@ -80,7 +82,7 @@ export function connectionDefaultsFromConfig(get: (key: string) => unknown): Con
     defaults[key] = fromText && typeof value === "string" ? fromText(value) : value;
   }
   // Checked like a resource's own connection when a resource uses it.
-  return defaults as ConnectionSpec;
+  return defaults;
 }
 
 /** The fields of one connection object, each problem under `property.<field>`, unknown fields refused. */

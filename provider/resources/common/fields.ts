@@ -98,7 +98,9 @@ export class InputField<Arg, Value, T extends Traits = OptionalInput> {
   }
 
   /** The value when the program leaves it out: a constant, or a function of the other raw inputs. */
-  default(value: Exclude<Value, undefined> | ((ctx: ParseContext) => Exclude<Value, undefined>)): InputField<Arg, Exclude<Value, undefined>, T> {
+  default(
+    value: Exclude<Value, undefined> | ((ctx: ParseContext) => Exclude<Value, undefined>),
+  ): InputField<Arg, Exclude<Value, undefined>, T> {
     const fallback = typeof value === "function" ? (value as (ctx: ParseContext) => Exclude<Value, undefined>) : () => value;
     return new InputField(this.check as FieldCheck<Exclude<Value, undefined>>, this.optional, fallback, this.rules);
   }

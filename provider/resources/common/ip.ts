@@ -26,7 +26,7 @@ export function ipToBigInt(ip: string): bigint {
   const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
   const h = groups(head);
   const t = groups(tail);
-  const all = ip.includes("::") ? [...h, ...Array(8 - h.length - t.length).fill("0"), ...t] : h;
+  const all = ip.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
   return all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
 }
 

@@ -33,7 +33,12 @@ export function createNetwork(conn: LibvirtConnection, spec: NetworkSpec, uuid: 
  * Brings a network to its spec: static DHCP hosts and DNS hosts by live
  * section edits; anything else by redefining it and restarting it.
  */
-export async function updateNetwork(conn: LibvirtConnection, id: string, spec: NetworkSpec, live: NetworkLive): Promise<LiveObject<NetworkLive>> {
+export async function updateNetwork(
+  conn: LibvirtConnection,
+  id: string,
+  spec: NetworkSpec,
+  live: NetworkLive,
+): Promise<LiveObject<NetworkLive>> {
   const ref = live.ref;
   if (definitionDrift(spec, live.definition).length > 0) {
     progress("Network", spec.name, "redefining, then restarting to apply the new definition");

@@ -4,9 +4,7 @@ import type { IpSpec, NetworkSpec, StaticHost } from "./spec";
 
 /** A static host as libvirt's `<host>` element describes it. */
 export function dhcpHostOf(h: StaticHost): DhcpHost {
-  return Object.fromEntries(
-    Object.entries({ mac: h.mac, id: h.id, name: h.name, ip: h.ip }).filter(([, v]) => v !== undefined),
-  ) as DhcpHost;
+  return Object.fromEntries(Object.entries({ mac: h.mac, id: h.id, name: h.name, ip: h.ip }).filter(([, v]) => v !== undefined));
 }
 
 function ipOf(ip: IpSpec): NetworkIp {

@@ -25,7 +25,7 @@ async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<st
 
 async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number): Promise<ResolvedDisk> {
   if (disk.volumeKey !== undefined) {
-    const ref = await unlessGone(conn.volumes.lookupByKey(disk.volumeKey as string));
+    const ref = await unlessGone(conn.volumes.lookupByKey(disk.volumeKey));
     if (!ref) throw new Error(`disks[${index}].volumeKey: the host has no volume with key ${JSON.stringify(disk.volumeKey)}`);
     const [file, format] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
     return { ...disk, file, format: disk.format ?? format ?? "raw" };
@@ -34,7 +34,7 @@ async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number
   if (disk.format !== undefined) return { ...disk, file: disk.path, format: disk.format };
   // A pool volume knows its own format; reading a qcow2 image as raw would
   // show the guest the qcow2 header instead of its data.
-  const ref = await unlessGone(conn.volumes.lookupByPath(disk.path as string));
+  const ref = await unlessGone(conn.volumes.lookupByPath(disk.path));
   const format = ref ? await volumeFormat(conn, ref) : undefined;
   return { ...disk, file: disk.path, format: format ?? "raw" };
 }

@@ -5,8 +5,7 @@
  * names, so a redefinition never hands the guest fresh UEFI variables.
  */
 import type { LibvirtConnection } from "../../libvirt";
-import { Domain, DomainOs, parseXml, XmlNode } from "../../xml";
-import { element } from "../../xml/node";
+import { Domain, DomainOs, element, parseXml, XmlNode } from "../../xml";
 import type { VmSpec } from "./spec";
 
 /** The `<os>` fields that say which UEFI build runs and where its variables live (`extra`: autoselection's wishes). */

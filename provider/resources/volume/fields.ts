@@ -21,11 +21,12 @@ export const volumeFields = {
   /** Disk format, `"qcow2"` by default. Changing it replaces the volume. */
   format: choice(VOLUME_FORMATS).default("qcow2").replaces().output("reported"),
   /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
-  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs }) =>
+  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs }) => {
+    const format = inputs.format ?? "qcow2";
     // Stored state carries the `key` output: it is parsed for delete and refresh,
     // which must work even when the uploaded file has been removed since.
-    parseSource(problems, value, String(inputs.format ?? "qcow2"), inputs.key === undefined),
-  ).replaces(),
+    return parseSource(problems, value, typeof format === "string" ? format : undefined, inputs.key === undefined);
+  }).replaces(),
   /** The volume's file on the host. */
   path: output<string>(),
   /** libvirt's unique key of the volume (its path, for file volumes). */

@@ -30,9 +30,10 @@ export function looksLikeQcow2(head: Uint8Array): boolean {
 /**
  * Refuses content whose kind does not match the declared format: qcow2 bytes
  * stored as a raw disk (or the reverse) give a guest a disk it cannot read.
+ * @param format the declared format; undefined (not text) matches no content
  * @returns the reason, or undefined when they match
  */
-export function formatMismatch(format: string, head: Uint8Array): string | undefined {
+export function formatMismatch(format: string | undefined, head: Uint8Array): string | undefined {
   const qcow2 = looksLikeQcow2(head);
   if (format === "qcow2" && !qcow2) return `is "qcow2" but the source is not a qcow2 image (no QFI\\xfb magic); declare format "raw"`;
   if (format === "raw" && qcow2) return `is "raw" but the source is a qcow2 image; declare format "qcow2"`;
@@ -43,9 +44,10 @@ export function formatMismatch(format: string, head: Uint8Array): string | undef
  * Validates the `source` input: exactly one kind, each field well formed.
  * @param checkFiles whether to look at a local file (false for stored state:
  *   a file removed since the create must not block deleting the volume)
- * @param format the declared format, checked against a local file's first bytes
+ * @param format the declared format, checked against a local file's first bytes; undefined when
+ *   it is not text (the format field reports that)
  */
-export function parseSource(problems: Problems, value: unknown, format: string, checkFiles: boolean): VolumeSource | undefined {
+export function parseSource(problems: Problems, value: unknown, format: string | undefined, checkFiles: boolean): VolumeSource | undefined {
   if (value === undefined || value === null) return undefined;
   if (typeof value !== "object" || Array.isArray(value)) {
     problems.add("source", `must be an object with exactly one of ${KINDS.join(", ")}`);
@@ -105,8 +107,8 @@ function checkUrl(problems: Problems, value: unknown): value is string {
   return true;
 }
 
-function checkLocalFile(problems: Problems, path: string, format: string): void {
-  let isFile = false;
+function checkLocalFile(problems: Problems, path: string, format: string | undefined): void {
+  let isFile: boolean;
   try {
     isFile = statSync(path).isFile();
   } catch {

@@ -261,5 +261,5 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
 
 /** The rules for one document kind, in order. */
 export function rulesFor<K extends DocKind>(kind: K): NormalizeRule<K>[] {
-  return NORMALIZE_RULES.filter((r): r is AnyNormalizeRule & NormalizeRule<K> => r.appliesTo === kind) as NormalizeRule<K>[];
+  return NORMALIZE_RULES.filter((r): r is AnyNormalizeRule & NormalizeRule<K> => r.appliesTo === kind);
 }

@@ -11,13 +11,13 @@ const good = { pool: "default", name: "seed.iso", userData: "#cloud-config\n", m
 describe("cloudInit: CloudInitDisk inputs and drift", () => {
   it("accepts good inputs, with and without network-config", async () => {
     for (const inputs of [good, { ...good, networkConfig: "version: 2\n" }]) {
-      const result = await handler("CloudInitDisk").check!({}, inputs);
+      const result = await handler("CloudInitDisk").check({}, inputs);
       assert.deepEqual(result.failures, []);
     }
   });
 
   it("reports every problem at once, before any host is touched", async () => {
-    const result = await handler("CloudInitDisk").check!({}, { pool: "a/b", name: "", metaData: 3, networkConfig: [], connection: conn });
+    const result = await handler("CloudInitDisk").check({}, { pool: "a/b", name: "", metaData: 3, networkConfig: [], connection: conn });
     assert.deepEqual(result.failures?.map((f) => f.property).sort(), ["metaData", "name", "networkConfig", "pool", "userData"]);
     assert.equal(sharedConnectionPool().size, 0, "check contacted a host");
   });

@@ -4,7 +4,11 @@ import { networkKind } from "../../../provider/resources/network/kind";
 
 const connection = { socketPath: "/var/run/libvirt/libvirt-sock" };
 const spec = (inputs: Record<string, unknown>) => {
-  const { spec: s, problems } = parseSpec(networkKind, { name: "lab", mode: "nat", ipv4: { address: "192.168.5.1/24" }, ...inputs }, connection);
+  const { spec: s, problems } = parseSpec(
+    networkKind,
+    { name: "lab", mode: "nat", ipv4: { address: "192.168.5.1/24" }, ...inputs },
+    connection,
+  );
   assert.deepEqual(problems, []);
   return s!;
 };

@@ -6,7 +6,7 @@ import { badInputCases, conn, goodNet } from "../../support/badInputCases";
 describe("check: bad input is refused before any host is touched", () => {
   for (const c of badInputCases) {
     it(`${c.kind}: ${c.title} → ${c.property}`, async () => {
-      const result = await handler(c.kind).check!({}, c.inputs);
+      const result = await handler(c.kind).check({}, c.inputs);
       const failure = result.failures?.find((f) => f.property === c.property);
       assert.ok(failure, `no failure names ${c.property}; got ${JSON.stringify(result.failures)}`);
       assert.match(failure.reason, c.rule);
@@ -15,7 +15,7 @@ describe("check: bad input is refused before any host is touched", () => {
   }
 
   it("reports every problem of one input at once", async () => {
-    const result = await handler("Network").check!({}, { name: "", mode: "x", mtu: 1, connection: conn });
+    const result = await handler("Network").check({}, { name: "", mode: "x", mtu: 1, connection: conn });
     assert.deepEqual(result.failures?.map((f) => f.property).sort(), ["mode", "mtu", "name"]);
   });
 
@@ -25,14 +25,14 @@ describe("check: bad input is refused before any host is touched", () => {
       ["Volume", { pool: "default", name: "v", capacity: "10GiB", connection: conn }],
       ["StoragePool", { name: "p", path: "/srv/p", connection: conn }],
     ] as const) {
-      const result = await handler(kind).check!({}, inputs);
+      const result = await handler(kind).check({}, inputs);
       assert.deepEqual(result.failures, [], `${kind}: ${JSON.stringify(result.failures)}`);
     }
   });
 
   it("leaves inputs that are unknown during a preview for later", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const result = await handler("Volume").check!({}, { pool: unknown, name: "v", capacity: "1GiB", connection: conn });
+    const result = await handler("Volume").check({}, { pool: unknown, name: "v", capacity: "1GiB", connection: conn });
     assert.deepEqual(result.failures, []);
   });
 });

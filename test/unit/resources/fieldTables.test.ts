@@ -91,27 +91,30 @@ describe("field tables", () => {
   describe("a misspelt key fails check, naming it", () => {
     for (const kind of kinds) {
       it(`${kind}: autostrat`, async () => {
-        const result = await handler(kind).check!({}, { ...GOOD[kind], autostrat: true });
+        const result = await handler(kind).check({}, { ...GOOD[kind], autostrat: true });
         const failure = result.failures?.find((f) => f.property === "autostrat");
         assert.ok(failure, JSON.stringify(result.failures));
         assert.match(failure.reason, new RegExp(`^autostrat is not a ${kind} input \\(known: .*\\bconnection\\)$`));
       });
 
       it(`${kind}: connection.hots`, async () => {
-        const result = await handler(kind).check!({}, { ...GOOD[kind], connection: { ...conn, hots: "hv1" } });
+        const result = await handler(kind).check({}, { ...GOOD[kind], connection: { ...conn, hots: "hv1" } });
         const failure = result.failures?.find((f) => f.property === "connection.hots");
         assert.ok(failure, JSON.stringify(result.failures));
         assert.match(failure.reason, /is not a connection field \(known: host, port, .*jump\)/);
       });
 
       it(`${kind}: good inputs pass`, async () => {
-        assert.deepEqual((await handler(kind).check!({}, GOOD[kind])).failures, []);
+        assert.deepEqual((await handler(kind).check({}, GOOD[kind])).failures, []);
       });
     }
 
     it("a misspelt key inside a jump host fails too", async () => {
-      const result = await handler("Network").check!({}, { ...goodNet, connection: { ...conn, jump: { host: "bastion", prot: 22 } } });
-      assert.ok(result.failures?.some((f) => f.property === "connection.jump.prot"), JSON.stringify(result.failures));
+      const result = await handler("Network").check({}, { ...goodNet, connection: { ...conn, jump: { host: "bastion", prot: 22 } } });
+      assert.ok(
+        result.failures?.some((f) => f.property === "connection.jump.prot"),
+        JSON.stringify(result.failures),
+      );
     });
   });
 

@@ -8,7 +8,7 @@ describe("VirtualMachine check: bad input is refused by property before any host
 
   for (const c of badVmCases) {
     it(`${c.title} → ${c.property}`, async () => {
-      const result = await vm().check!({}, c.inputs);
+      const result = await vm().check({}, c.inputs);
       const failure = result.failures?.find((f) => f.property === c.property);
       assert.ok(failure, `no failure names ${c.property}; got ${JSON.stringify(result.failures)}`);
       assert.match(failure.reason, c.rule);
@@ -18,7 +18,7 @@ describe("VirtualMachine check: bad input is refused by property before any host
   }
 
   it("reports every problem of one input at once", async () => {
-    const result = await vm().check!(
+    const result = await vm().check(
       {},
       { name: "", vcpus: 0, memory: "lots", networkInterfaces: [{}], updatePolicy: "x", connection: conn },
     );
@@ -27,7 +27,7 @@ describe("VirtualMachine check: bad input is refused by property before any host
 
   it("accepts good inputs, and the smallest ones", async () => {
     for (const inputs of [goodVm, { name: "tiny", connection: conn }]) {
-      const result = await vm().check!({}, inputs);
+      const result = await vm().check({}, inputs);
       assert.deepEqual(result.failures, [], JSON.stringify(result.failures));
     }
   });
@@ -41,12 +41,12 @@ describe("VirtualMachine check: bad input is refused by property before any host
       macAddresses: [],
       pendingRestart: false,
     };
-    assert.deepEqual((await vm().check!({}, stored)).failures, []);
+    assert.deepEqual((await vm().check({}, stored)).failures, []);
   });
 
   it("leaves inputs that are unknown during a preview for later", async () => {
     const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-    const result = await vm().check!({}, { ...goodVm, disks: [{ volumeKey: unknown }], networkInterfaces: unknown });
+    const result = await vm().check({}, { ...goodVm, disks: [{ volumeKey: unknown }], networkInterfaces: unknown });
     assert.deepEqual(result.failures, []);
   });
 });

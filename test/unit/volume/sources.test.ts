@@ -82,7 +82,7 @@ describe("Volume source validation", () => {
   ];
   for (const c of bad) {
     it(`refuses ${c.title}, naming ${c.property}`, async () => {
-      const result = await handler("Volume").check!({}, c.inputs);
+      const result = await handler("Volume").check({}, c.inputs);
       const failure = result.failures?.find((f) => f.property === c.property);
       assert.ok(failure, `no failure names ${c.property}; got ${JSON.stringify(result.failures)}`);
       assert.match(failure.reason, c.rule);
@@ -96,12 +96,12 @@ describe("Volume source validation", () => {
       { url: "https://images.example/disk.raw", sha256: sha },
       { cloneOf: "/var/lib/libvirt/images/a.raw" },
     ]) {
-      const result = await handler("Volume").check!({}, { ...base, source });
+      const result = await handler("Volume").check({}, { ...base, source });
       assert.deepEqual(result.failures, [], JSON.stringify(source));
     }
-    const overlay = await handler("Volume").check!({}, { ...base, format: "qcow2", source: { backingVolume: "/p/base.qcow2" } });
+    const overlay = await handler("Volume").check({}, { ...base, format: "qcow2", source: { backingVolume: "/p/base.qcow2" } });
     assert.deepEqual(overlay.failures, []);
-    const qcow = await handler("Volume").check!({}, { ...base, format: "qcow2", capacity: "1GiB", source: { localPath: qcowFile } });
+    const qcow = await handler("Volume").check({}, { ...base, format: "qcow2", capacity: "1GiB", source: { localPath: qcowFile } });
     assert.deepEqual(qcow.failures, []);
   });
 
