@@ -13,6 +13,25 @@ export interface DefinedObjectCalls<Ref> {
   undefine(ref: Ref): Promise<void>;
 }
 
+/** libvirt's calls that bring a defined object up: start it, set its autostart. */
+export interface StartableCalls<Ref> {
+  /** Starts it (for a pool: builds its storage first). */
+  start(ref: Ref): Promise<void>;
+  /** Starts it with the host, or not. */
+  setAutostart(ref: Ref, on: boolean): Promise<void>;
+}
+
+/** Starts the object unless `live` says it runs, and sets its autostart unless `live` says it is as wanted. */
+export async function bringUp<Ref>(
+  calls: StartableCalls<Ref>,
+  ref: Ref,
+  autostart: boolean,
+  live?: { active: boolean; autostart: boolean },
+): Promise<void> {
+  if (!live?.active) await calls.start(ref);
+  if (live?.autostart !== autostart) await calls.setAutostart(ref, autostart);
+}
+
 /** What a create writes, and what it does once the definition exists. */
 export interface DefineThenStart<Ref, T> {
   /** The kind and the object's name, for progress lines and errors. */

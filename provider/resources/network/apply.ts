@@ -1,6 +1,6 @@
 import { LibvirtConnection, NetworkRef, NetworkUpdateCommand, NetworkUpdateFlags } from "../../libvirt";
 import { buildNetworkXml } from "../../xml";
-import { defineThenStart } from "../common/defineThenStart";
+import { bringUp, defineThenStart } from "../common/defineThenStart";
 import { ignoringGone, unlessGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
@@ -10,12 +10,6 @@ import { networkModelOf } from "./model";
 import { NetworkLive, readNetwork } from "./read";
 import type { NetworkSpec } from "./spec";
 
-/** Starts the network when it is stopped and sets its autostart as declared. */
-async function bringUp(conn: LibvirtConnection, ref: NetworkRef, spec: NetworkSpec, live?: NetworkLive): Promise<void> {
-  if (!live?.active) await conn.networks.start(ref);
-  if (live?.autostart !== spec.autostart) await conn.networks.setAutostart(ref, spec.autostart);
-}
-
 /** Defines and starts a network under `uuid`; undone on refusal. */
 export function createNetwork(conn: LibvirtConnection, spec: NetworkSpec, uuid: string): Promise<LiveObject<NetworkLive>> {
   return defineThenStart(conn.networks, {
@@ -24,7 +18,7 @@ export function createNetwork(conn: LibvirtConnection, spec: NetworkSpec, uuid: 
     name: spec.name,
     uuid,
     xml: buildNetworkXml(networkModelOf(spec, uuid)),
-    bringUp: (ref) => bringUp(conn, ref, spec),
+    bringUp: (ref) => bringUp(conn.networks, ref, spec.autostart),
     readBack: (ref) => readNetwork(conn, ref),
   });
 }
@@ -48,7 +42,7 @@ export async function updateNetwork(
       await conn.networks.start(ref);
     }
     // The new definition already holds the declared hosts.
-    await bringUp(conn, ref, spec, { ...live, active: true });
+    await bringUp(conn.networks, ref, spec.autostart, { ...live, active: true });
     return readNetwork(conn, ref);
   }
   const flags = live.active ? NetworkUpdateFlags.Live | NetworkUpdateFlags.Config : NetworkUpdateFlags.Config;
@@ -60,7 +54,7 @@ export async function updateNetwork(
     );
     await conn.networks.update(ref, edit.command, edit.section, edit.xml, flags, edit.parentIndex);
   }
-  await bringUp(conn, ref, spec, live);
+  await bringUp(conn.networks, ref, spec.autostart, live);
   return readNetwork(conn, ref);
 }
 

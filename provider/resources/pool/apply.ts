@@ -1,20 +1,21 @@
 import type { LibvirtConnection, PoolRef } from "../../libvirt";
 import { buildPoolXml } from "../../xml";
-import { defineThenStart } from "../common/defineThenStart";
+import { bringUp, defineThenStart, StartableCalls } from "../common/defineThenStart";
 import { ignoringGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 import { poolModelOf } from "./model";
 import { PoolLive, readPool } from "./read";
 import type { PoolSpec } from "./spec";
 
-/** Starts the pool when it is stopped and sets its autostart as declared. */
-async function bringUp(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec, live?: PoolLive): Promise<void> {
-  if (!live?.active) {
-    // Building a dir pool creates its directory; an existing one is kept.
-    await conn.pools.build(ref);
-    await conn.pools.start(ref);
-  }
-  if (live?.autostart !== spec.autostart) await conn.pools.setAutostart(ref, spec.autostart);
+/** A pool starts once its storage is built: for a dir pool, its directory is created (an existing one is kept). */
+function startable(conn: LibvirtConnection): StartableCalls<PoolRef> {
+  return {
+    start: async (ref) => {
+      await conn.pools.build(ref);
+      await conn.pools.start(ref);
+    },
+    setAutostart: (ref, on) => conn.pools.setAutostart(ref, on),
+  };
 }
 
 /** Defines, builds and starts a pool under `uuid`; undone on refusal. */
@@ -25,14 +26,14 @@ export function createPool(conn: LibvirtConnection, spec: PoolSpec, uuid: string
     name: spec.name,
     uuid,
     xml: buildPoolXml(poolModelOf(spec, uuid)),
-    bringUp: (ref) => bringUp(conn, ref, spec),
+    bringUp: (ref) => bringUp(startable(conn), ref, spec.autostart),
     readBack: (ref) => readPool(conn, ref),
   });
 }
 
 /** Starts a stopped pool and sets autostart; the rest of a pool cannot change in place. */
 export async function updatePool(conn: LibvirtConnection, spec: PoolSpec, live: PoolLive): Promise<LiveObject<PoolLive>> {
-  await bringUp(conn, live.ref, spec, live);
+  await bringUp(startable(conn), live.ref, spec.autostart, live);
   return readPool(conn, live.ref);
 }
 
