@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../dynamicProvider";
 import type { ResourceKind } from "../kinds";
-import { outputOnlyNames, secretNames } from "./fieldTable";
+import { exposedNames, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
 
 /**
@@ -25,8 +25,19 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
     args: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
+    // Pulumi makes an output of every property registered, so each exposed one is named even when
+    // the program leaves it unset (a volume's `format` then reports the host's); output-only ones are
+    // unknown until the provider reports them.
+    const exposed = Object.fromEntries(exposedNames(fields).map((key) => [key, undefined]));
     const outputs = Object.fromEntries(outputOnlyNames(fields).map((key) => [key, undefined]));
     const secrets = ["connection", ...secretNames(fields), ...(opts?.additionalSecretOutputs ?? [])];
-    super(dynamicProvider(kind), name, { ...args, ...outputs }, { ...opts, additionalSecretOutputs: secrets }, "pulumi-kvm", kind);
+    super(
+      dynamicProvider(kind),
+      name,
+      { ...exposed, ...args, ...outputs },
+      { ...opts, additionalSecretOutputs: secrets },
+      "pulumi-kvm",
+      kind,
+    );
   }
 }
