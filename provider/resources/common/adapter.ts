@@ -87,7 +87,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
         return { changes: true };
       }
       const drift = def.drift(newSpec, live.state);
-      const reported = def.outputs(newSpec, live);
+      const reported: Readonly<Record<string, unknown>> = def.outputs(newSpec, live);
       for (const key of def.reportedOutputs ?? []) {
         if (JSON.stringify(olds[key]) !== JSON.stringify(reported[key])) {
           drift.push({ property: key, detail: `is ${JSON.stringify(reported[key])} on the host, ${JSON.stringify(olds[key])} in state` });

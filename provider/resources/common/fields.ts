@@ -52,8 +52,10 @@ export interface Traits {
   optional: boolean;
   /** The spec key, when not the property's own name. */
   key: string | undefined;
-  /** Also an output of the resource class. */
-  exposed: boolean;
+  /** How it is also an output of the resource class, if it is. */
+  exposed: OutputRole | false;
+  /** Its type as an output (the input's own type unless said otherwise). */
+  out: unknown;
 }
 
 type With<T extends Traits, K extends keyof Traits, V extends Traits[K]> = {
@@ -61,7 +63,7 @@ type With<T extends Traits, K extends keyof Traits, V extends Traits[K]> = {
 };
 
 /** The traits of a new optional input. */
-export type OptionalInput = { optional: true; key: undefined; exposed: false };
+export type OptionalInput = { optional: true; key: undefined; exposed: false; out: undefined };
 
 /** One input property: `Arg` is its public type, `Value` its parsed value. */
 export class InputField<Arg, Value, T extends Traits = OptionalInput> {
@@ -115,9 +117,18 @@ export class InputField<Arg, Value, T extends Traits = OptionalInput> {
     return new InputField(this.check, this.optional, this.fallback, { ...this.rules, secret: true });
   }
 
-  /** Also an output of the resource (see {@link OutputRole}). */
-  output(role: OutputRole): InputField<Arg, Value, With<T, "exposed", true>> {
-    return new InputField<Arg, Value, With<T, "exposed", true>>(this.check, this.optional, this.fallback, { ...this.rules, output: role });
+  /**
+   * Also an output of the resource (see {@link OutputRole}); `Out` is its
+   * output type when the host may report more than the input allows (a
+   * volume's format).
+   */
+  output<Role extends OutputRole, Out = pulumi.Unwrap<Arg>>(
+    role: Role,
+  ): InputField<Arg, Value, With<With<T, "exposed", Role>, "out", Out>> {
+    return new InputField<Arg, Value, With<With<T, "exposed", Role>, "out", Out>>(this.check, this.optional, this.fallback, {
+      ...this.rules,
+      output: role,
+    });
   }
 
   /** Parsed into the spec under another name (e.g. `memory` → `memoryBytes`, a value in bytes). */
@@ -162,11 +173,14 @@ type RequiredKeys<T> = {
   [K in keyof T]: T[K] extends { role: "input" } ? ([TraitsOf<T[K]>] extends [{ optional: false }] ? K : never) : never;
 }[keyof T];
 type OutputKeys<T> = {
-  [K in keyof T]: T[K] extends { role: "output" } ? K : [TraitsOf<T[K]>] extends [{ exposed: true }] ? K : never;
+  [K in keyof T]: T[K] extends { role: "output" } ? K : [TraitsOf<T[K]>] extends [{ exposed: OutputRole }] ? K : never;
+}[keyof T];
+type StoredKeys<T> = {
+  [K in keyof T]: T[K] extends { role: "output" } ? K : [TraitsOf<T[K]>] extends [{ exposed: "reported" }] ? K : never;
 }[keyof T];
 type ArgOf<F> = F extends { types?: { arg: infer A } } ? A : never;
 type ValueOf<F> = F extends InputField<infer _A, infer V, infer _T> ? V : never;
-type OutOf<F> = F extends { types?: { out: infer O } } ? O : pulumi.Unwrap<ArgOf<F>>;
+type OutOf<F> = F extends { types?: { out: infer O } } ? O : TraitsOf<F> extends { out: infer O } ? O : never;
 type SpecKeyOf<K, F> = TraitsOf<F> extends { key: infer S extends string } ? S : K;
 
 /** The public inputs a table declares (the kind's `…Args` type, without `connection`). */
@@ -188,4 +202,17 @@ export type ValuesOf<T> = {
 /** The outputs a table declares, as the resource class exposes them. */
 export type OutputsOf<T> = {
   readonly [K in keyof T as K extends OutputKeys<T> ? K : never]: pulumi.Output<OutOf<T[K]>>;
+};
+
+type MaybeAbsent<T> = { [K in keyof T]: undefined extends OutOf<T[K]> ? K : never }[keyof T];
+
+/**
+ * What a kind's `outputs` writes into state: every output-only row and every
+ * reported input, each with its output type; one that may be absent (a
+ * volume's `sha256`) is optional.
+ */
+export type StoredOutputsOf<T> = {
+  [K in keyof T as K extends StoredKeys<T> ? (K extends MaybeAbsent<T> ? never : K) : never]: OutOf<T[K]>;
+} & {
+  [K in keyof T as K extends StoredKeys<T> ? (K extends MaybeAbsent<T> ? K : never) : never]?: Exclude<OutOf<T[K]>, undefined>;
 };

@@ -1,6 +1,6 @@
 import type { LibvirtConnection } from "../../libvirt";
 import type { ConnectionSpec } from "./connection";
-import type { FieldTable, ValuesOf } from "./fields";
+import type { FieldTable, StoredOutputsOf, ValuesOf } from "./fields";
 import type { Problems } from "./problems";
 
 /** Validated inputs of any resource: its own fields plus where it lives. */
@@ -61,6 +61,6 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
    * diff counts it as a change, so the update stores the current value.
    */
   readonly reportedOutputs?: readonly string[];
-  /** The outputs stored in state (inputs echoed plus what the host reports). */
-  outputs(spec: Spec, live: LiveObject<State>): Record<string, unknown>;
+  /** What the host reports, stored in state beside the inputs: exactly the table's outputs and reported inputs. */
+  outputs(spec: Spec, live: LiveObject<State>): StoredOutputsOf<Table>;
 }

@@ -19,7 +19,8 @@ export const volumeFields = {
    */
   capacity: size().as("capacityBytes"),
   /** Disk format, `"qcow2"` by default. Changing it replaces the volume. */
-  format: choice(VOLUME_FORMATS).default("qcow2").replaces().output("reported"),
+  // As an output, the format the host reports (it may name one this resource does not create).
+  format: choice(VOLUME_FORMATS).default("qcow2").replaces().output<"reported", string>("reported"),
   /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
   source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs }) => {
     const format = inputs.format ?? "qcow2";
