@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -212,5 +213,22 @@ describe("engine harness: failures, validation, concurrency, serialization", fun
     assert.deepEqual(a.secretInputs, ["content"]);
     assert.deepEqual([...a.secretOutputs].sort(), ["content", "path"]);
     assert.equal(fileContent(dir, "a"), "hush", "the provider got the plain value");
+  });
+
+  it("a state file holds secret inputs and outputs encrypted, and loads them back", async () => {
+    const stateFile = path.join(dir, "secret-state.json");
+    const program = () => {
+      new JsonFile("s", { dir, name: "s", content: pulumi.secret("hush-hush") }, { additionalSecretOutputs: ["path"] });
+    };
+    const first = new EngineHarness({ stateFile });
+    assert.deepEqual((await first.up(program)).errors, []);
+    const text = fs.readFileSync(stateFile, "utf8");
+    assert.doesNotMatch(text, /hush-hush/, "a secret input is in clear text in the state file");
+    const stored = JSON.parse(text) as { resources: { outputs: Record<string, unknown> }[] };
+    assert.match(JSON.stringify(stored.resources[0]?.outputs.path), /ciphertext/, "a secret output is not encrypted");
+    assert.match(text, /"ciphertext": "v1:/);
+    const second = new EngineHarness({ stateFile });
+    assert.deepEqual(second.state, first.state, "the file did not load back to the same state");
+    assert.deepEqual(opsByName(await second.up(program)), { s: "same" });
   });
 });

@@ -3,6 +3,7 @@
  * per resource, JSON-serializable, optionally kept in a file.
  */
 import * as fs from "fs";
+import { decryptAll, encryptKeys } from "./secretsFile";
 import { JsonObject, clone } from "./wire";
 
 /** One resource as the state records it. */
@@ -24,7 +25,7 @@ export interface ResourceState {
   /**
    * Top-level output keys that are secret: those named by `additionalSecretOutputs`, plus those
    * whose input of the same name was secret (the engine's rule for providers that do not
-   * accept secrets). Values are kept in plain text here; a real backend encrypts them.
+   * accept secrets). Values are plain in memory; `saveState` encrypts them in the file, as a backend does.
    */
   secretOutputs: string[];
   /** The serialized provider (`__provider`) from the last Create/Update/Read: what Delete and Read run. */
@@ -62,18 +63,34 @@ export function emptyState(): StackState {
   return { version: 1, resources: [] };
 }
 
-/** Reads a state file; an absent file is an empty state. */
+/** Reads a state file (secrets decrypted); an absent file is an empty state. */
 export function loadState(file: string): StackState {
   if (!fs.existsSync(file)) return emptyState();
   const state = JSON.parse(fs.readFileSync(file, "utf8")) as StackState;
   if (state.version !== 1 || !Array.isArray(state.resources)) throw new Error(`${file} is not a stack state`);
+  for (const r of state.resources) {
+    r.inputs = decryptAll(r.inputs);
+    r.outputs = decryptAll(r.outputs);
+  }
   return state;
 }
 
-/** Writes a state file (whole, then renamed over the old one, so a crash never leaves half a file). */
+/**
+ * Writes a state file (whole, then renamed over the old one, so a crash never
+ * leaves half a file), with secret inputs and outputs encrypted as a backend
+ * keeps them.
+ */
 export function saveState(file: string, state: StackState): void {
+  const stored: StackState = {
+    version: state.version,
+    resources: state.resources.map((r) => ({
+      ...r,
+      inputs: encryptKeys(r.inputs, r.secretInputs),
+      outputs: encryptKeys(r.outputs, r.secretOutputs),
+    })),
+  };
   const tmp = `${file}.tmp`;
-  fs.writeFileSync(tmp, `${JSON.stringify(state, null, 2)}\n`);
+  fs.writeFileSync(tmp, `${JSON.stringify(stored, null, 2)}\n`);
   fs.renameSync(tmp, file);
 }
 

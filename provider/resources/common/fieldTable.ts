@@ -42,6 +42,13 @@ export function secretNames(table: FieldTable): string[] {
     .map(([name]) => name);
 }
 
+/** Inputs kept as secrets: the resource class wraps them as Pulumi secrets. */
+export function secretInputNames(table: FieldTable): string[] {
+  return inputRows(table)
+    .filter(([, f]) => f.rules.secret)
+    .map(([name]) => name);
+}
+
 /** Properties a resource class exposes as outputs (inputs echoed or reported, and output-only ones). */
 export function exposedNames(table: FieldTable): string[] {
   return rows(table)

@@ -3,12 +3,14 @@ import { dynamicProvider } from "../dynamicProvider";
 import type { ResourceKind } from "../kinds";
 import { exposedNames, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
+import { withSecretInputs } from "./secretInputs";
 
 /**
  * What every resource class of this package shares: the provider object of
  * its kind, the outputs of its field table registered (unknown until the
  * provider reports them), and its secrets — `connection`, which may hold key
- * text or a password, and the table's secret rows — kept secret in state.
+ * text or a password, and the table's secret rows — kept secret in state,
+ * as inputs (see `secretInputs.ts`) and as outputs.
  */
 export abstract class KvmResource extends pulumi.dynamic.Resource {
   /**
@@ -34,7 +36,7 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(kind),
       name,
-      { ...exposed, ...args, ...outputs },
+      withSecretInputs(fields, { ...exposed, ...args, ...outputs }),
       { ...opts, additionalSecretOutputs: secrets },
       "pulumi-kvm",
       kind,
