@@ -5,6 +5,7 @@ import {
   DomainDestroyFlags,
   DomainDeviceModifyFlags,
   DomainListFlags,
+  DomainBlockResizeFlags,
   DomainMemoryFlags,
   DomainMetadataType,
   DomainModificationImpact,
@@ -114,6 +115,15 @@ export class Domains {
    */
   setMemory(dom: DomainRef, memoryKiB: bigint, flags: FlagSet<DomainModificationImpact | DomainMemoryFlags>): Promise<void> {
     return this.calls.domainSetMemoryFlags({ dom, memory: memoryKiB, flags });
+  }
+
+  /**
+   * Grows (or shrinks) a disk of a running domain (`virDomainBlockResize`):
+   * QEMU resizes the image it holds open and the guest sees the new size.
+   * @param disk the disk's target (`vda`) or its source path
+   */
+  blockResize(dom: DomainRef, disk: string, bytes: bigint): Promise<void> {
+    return this.calls.domainBlockResize({ dom, disk, size: bytes, flags: DomainBlockResizeFlags.Bytes });
   }
 
   /**

@@ -15,6 +15,7 @@ export {
   DomainDestroyFlags,
   DomainUndefineFlags,
   DomainModificationImpact,
+  DomainBlockResizeFlags,
   DomainMemoryFlags,
   DomainVcpuFlags,
   DOMAIN_MEMORY_MAXIMUM,

@@ -1,5 +1,6 @@
 import { AuthType, DriverFeature } from "./enums/connect";
 import {
+  DomainBlockResizeFlags,
   DomainCreateFlags,
   DomainDefineFlags,
   DomainDestroyFlags,
@@ -136,6 +137,7 @@ export const PROCEDURES = Object.freeze({
   domainGetState: call(212, struct({ dom: domainRef, flags: flags<never>() }), domainStateInfo),
   domainUndefineFlags: call(231, struct({ dom: domainRef, flags: flags<DomainUndefineFlags>() }), none),
   domainDestroyFlags: call(234, struct({ dom: domainRef, flags: flags<DomainDestroyFlags>() }), none),
+  domainBlockResize: call(251, struct({ dom: domainRef, disk: string, size: uhyper, flags: flags<DomainBlockResizeFlags>() }), none),
   domainShutdownFlags: call(258, struct({ dom: domainRef, flags: flags<DomainShutdownFlags>() }), none),
   storageVolResize: call(260, struct({ vol: volumeRef, capacity: uhyper, flags: flags<VolumeResizeFlags>() }), none),
   domainSetMetadata: call(

@@ -90,6 +90,12 @@ export enum DomainModificationImpact {
   Config = 2,
 }
 
+/** Flags of `virDomainBlockResize`. */
+export enum DomainBlockResizeFlags {
+  /** The size is in bytes (without it, KiB). */
+  Bytes = 1,
+}
+
 /** Bits of `virDomainSetMemoryFlags` beyond its {@link DomainModificationImpact}. */
 export enum DomainMemoryFlags {
   /** Set the maximum instead of the balloon target (persistent definition only). */

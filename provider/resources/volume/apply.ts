@@ -10,6 +10,7 @@ import { volumeXml } from "./model";
 import { readVolume, VolumeLive } from "./read";
 import { describeSource } from "./sources";
 import type { VolumeSpec } from "./spec";
+import { disksUsing } from "./inUse";
 import { createByUpload } from "./upload";
 import { openSource } from "./openSource";
 
@@ -47,6 +48,26 @@ export async function createVolume(conn: LibvirtConnection, spec: VolumeSpec): P
   });
 }
 
+/**
+ * Grows a volume: through the running VM that holds it (libvirt's volume
+ * resize runs qemu-img, which cannot take the lock QEMU holds; a block
+ * resize also tells the guest), else the volume itself.
+ */
+async function grow(conn: LibvirtConnection, name: string, live: VolumeLive, bytes: bigint): Promise<void> {
+  const [user] = await disksUsing(conn, live.path);
+  if (user) {
+    progress(
+      "Volume",
+      name,
+      `growing from ${live.capacity} to ${bytes} bytes through the running VM ${user.dom.name} (its disk ${user.target})`,
+    );
+    await conn.domains.blockResize(user.dom, user.target, bytes);
+  } else {
+    progress("Volume", name, `growing from ${live.capacity} to ${bytes} bytes`);
+    await conn.volumes.resize(live.ref, bytes);
+  }
+}
+
 /** Grows a volume to its declared capacity (a shrink is refused). */
 export async function updateVolume(
   conn: LibvirtConnection,
@@ -55,10 +76,7 @@ export async function updateVolume(
   live: VolumeLive,
 ): Promise<LiveObject<VolumeLive>> {
   assertNoShrink(spec, live);
-  if (spec.capacityBytes !== undefined && spec.capacityBytes > live.capacity) {
-    progress("Volume", spec.name, `growing from ${live.capacity} to ${spec.capacityBytes} bytes`);
-    await conn.volumes.resize(live.ref, spec.capacityBytes);
-  }
+  if (spec.capacityBytes !== undefined && spec.capacityBytes > live.capacity) await grow(conn, spec.name, live, spec.capacityBytes);
   const after = await readVolume(conn, live.ref);
   return { ...after, state: { ...after.state, sha256: olds.storedSha256 } };
 }

@@ -80,6 +80,12 @@ describe("typed calls on domains: bytes on the wire", () => {
       proc: 204,
       args: (w) => domBytes(w).uhyper(4096n).uint(3),
     },
+    {
+      name: "blockResize",
+      call: (c) => c.domains.blockResize(DOM, "vdb", 134217728n),
+      proc: 251,
+      args: (w) => domBytes(w).string("vdb").uhyper(134217728n).uint(1),
+    },
     { name: "setVcpus", call: (c) => c.domains.setVcpus(DOM, 4, 1), proc: 199, args: (w) => domBytes(w).uint(4).uint(1) },
     {
       name: "attachDevice",
