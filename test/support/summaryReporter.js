@@ -6,7 +6,7 @@
  * once the run ends. Failures include failed hooks (a failed `before` stops the
  * tests under it, which then never count as passed).
  *
- *   mocha --reporter test/support/summary-reporter.js …
+ *   mocha --reporter test/support/summaryReporter.js …
  */
 const fs = require("node:fs");
 const Mocha = require("mocha");

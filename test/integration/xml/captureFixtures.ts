@@ -2,7 +2,7 @@
  * Captures real `dumpxml` output from both test hosts into
  * test/fixtures/xml/host-{a,b}/ for the unit round-trip tests.
  *
- *   npx tsx test/integration/xml/capture-fixtures.ts
+ *   npx tsx test/integration/xml/captureFixtures.ts
  *
  * Every object it defines is named pkvm-xml-<host>-<run>-fx-… and removed at the end.
  */
