@@ -104,7 +104,7 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
     if (now.running) plan.restart.push(...withdrawn);
   }
 
-  if (now.running && spec.running && pendingRestartOf(plan)) {
+  if (now.running && spec.running && pendingRestartOf(plan, true)) {
     const what = [...new Set([...plan.restart, ...plan.live].map((d) => d.property))].join(", ");
     if (spec.updatePolicy === "restart") {
       progress(KIND, spec.name, `restarting to apply ${what}`);
@@ -122,5 +122,6 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
     progress(KIND, spec.name, `autostart ${spec.autostart ? "on" : "off"}`);
     await conn.domains.setAutostart(ref, spec.autostart);
   }
-  return readVm(conn, ref, spec);
+  const after = await readVm(conn, ref, spec);
+  return { ...after, state: { ...after.state, liveCallsMade: true } };
 }

@@ -33,7 +33,7 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
       state: stateName(s.state),
       ipAddresses: usableAddresses(s.addresses),
       macAddresses: spec.nics.map((n) => n.mac),
-      pendingRestart: s.running !== undefined && pendingRestartOf(plan),
+      pendingRestart: s.running !== undefined && pendingRestartOf(plan, s.liveCallsMade),
     };
   },
 };

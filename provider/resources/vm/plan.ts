@@ -46,9 +46,15 @@ export function planVm(desired: Domain, config: Domain, running: Domain | undefi
   return plan;
 }
 
-/** Whether the running domain differs from the program in a way only a restart (or a live call still to make) fixes. */
-export function pendingRestartOf(plan: VmPlan): boolean {
-  return plan.restart.length > 0 || plan.live.length > 0;
+/**
+ * Whether a difference of the running domain waits for a restart: one no
+ * live call removes. A live difference waits for one only once the live calls
+ * were made (`liveCallsMade`): it is then one the running VM refused. Before
+ * them (a preview after a NIC was detached by hand) the next update applies
+ * it live, and nothing waits for a restart.
+ */
+export function pendingRestartOf(plan: VmPlan, liveCallsMade = false): boolean {
+  return plan.restart.length > 0 || (liveCallsMade && plan.live.length > 0);
 }
 
 /** How the differences of this spec's VM are named. */

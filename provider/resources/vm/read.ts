@@ -18,6 +18,8 @@ export interface VmLive {
   disks: ResolvedDisk[];
   /** The guest's interfaces with their addresses (none while it is off). */
   addresses: DomainInterface[];
+  /** Set on the reading an update returns: its live calls were made, so a live difference left was refused. */
+  liveCallsMade?: boolean;
 }
 
 /** libvirt's domain states, as the `state` output spells them. */

@@ -180,6 +180,19 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
     }
   });
 
+  it("has no pending restart for a difference the next update applies live (a NIC or disk detached, the description)", () => {
+    const nics = inputs.networkInterfaces as object[];
+    const disks = inputs.disks as object[];
+    for (const change of [{ networkInterfaces: nics.slice(0, 1) }, { disks: disks.slice(0, 2) }, { description: "web" }]) {
+      const { spec, live } = liveOf(change);
+      assert.notDeepEqual(driftOf(spec, FIXTURE_UUID, live), [], JSON.stringify(change));
+      assert.equal(vmKind.outputs(spec, { id: FIXTURE_UUID, state: live }).pendingRestart, false, JSON.stringify(change));
+      // After an update's live calls, a live difference left is one the running VM refused: it waits for a restart.
+      const refused = vmKind.outputs(spec, { id: FIXTURE_UUID, state: { ...live, liveCallsMade: true } });
+      assert.equal(refused.pendingRestart, true, JSON.stringify(change));
+    }
+  });
+
   it("reports power state and autostart, and a stopped VM has no pending restart", () => {
     const { spec, live } = liveOf({ autostart: true }, { running: undefined });
     live.state = DomainState.Shutoff;
