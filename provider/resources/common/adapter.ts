@@ -58,8 +58,11 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   const nameOf = (inputs: Inputs): string => (typeof inputs.name === "string" ? inputs.name : "?");
 
   return {
-    async check(_olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-      const { problems } = parse(news, true);
+    async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
+      const { spec, problems } = parse(news, true);
+      // The previous run's inputs, when they still parse: a change from them may break a rule.
+      const oldSpec = spec && def.checkChange && Object.keys(olds).length > 0 ? parse(olds, false).spec : undefined;
+      if (spec && oldSpec) def.checkChange?.(oldSpec, spec, problems);
       // During a preview some inputs are not known yet; they are checked once known.
       const unknownKeys = Object.keys(news).filter((k) => containsUnknown(news[k]));
       const failures = problems.all

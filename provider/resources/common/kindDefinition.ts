@@ -43,6 +43,11 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
    * when every field passed its own check.
    */
   toSpec(values: ValuesOf<Table>, problems: Problems, inputs: Readonly<Record<string, unknown>>): Omit<Spec, "connection"> | undefined;
+  /**
+   * Rules on the change from the previous run's inputs, each problem recorded
+   * by `check` before any host is touched (a volume's capacity never shrinks).
+   */
+  checkChange?(olds: Spec, news: Spec, problems: Problems): void;
   /** Finds the object by its id; libvirt's not-found error when there is none (the only error that means "gone"). */
   lookup(conn: LibvirtConnection, id: string): Promise<Ref>;
   /** Reads the object found. */

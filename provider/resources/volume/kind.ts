@@ -2,7 +2,7 @@ import type { VolumeRef } from "../../libvirt";
 import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
 import { createVolume, updateVolume } from "./apply";
-import { volumeDrift } from "./drift";
+import { checkVolumeChange, volumeDrift } from "./drift";
 import { volumeFields } from "./fields";
 import { lookupVolume, readVolume, VolumeLive } from "./read";
 import { VolumeSpec, volumeSpecOf } from "./spec";
@@ -15,6 +15,7 @@ export const volumeKind: KindDefinition<typeof volumeFields, VolumeSpec, VolumeL
   kind: "Volume",
   fields: volumeFields,
   toSpec: volumeSpecOf,
+  checkChange: checkVolumeChange,
   lookup: lookupVolume,
   read: (conn, ref) => readVolume(conn, ref),
   drift: volumeDrift,
