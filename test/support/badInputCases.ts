@@ -1,7 +1,11 @@
+import { join } from "node:path";
 import type { ResourceKind } from "../../provider/resources/kinds";
 
+/** Files that exist, as check requires of a connection's key and known_hosts; never read, as no host is reached. */
+export const localFiles = { key: join(__dirname, "fixtures", "key"), knownHosts: join(__dirname, "fixtures", "known_hosts") };
+
 /** A connection to a host that does not exist: a test that reached it would fail loudly. */
-export const conn = { host: "hv1.example", user: "ops", privateKeyPath: "/keys/id", knownHostsPath: "/keys/known_hosts" };
+export const conn = { host: "hv1.example", user: "ops", privateKeyPath: localFiles.key, knownHostsPath: localFiles.knownHosts };
 export const goodNet = {
   name: "lab",
   mode: "nat",
@@ -180,6 +184,111 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       inputs: { name: "v", capacity: "1GiB", connection: conn },
       property: "pool",
       rule: /required/,
+    },
+    {
+      title: "volume capacity negative (no throw)",
+      kind: "Volume",
+      inputs: { pool: "default", name: "v", capacity: -1, connection: conn },
+      property: "capacity",
+      rule: /greater than zero/,
+    },
+    {
+      title: "volume capacity negative as { value, unit }",
+      kind: "Volume",
+      inputs: { pool: "default", name: "v", capacity: { value: -1, unit: "GiB" }, connection: conn },
+      property: "capacity",
+      rule: /greater than zero/,
+    },
+    {
+      title: "volume capacity beyond what libvirt accepts",
+      kind: "Volume",
+      inputs: { pool: "default", name: "v", capacity: "99999999EiB", connection: conn },
+      property: "capacity",
+      rule: /at most 9223372036854775807 bytes/,
+    },
+    {
+      title: "volume capacity of 8 EiB",
+      kind: "Volume",
+      inputs: { pool: "default", name: "v", capacity: "8EiB", connection: conn },
+      property: "capacity",
+      rule: /at most 9223372036854775807 bytes/,
+    },
+    ...[".", ".."].map((name) => ({
+      title: `volume named "${name}"`,
+      kind: "Volume" as const,
+      inputs: { pool: "default", name, capacity: "1GiB", connection: conn },
+      property: "name",
+      rule: /cannot be "\.\.?": a volume is a file/,
+    })),
+    {
+      title: "volume name with a slash",
+      kind: "Volume",
+      inputs: { pool: "default", name: "a/b", capacity: "1GiB", connection: conn },
+      property: "name",
+      rule: /'\/'/,
+    },
+    {
+      title: "volume name longer than a file name (255 bytes)",
+      kind: "Volume",
+      inputs: { pool: "default", name: "é".repeat(128), capacity: "1GiB", connection: conn },
+      property: "name",
+      rule: /1-255 bytes/,
+    },
+    {
+      title: 'seed volume named ".."',
+      kind: "CloudInitDisk",
+      inputs: { pool: "default", name: "..", userData: "#cloud-config\n", metaData: "instance-id: a\n", connection: conn },
+      property: "name",
+      rule: /cannot be "\.\."/,
+    },
+    {
+      title: "network name longer than its dnsmasq files allow",
+      kind: "Network",
+      inputs: { ...goodNet, name: "n".repeat(246) },
+      property: "name",
+      rule: /1-245 bytes/,
+    },
+    {
+      title: "pool name longer than its definition file allows",
+      kind: "StoragePool",
+      inputs: { name: "p".repeat(252), path: "/srv/p", connection: conn },
+      property: "name",
+      rule: /1-251 bytes/,
+    },
+    {
+      title: "connection private key file missing",
+      kind: "Volume",
+      inputs: { pool: "default", name: "v", capacity: "1GiB", connection: { ...conn, privateKeyPath: "/nonexistent/pkvm/id" } },
+      property: "connection.privateKeyPath",
+      rule: /does not exist on the machine that runs Pulumi/,
+    },
+    {
+      title: "connection known_hosts file missing",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, knownHostsPath: "/nonexistent/pkvm/known_hosts" } },
+      property: "connection.knownHostsPath",
+      rule: /does not exist on the machine that runs Pulumi/,
+    },
+    {
+      title: "connection private key path a directory",
+      kind: "StoragePool",
+      inputs: { name: "p", path: "/srv/p", connection: { ...conn, privateKeyPath: __dirname } },
+      property: "connection.privateKeyPath",
+      rule: /not a regular file/,
+    },
+    {
+      title: "jump host's private key file missing",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, jump: { ...conn, host: "bastion.example", privateKeyPath: "/nonexistent/pkvm/id" } } },
+      property: "connection.jump.privateKeyPath",
+      rule: /does not exist on the machine that runs Pulumi/,
+    },
+    {
+      title: "jump host's known_hosts file missing",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, jump: { ...conn, host: "bastion.example", knownHostsPath: "/nonexistent/pkvm/kh" } } },
+      property: "connection.jump.knownHostsPath",
+      rule: /does not exist on the machine that runs Pulumi/,
     },
     {
       title: "pool path relative",

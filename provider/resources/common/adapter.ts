@@ -32,7 +32,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   const parse = (inputs: Inputs, program: boolean): { spec?: Spec; problems: Problems } => {
     const problems = new Problems();
     const { connection } = inputs;
-    checkConnection(problems, "connection", connection);
+    checkConnection(problems, "connection", connection, process.env, program);
     // Checked just above: the connection's fields are as its table declares them.
     const resolved = resolveConnection(connection as ConnectionSpec | undefined, defaults());
     const result = parseSpec(def, inputs, resolved, program);

@@ -2,7 +2,7 @@ import type { LibvirtEndpoint, SshTarget } from "../../transport";
 import { validateEndpoint } from "../../transport";
 import { inputNames, parseFields, secretNames } from "./fieldTable";
 import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
-import { text } from "./fieldTypes";
+import { localFile, text } from "./fieldTypes";
 import { isObject, Problems } from "./problems";
 
 /** Every field of a `connection`, declared once. */
@@ -16,7 +16,7 @@ export const connectionFields = {
   /** SSH login; the current user by default. */
   user: text(),
   /** Private key file on the machine that runs Pulumi. */
-  privateKeyPath: text(),
+  privateKeyPath: localFile(),
   /** Private key text (stored as a secret). */
   privateKey: text().secret(),
   /** Passphrase of the private key (stored as a secret). */
@@ -28,7 +28,7 @@ export const connectionFields = {
   /** SSH password (stored as a secret). */
   password: text().secret(),
   /** known_hosts file that must hold the host's key; `~/.ssh/known_hosts` by default. */
-  knownHostsPath: text(),
+  knownHostsPath: localFile(),
   /** Pinned host key fingerprint (`SHA256:…`, as `ssh-keygen -lf` prints it), instead of known_hosts. */
   hostKeyFingerprint: text(),
   /** libvirt URI on the host; `qemu:///system` by default. */
@@ -41,8 +41,8 @@ export const connectionFields = {
 
 /** The `jump` row: a connection itself (its type is named here, so the table's type does not depend on itself). */
 function jumpField(): InputField<In<ConnectionArgs>, ConnectionSpec | undefined> {
-  return input<In<ConnectionArgs>, ConnectionSpec>((problems: Problems, property: string, value: unknown): ConnectionSpec | undefined => {
-    if (isObject(value)) return parseConnectionFields(problems, property, value);
+  return input<In<ConnectionArgs>, ConnectionSpec>((problems: Problems, property: string, value: unknown, ctx) => {
+    if (isObject(value)) return parseConnectionFields(problems, property, value, ctx.localFiles);
     problems.add(property, "must be an object");
     return undefined;
   });
@@ -86,12 +86,12 @@ export function connectionDefaultsFromConfig(get: (key: string) => unknown): Con
 }
 
 /** The fields of one connection object, each problem under `property.<field>`, unknown fields refused. */
-function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>): ConnectionSpec {
+function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>, localFiles = false): ConnectionSpec {
   const own = new Problems();
   const known = inputNames(connectionFields);
   for (const key of Object.keys(value))
     if (!known.includes(key) && value[key] !== undefined) own.add(key, `is not a connection field (known: ${known.join(", ")})`);
-  const spec = parseFields(connectionFields, value, own) as ConnectionSpec;
+  const spec = parseFields(connectionFields, value, own, localFiles) as ConnectionSpec;
   problems.addAll(property, own.all);
   return spec;
 }
@@ -149,15 +149,25 @@ export function hostIdentity(spec: ConnectionSpec): string {
   return JSON.stringify([spec.host ?? "", spec.port ?? 22, spec.uri ?? DEFAULT_URI, spec.socketPath ?? ""]);
 }
 
-/** Checks a connection and records each problem under `property` (e.g. `connection.port`). */
-export function checkConnection(problems: Problems, property: string, value: unknown, env: NodeJS.ProcessEnv = process.env): void {
+/**
+ * Checks a connection and records each problem under `property` (e.g.
+ * `connection.port`); with `localFiles`, the key and known_hosts files it
+ * names must exist on this machine.
+ */
+export function checkConnection(
+  problems: Problems,
+  property: string,
+  value: unknown,
+  env: NodeJS.ProcessEnv = process.env,
+  localFiles = false,
+): void {
   if (value === undefined) return;
   if (!isObject(value)) {
     problems.add(property, "must be an object");
     return;
   }
   const before = problems.all.length;
-  const spec = parseConnectionFields(problems, property, value);
+  const spec = parseConnectionFields(problems, property, value, localFiles);
   if (problems.all.length > before) return;
   if (spec.host === undefined && spec.jump !== undefined)
     problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");

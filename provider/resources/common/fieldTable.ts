@@ -99,10 +99,16 @@ export function checkKnownKeys(kind: string, table: FieldTable, inputs: Readonly
 
 /**
  * Parses every input of the table (each default applied), recording every
- * problem; the values are complete only when no problem was recorded.
+ * problem; the values are complete only when no problem was recorded. With
+ * `localFiles`, the files the inputs name on this machine are looked at.
  */
-export function parseFields<T extends FieldTable>(table: T, inputs: Readonly<Record<string, unknown>>, problems: Problems): ValuesOf<T> {
-  const ctx: ParseContext = { inputs };
+export function parseFields<T extends FieldTable>(
+  table: T,
+  inputs: Readonly<Record<string, unknown>>,
+  problems: Problems,
+  localFiles = false,
+): ValuesOf<T> {
+  const ctx: ParseContext = { inputs, localFiles };
   const values: Record<string, unknown> = {};
   for (const [name, field] of inputRows(table)) values[field.rules.specKey ?? name] = field.parse(problems, name, inputs[name], ctx);
   // Complete once no problem was recorded; callers never read it otherwise.

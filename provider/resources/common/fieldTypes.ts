@@ -3,8 +3,10 @@
  * row says `.required()` or gives a `.default(…)`; kind-specific shapes are
  * declared with `input(check)` in the kind's own `fields.ts`.
  */
+import { homedir } from "node:os";
+import { join } from "node:path";
 import { input, In, InputField } from "./fields";
-import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkName } from "./problems";
+import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkLocalFile, checkName, NamedObject } from "./problems";
 import { checkSize, SizeArg } from "./sizeInput";
 
 /** Any string. */
@@ -23,9 +25,22 @@ export function matching(rule: RegExp, reason: string): InputField<In<string>, s
   );
 }
 
-/** A libvirt object name (domain, network, pool, volume). */
-export function objectName(): InputField<In<string>, string | undefined> {
-  return input<In<string>, string>((problems, property, value) => (checkName(problems, property, value) ? value : undefined));
+/** The name of a libvirt `object` (domain, network, pool, volume). */
+export function objectName(object: NamedObject): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) => (checkName(problems, property, value, object) ? value : undefined));
+}
+
+/**
+ * A file on the machine that runs Pulumi (a leading `~/` is the home
+ * directory), refused when it is not there; looked at for the program's
+ * inputs only (`ParseContext.localFiles`).
+ */
+export function localFile(): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value, { localFiles }) => {
+    if (typeof value !== "string") return void problems.add(property, "must be a string");
+    const path = value === "~" || value.startsWith("~/") ? join(homedir(), value.slice(1)) : value;
+    return !localFiles || checkLocalFile(problems, property, path) ? value : undefined;
+  });
 }
 
 /** true or false. */

@@ -14,6 +14,13 @@ import type { Problems } from "./problems";
 export interface ParseContext {
   /** Every raw input of the resource (stored state also holds its outputs). */
   readonly inputs: Readonly<Record<string, unknown>>;
+  /**
+   * Whether the files the inputs name on the machine that runs Pulumi are
+   * looked at: for the program's inputs, not for stored state, where a file
+   * removed since (a rotated key, an uploaded image) must not block a
+   * refresh or a delete.
+   */
+  readonly localFiles?: boolean;
 }
 
 /**

@@ -11,8 +11,9 @@ import { Problem, Problems } from "./problems";
 /**
  * The spec of raw inputs (their `connection` already resolved to
  * `connection`), or every problem. With `program`, keys that are not the
- * kind's are refused too; stored state is read without that check, so a
- * state written by an earlier release still loads.
+ * kind's are refused too, and the files the inputs name are looked at;
+ * stored state is read without those checks, so a state written by an
+ * earlier release, or naming a file removed since, still loads.
  */
 export function parseSpec<Table extends FieldTable, Spec extends SpecBase, State>(
   def: KindDefinition<Table, Spec, State>,
@@ -22,7 +23,7 @@ export function parseSpec<Table extends FieldTable, Spec extends SpecBase, State
 ): { spec?: Spec; problems: readonly Problem[] } {
   const problems = new Problems();
   if (program) checkKnownKeys(def.kind, def.fields, inputs, problems);
-  const values = parseFields(def.fields, inputs, problems);
+  const values = parseFields(def.fields, inputs, problems, program);
   if (problems.all.length > 0) return { problems: problems.all };
   const own = def.toSpec(values, problems, inputs);
   if (!own || problems.all.length > 0) return { problems: problems.all };

@@ -3,6 +3,7 @@
  * property and the rule, so `check` can refuse bad input before any host is
  * contacted.
  */
+import { statSync } from "node:fs";
 
 /** One thing wrong with the inputs. */
 export interface Problem {
@@ -35,23 +36,39 @@ export class Problems {
   }
 }
 
-/** Libvirt object names: no slash, no control characters, not empty, at most 255 bytes. */
-const NAME = /^[^/\x00-\x1f\x7f]{1,255}$/;
+/** Libvirt object names: no slash, no control characters, not empty. */
+const NAME = /^[^/\x00-\x1f\x7f]+$/;
 
-/** Checks a libvirt object name (domain, network, pool, volume). */
-export function checkName(problems: Problems, property: string, value: unknown, required = true): value is string {
+/**
+ * The longest name of each kind of libvirt object, in UTF-8 bytes. libvirt
+ * keeps files named after the object, with a suffix, in directories whose
+ * entries hold at most 255 bytes (NAME_MAX): a domain's `<name>_VARS.fd`
+ * (UEFI variables; also `<name>.xml` and `<name>.log`), a network's
+ * `<name>.hostsfile` and `<name>.addnhosts` (dnsmasq), a pool's
+ * `<name>.xml`; a file volume is a file of its own name.
+ */
+export const NAME_MAX_BYTES = { domain: 247, network: 245, pool: 251, volume: 255 } as const;
+
+/** A kind of named libvirt object. */
+export type NamedObject = keyof typeof NAME_MAX_BYTES;
+
+/** Names a directory holds for itself and its parent: never a volume's. */
+const DOT_NAMES = [".", ".."];
+
+/** Checks the name of a libvirt `object` (domain, network, pool, volume). */
+export function checkName(problems: Problems, property: string, value: unknown, object: NamedObject, required = true): value is string {
   if (value === undefined || value === null) {
     if (required) problems.add(property, "is required");
     return false;
   }
-  if (typeof value !== "string") {
-    problems.add(property, "must be a string");
-    return false;
+  if (typeof value !== "string") return refuse(problems, property, "must be a string");
+  const max = NAME_MAX_BYTES[object];
+  if (!NAME.test(value) || value.trim() !== value || Buffer.byteLength(value, "utf8") > max) {
+    const why = `libvirt names files after a ${object}`;
+    return refuse(problems, property, `must be 1-${max} bytes without '/', control characters or surrounding spaces (${why})`);
   }
-  if (!NAME.test(value) || value.trim() !== value) {
-    problems.add(property, "must be 1-255 characters without '/', control characters or surrounding spaces");
-    return false;
-  }
+  if (object === "volume" && DOT_NAMES.includes(value))
+    return refuse(problems, property, `cannot be "${value}": a volume is a file of its name in the pool's directory`);
   return true;
 }
 
@@ -76,6 +93,17 @@ export function checkAbsolutePath(problems: Problems, property: string, value: u
     return false;
   }
   return true;
+}
+
+/** Checks that `path` is a regular file on the machine that runs Pulumi. */
+export function checkLocalFile(problems: Problems, property: string, path: string): boolean {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    return refuse(problems, property, `does not exist on the machine that runs Pulumi: ${path}`);
+  }
+  return isFile || refuse(problems, property, `is not a regular file: ${path}`);
 }
 
 /** Checks an integer within bounds. */

@@ -8,8 +8,16 @@ import { Problems } from "./problems";
 export type SizeArg = number | string | { value: number; unit: string };
 
 /**
+ * The largest size libvirt accepts, 2^63 - 1 bytes: it parses a domain's
+ * memory into bytes bounded by LLONG_MAX (`virMemoryMaxValue`), and a file
+ * volume's size is an `off_t`. Anything larger would be cut or refused.
+ */
+export const MAX_SIZE_BYTES = 2n ** 63n - 1n;
+
+/**
  * Parses a size input into bytes, recording a problem naming `property` when
- * it is not a positive whole number with a known unit.
+ * it is not a positive whole number with a known unit, or is larger than
+ * {@link MAX_SIZE_BYTES}.
  */
 export function checkSize(problems: Problems, property: string, value: unknown, required = true): bigint | undefined {
   if (value === undefined || value === null) {
@@ -21,9 +29,14 @@ export function checkSize(problems: Problems, property: string, value: unknown, 
     problems.add(property, 'must be a whole number of bytes, a string such as "10GiB" or "512MiB", or { value, unit }');
     return undefined;
   }
-  const bytes = sizeToBytes(size);
+  // A negative value is a size in no unit: refused here, before it is converted.
+  const bytes = BigInt(size.value) < 0n ? 0n : sizeToBytes(size);
   if (bytes <= 0n) {
     problems.add(property, "must be greater than zero");
+    return undefined;
+  }
+  if (bytes > MAX_SIZE_BYTES) {
+    problems.add(property, `must be at most ${MAX_SIZE_BYTES} bytes (2^63 - 1, the largest size libvirt accepts)`);
     return undefined;
   }
   return bytes;

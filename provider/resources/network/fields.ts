@@ -6,7 +6,7 @@ import { DnsHostSpec, IpSpec, NETWORK_MODES, parseBridge, parseDnsHosts, parseDo
 /** Every input and output of a {@link Network}, declared once. */
 export const networkFields = {
   /** Network name, unique on the host. Changing it replaces the network. */
-  name: objectName().required().replaces().output("echo"),
+  name: objectName("network").required().replaces().output("echo"),
   /** `"nat"` (default), `"route"`, `"open"`, `"isolated"`, or `"bridge"` (an existing host bridge). Changing it replaces the network. */
   mode: choice(NETWORK_MODES).default("nat").replaces().output("reported"),
   /**

@@ -7,7 +7,7 @@ export const POOL_TYPES = ["dir"] as const;
 /** Every input and output of a {@link StoragePool}, declared once. */
 export const poolFields = {
   /** Pool name, unique on the host. Changing it replaces the pool. */
-  name: objectName().required().replaces().output("echo"),
+  name: objectName("pool").required().replaces().output("echo"),
   /** Pool type; `"dir"` (a directory on the host) is supported. Changing it replaces the pool. */
   type: choice(POOL_TYPES).default("dir").replaces().output("reported"),
   /** The directory that holds the pool's volumes; created when missing. Changing it replaces the pool. */

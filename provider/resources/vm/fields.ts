@@ -136,9 +136,14 @@ export interface WaitForIpSpec {
   timeoutSeconds: number;
 }
 
-/** A string `rule` accepts; `reason` is the problem otherwise. */
 const KIB = 1024n;
 const MIB = 1024n * 1024n;
+/**
+ * The most memory, in KiB: libvirt's memory calls (`virDomainSetMemoryFlags`)
+ * refuse LLONG_MAX / 1024 KiB or more; below it the KiB count is also a
+ * whole number JavaScript holds exactly, so the definition never holds a float.
+ */
+const MAX_MEMORY_KIB = 2n ** 53n - 2n;
 
 /** Memory sizes: whole KiB (libvirt's unit; anything finer would be rounded and never settle), at least 1 MiB. */
 function memorySize(): InputField<In<SizeArg>, bigint | undefined> {
@@ -147,6 +152,8 @@ function memorySize(): InputField<In<SizeArg>, bigint | undefined> {
     if (bytes === undefined) return undefined;
     if (bytes % KIB !== 0n) return void problems.add(property, "must be a whole number of KiB (libvirt counts memory in KiB)");
     if (bytes < MIB) return void problems.add(property, "must be at least 1MiB");
+    if (bytes / KIB > MAX_MEMORY_KIB)
+      return void problems.add(property, `must be at most ${MAX_MEMORY_KIB} KiB (libvirt refuses more memory)`);
     return bytes;
   });
 }
@@ -178,7 +185,7 @@ const checkOverrides: FieldCheck<DomainOverrides> = (problems, property, value) 
  */
 export const vmFields = {
   /** Domain name, unique on the host. Changing it replaces the VM. */
-  name: objectName().required().replaces().output("echo"),
+  name: objectName("domain").required().replaces().output("echo"),
   /** Hypervisor driver: `"kvm"` (default) or `"qemu"` (software emulation). Changing it replaces the VM. */
   domainType: choice(DOMAIN_TYPES).default("kvm").replaces(),
   /** Guest architecture, `"x86_64"` by default. Changing it replaces the VM. */

@@ -170,7 +170,8 @@ function parseSource(problems: Problems, at: string, n: Record<string, unknown>)
     );
     return undefined;
   }
-  if (n.network !== undefined) return checkName(problems, `${at}.network`, n.network) ? { type: "network", network: n.network } : undefined;
+  if (n.network !== undefined)
+    return checkName(problems, `${at}.network`, n.network, "network") ? { type: "network", network: n.network } : undefined;
   if (n.bridge !== undefined) {
     if (typeof n.bridge === "string" && IFNAME.test(n.bridge)) return { type: "bridge", bridge: n.bridge };
     return void problems.add(`${at}.bridge`, "must be a host bridge name: 1-15 letters, digits, '_', '.' or '-'");

@@ -9,9 +9,9 @@ export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
 /** Every input and output of a {@link Volume}, declared once. */
 export const volumeFields = {
   /** Name of the storage pool that holds the volume. Changing it replaces the volume. */
-  pool: objectName().required().replaces(),
+  pool: objectName("pool").required().replaces(),
   /** Volume name, unique in its pool. Changing it replaces the volume. */
-  name: objectName().required().replaces(),
+  name: objectName("volume").required().replaces(),
   /**
    * Size the guest sees. Grows in place; a smaller value is refused. Optional
    * with a `source`, where it is a minimum: the volume is at least as large as
@@ -22,11 +22,11 @@ export const volumeFields = {
   // As an output, the format the host reports (it may name one this resource does not create).
   format: choice(VOLUME_FORMATS).default("qcow2").replaces().output<"reported", string>("reported"),
   /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
-  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs }) => {
+  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs, localFiles }) => {
     const format = inputs.format ?? "qcow2";
-    // Stored state carries the `key` output: it is parsed for delete and refresh,
-    // which must work even when the uploaded file has been removed since.
-    return parseSource(problems, value, typeof format === "string" ? format : undefined, inputs.key === undefined);
+    // Stored state is parsed for delete and refresh, which must work even when
+    // the uploaded file has been removed since: its file is not looked at.
+    return parseSource(problems, value, typeof format === "string" ? format : undefined, localFiles === true);
   }).replaces(),
   /** The volume's file on the host. */
   path: output<string>(),

@@ -1,5 +1,5 @@
-import { closeSync, openSync, readSync, statSync } from "node:fs";
-import { checkAbsolutePath, Problems } from "../common/problems";
+import { closeSync, openSync, readSync } from "node:fs";
+import { checkAbsolutePath, checkLocalFile, Problems } from "../common/problems";
 
 /** Where a volume's initial content comes from. */
 export type VolumeSource =
@@ -73,7 +73,7 @@ export function parseSource(problems: Problems, value: unknown, format: string |
   switch (kind) {
     case "localPath":
       if (checkAbsolutePath(problems, "source.localPath", raw.localPath)) {
-        if (checkFiles) checkLocalFile(problems, raw.localPath, format);
+        if (checkFiles) checkSourceFile(problems, raw.localPath, format);
         source = { kind, localPath: raw.localPath, sha256: digest };
       }
       break;
@@ -107,18 +107,8 @@ function checkUrl(problems: Problems, value: unknown): value is string {
   return true;
 }
 
-function checkLocalFile(problems: Problems, path: string, format: string | undefined): void {
-  let isFile: boolean;
-  try {
-    isFile = statSync(path).isFile();
-  } catch {
-    problems.add("source.localPath", `does not exist on the machine that runs Pulumi: ${path}`);
-    return;
-  }
-  if (!isFile) {
-    problems.add("source.localPath", `is not a regular file: ${path}`);
-    return;
-  }
+function checkSourceFile(problems: Problems, path: string, format: string | undefined): void {
+  if (!checkLocalFile(problems, "source.localPath", path)) return;
   const mismatch = formatMismatch(format, readHead(path));
   if (mismatch) problems.add("format", `${mismatch} (source.localPath ${path})`);
 }

@@ -1,5 +1,7 @@
 import assert from "node:assert/strict";
 import { sharedConnectionPool } from "../../../provider/libvirt";
+import { checkConnection } from "../../../provider/resources/common/connection";
+import { Problems } from "../../../provider/resources/common/problems";
 import { handler } from "../../../provider/resources/runtime";
 import { badInputCases, conn, goodNet } from "../../support/badInputCases";
 
@@ -28,6 +30,19 @@ describe("check: bad input is refused before any host is touched", () => {
       const result = await handler(kind).check({}, inputs);
       assert.deepEqual(result.failures, [], `${kind}: ${JSON.stringify(result.failures)}`);
     }
+  });
+
+  it("looks for the connection's files in the program's inputs only: stored state may name a file removed since", () => {
+    const gone = { ...conn, privateKeyPath: "/nonexistent/pkvm/id", jump: { ...conn, knownHostsPath: "/nonexistent/pkvm/kh" } };
+    const program = new Problems();
+    checkConnection(program, "connection", gone, process.env, true);
+    assert.deepEqual(
+      program.all.map((p) => p.property),
+      ["connection.privateKeyPath", "connection.jump.knownHostsPath"],
+    );
+    const stored = new Problems();
+    checkConnection(stored, "connection", gone, process.env, false);
+    assert.deepEqual(stored.all, []);
   });
 
   it("leaves inputs that are unknown during a preview for later", async () => {

@@ -4,8 +4,10 @@
  * handler called directly) and the integration test (through the engine).
  */
 
+import { conn } from "../../support/badInputCases";
+
 /** A connection to a host that does not exist: a check that reached it would fail loudly. */
-export const conn = { host: "hv1.example", user: "ops", privateKeyPath: "/keys/id", knownHostsPath: "/keys/known_hosts" };
+export { conn };
 
 /** Inputs that pass: every case below changes one thing. */
 export const goodVm = {
@@ -49,6 +51,27 @@ export const badVmCases: BadVmCase[] = [
   { title: "memory without a unit it knows", inputs: { ...goodVm, memory: "lots" }, property: "memory", rule: /"10GiB"/ },
   { title: "memory not in whole KiB", inputs: { ...goodVm, memory: 100_000_000 }, property: "memory", rule: /whole number of KiB/ },
   { title: "memory under 1 MiB", inputs: { ...goodVm, memory: "512KiB", maxMemory: undefined }, property: "memory", rule: /at least 1MiB/ },
+  { title: "memory negative (no throw)", inputs: { ...goodVm, memory: -1 }, property: "memory", rule: /greater than zero/ },
+  { title: "maxMemory negative (no throw)", inputs: { ...goodVm, maxMemory: -1 }, property: "maxMemory", rule: /greater than zero/ },
+  {
+    title: "memory beyond any size libvirt accepts",
+    inputs: { ...goodVm, memory: "99999999EiB", maxMemory: undefined },
+    property: "memory",
+    rule: /at most 9223372036854775807 bytes/,
+  },
+  {
+    title: "maxMemory beyond what libvirt's memory calls take",
+    inputs: { ...goodVm, maxMemory: "9007199254740991KiB" },
+    property: "maxMemory",
+    rule: /at most 9007199254740990 KiB/,
+  },
+  { title: "name longer than its NVRAM file allows", inputs: { ...goodVm, name: "v".repeat(248) }, property: "name", rule: /1-247 bytes/ },
+  {
+    title: "interface on a network name no network can have",
+    inputs: { ...goodVm, networkInterfaces: [{ network: "n".repeat(246) }] },
+    property: "networkInterfaces[0].network",
+    rule: /1-245 bytes/,
+  },
   {
     title: "maxMemory below memory",
     inputs: { ...goodVm, memory: "256MiB", maxMemory: "128MiB" },

@@ -95,4 +95,11 @@ describe("VirtualMachine spec", () => {
     assert.match(xml, /<controller type="scsi" index="0" model="virtio-scsi"\/>|<controller type='scsi' index='0' model='virtio-scsi'\/>/);
     assert.match(xml, /<mac address=["']52:54:00:/);
   });
+
+  it("writes the largest memory check accepts as a whole number of KiB, never a float", () => {
+    const big = spec({ memory: "9007199254740990KiB" });
+    const xml = buildDomainXml(domainModelOf(big, [], "00000000-0000-4000-8000-000000000001"));
+    assert.match(xml, /<memory unit=["']KiB["']>9007199254740990<\/memory>/);
+    assert.doesNotMatch(xml, /\d[eE][+-]?\d|\d\.\d+<\/(memory|currentMemory)>/);
+  });
 });
