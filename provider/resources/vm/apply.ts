@@ -8,7 +8,7 @@
 import { DomainRef, DomainUndefineFlags, LibvirtConnection } from "../../libvirt";
 import { isNotFoundError, LibvirtError } from "../../rpc";
 import { defineThenStart } from "../common/defineThenStart";
-import { resolveDisks } from "./disks";
+import { requireVolumes, resolveDisks } from "./disks";
 import { buildDomainXml, Domain } from "../../xml";
 import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
@@ -29,7 +29,7 @@ const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSa
 /** Defines a VM under `uuid`, sets autostart, boots it when it should run; undone on refusal. */
 export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: string): Promise<LiveObject<VmLive>> {
   // Everything that can fail without a write comes first: nothing to undo then.
-  const disks = await resolveDisks(conn, spec.disks);
+  const disks = requireVolumes(await resolveDisks(conn, spec.disks));
   const uefi = spec.firmware === "uefi" ? await uefiOsFor(conn, spec, machineOf(spec)) : undefined;
   const calls = {
     define: (xml: string) => conn.domains.define(xml),
@@ -86,7 +86,7 @@ async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLiv
 export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec, spec: VmSpec, live: VmLive): Promise<LiveObject<VmLive>> {
   const ref = live.ref;
   const uefi = keptUefiOs(live.config);
-  const desired = domainModelOf(spec, live.disks, id, uefi);
+  const desired = domainModelOf(spec, requireVolumes(live.disks), id, uefi);
   await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
 
   let now = await readDefinitions(conn, ref);

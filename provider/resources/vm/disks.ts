@@ -9,6 +9,8 @@ export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
   file?: string;
   /** The image format QEMU is told. */
   format: string;
+  /** The host has no volume with the disk's `volumeKey` (removed by hand): the read reports it, a write refuses. */
+  missing?: true;
 }
 
 /**
@@ -23,10 +25,10 @@ async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<st
   return format === undefined || QEMU_FORMATS.has(format) ? format : "raw";
 }
 
-async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number): Promise<ResolvedDisk> {
+async function resolveOne(conn: LibvirtConnection, disk: DiskSpec): Promise<ResolvedDisk> {
   if (disk.volumeKey !== undefined) {
     const ref = await unlessGone(conn.volumes.lookupByKey(disk.volumeKey));
-    if (!ref) throw new Error(`disks[${index}].volumeKey: the host has no volume with key ${JSON.stringify(disk.volumeKey)}`);
+    if (!ref) return { ...disk, format: disk.format ?? "raw", missing: true };
     const [file, format] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
     return { ...disk, file, format: disk.format ?? format ?? "raw" };
   }
@@ -39,7 +41,27 @@ async function resolveOne(conn: LibvirtConnection, disk: DiskSpec, index: number
   return { ...disk, file: disk.path, format: format ?? "raw" };
 }
 
-/** Resolves every disk's image on the host (volume keys to paths, formats from their volumes). */
+/**
+ * Resolves every disk's image on the host (volume keys to paths, formats
+ * from their volumes); a volume the host does not have is marked `missing`.
+ */
 export function resolveDisks(conn: LibvirtConnection, disks: readonly DiskSpec[]): Promise<ResolvedDisk[]> {
-  return Promise.all(disks.map((d, i) => resolveOne(conn, d, i)));
+  return Promise.all(disks.map((d) => resolveOne(conn, d)));
+}
+
+/** What a preview says of each disk whose volume the host does not have. */
+export function missingVolumes(disks: readonly ResolvedDisk[]): { property: string; detail: string }[] {
+  return disks.flatMap((d, i) =>
+    d.missing ? [{ property: `disks[${i}].volumeKey`, detail: `the host has no volume with key ${JSON.stringify(d.volumeKey)}` }] : [],
+  );
+}
+
+/**
+ * The disks, for a write: a disk whose volume the host does not have cannot be defined.
+ * @throws Error naming the first such disk
+ */
+export function requireVolumes(disks: ResolvedDisk[]): ResolvedDisk[] {
+  const [missing] = missingVolumes(disks);
+  if (missing) throw new Error(`${missing.property}: ${missing.detail}`);
+  return disks;
 }

@@ -1,5 +1,6 @@
 import type { Drift } from "../common/kindDefinition";
 import type { VmDifference } from "./compare";
+import { missingVolumes } from "./disks";
 import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
 import { namingOf, planVm } from "./plan";
@@ -25,6 +26,8 @@ export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
   // With the manual policy a difference only a restart removes is the user's to apply: pendingRestart shows it.
   if (spec.updatePolicy === "restart" && spec.running) plan.restart.forEach((d) => add(d, "on the running VM: it will be restarted"));
   const out: Drift[] = [...lines.values()].map((l) => ({ property: l.property, detail: `${l.detail} (${l.where.join("; ")})` }));
+  // A volume removed by hand is reported, never thrown: the rest of the stack still plans (and may create it again).
+  out.push(...missingVolumes(live.disks));
   if (spec.running && !live.running) out.push({ property: "running", detail: "the VM is not running on the host" });
   if (!spec.running && live.running) out.push({ property: "running", detail: "the VM is running on the host" });
   if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { DomainState } from "../../../provider/libvirt";
+import { DomainState, LibvirtConnection } from "../../../provider/libvirt";
+import { ErrorCode, LibvirtError } from "../../../provider/rpc";
+import { requireVolumes, resolveDisks } from "../../../provider/resources/vm/disks";
 import { replacementsOf } from "../../../provider/resources/common/kindSpec";
 import { vmKind } from "../../../provider/resources/vm/kind";
 import { AUTOSELECTED, keptUefiOs } from "../../../provider/resources/vm/firmware";
@@ -191,6 +193,21 @@ describe("VirtualMachine plan: the program against libvirt's readings of it", ()
       const refused = vmKind.outputs(spec, { id: FIXTURE_UUID, state: { ...live, liveCallsMade: true } });
       assert.equal(refused.pendingRestart, true, JSON.stringify(change));
     }
+  });
+
+  it("reports a disk's volume removed by hand as drift, never thrown; a write refuses it, naming the disk", async () => {
+    const { spec, live } = liveOf({});
+    const gone = new LibvirtError(ErrorCode.NoStorageVol, 0, "no storage vol");
+    const volumes = {
+      lookupByKey: (key: string) => (key === "data" ? Promise.reject(gone) : Promise.resolve({ pool: "p", name: key, key })),
+      path: (ref: { key: string }) => Promise.resolve(`${FIXTURE.images}/${FIXTURE.name}-${ref.key}.qcow2`),
+      xmlDesc: () => Promise.resolve("<volume><name>v</name><target><format type='qcow2'/></target></volume>"),
+      lookupByPath: () => Promise.reject(gone),
+    };
+    live.disks = await resolveDisks({ volumes } as unknown as LibvirtConnection, spec.disks);
+    const lines = driftOf(spec, FIXTURE_UUID, live).filter((d) => d.property === "disks[2].volumeKey");
+    assert.deepEqual(lines, [{ property: "disks[2].volumeKey", detail: 'the host has no volume with key "data"' }]);
+    assert.throws(() => requireVolumes(live.disks), /disks\[2\]\.volumeKey: the host has no volume with key "data"/);
   });
 
   it("reports power state and autostart, and a stopped VM has no pending restart", () => {
