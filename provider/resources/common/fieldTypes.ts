@@ -6,7 +6,7 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { input, In, InputField } from "./fields";
-import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkLocalFile, checkName, NamedObject } from "./problems";
+import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkLocalFile, checkName, fitsXml, NamedObject } from "./problems";
 import { checkSize, SizeArg } from "./sizeInput";
 
 /** Any string. */
@@ -15,6 +15,19 @@ export function text(): InputField<In<string>, string | undefined> {
     if (typeof value === "string") return value;
     problems.add(property, "must be a string");
     return undefined;
+  });
+}
+
+/**
+ * Free text kept in a libvirt document: at most `maxBytes` UTF-8 bytes, and
+ * only characters XML can hold (tabs and line breaks, no other control character).
+ */
+export function documentText(maxBytes: number): InputField<In<string>, string | undefined> {
+  return input<In<string>, string>((problems, property, value) => {
+    if (typeof value !== "string") return void problems.add(property, "must be a string");
+    if (!fitsXml(value)) return void problems.add(property, "must hold no control characters other than tabs and line breaks");
+    if (Buffer.byteLength(value, "utf8") > maxBytes) return void problems.add(property, `must be at most ${maxBytes} bytes`);
+    return value;
   });
 }
 

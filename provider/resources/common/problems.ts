@@ -39,6 +39,14 @@ export class Problems {
 /** Libvirt object names: no slash, no control characters, not empty. */
 const NAME = /^[^/\x00-\x1f\x7f]+$/;
 
+/** A character an XML document cannot hold (XML 1.0 `Char`): most control characters, U+FFFE, U+FFFF, a lone surrogate. */
+const NOT_XML = /[^\t\n\r\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
+
+/** Whether `text` can be written in a libvirt document (an XML 1.0 text or attribute). */
+export function fitsXml(text: string): boolean {
+  return !NOT_XML.test(text);
+}
+
 /**
  * The longest name of each kind of libvirt object, in UTF-8 bytes. libvirt
  * keeps files named after the object, with a suffix, in directories whose
@@ -63,7 +71,7 @@ export function checkName(problems: Problems, property: string, value: unknown, 
   }
   if (typeof value !== "string") return refuse(problems, property, "must be a string");
   const max = NAME_MAX_BYTES[object];
-  if (!NAME.test(value) || value.trim() !== value || Buffer.byteLength(value, "utf8") > max) {
+  if (!NAME.test(value) || !fitsXml(value) || value.trim() !== value || Buffer.byteLength(value, "utf8") > max) {
     const why = `libvirt names files after a ${object}`;
     return refuse(problems, property, `must be 1-${max} bytes without '/', control characters or surrounding spaces (${why})`);
   }
@@ -88,7 +96,7 @@ export function checkEnum<T extends string>(problems: Problems, property: string
 
 /** Checks an absolute host path of printable characters. */
 export function checkAbsolutePath(problems: Problems, property: string, value: unknown): value is string {
-  if (typeof value !== "string" || !value.startsWith("/") || /[\x00-\x1f\x7f]/.test(value) || value.includes("/../")) {
+  if (typeof value !== "string" || !value.startsWith("/") || /[\x00-\x1f\x7f]/.test(value) || !fitsXml(value) || value.includes("/../")) {
     problems.add(property, "must be an absolute path without control characters or '..'");
     return false;
   }

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DomainOverrides, parseDomainOverrides } from "../../xml";
 import type { CloudInitDisk } from "../cloudInit/resource";
 import { FieldCheck, In, input, InputField, output } from "../common/fields";
-import { absolutePath, choice, flag, integer, matching, objectName, text } from "../common/fieldTypes";
+import { absolutePath, choice, documentText, flag, integer, matching, objectName } from "../common/fieldTypes";
 import { checkEnum, checkInteger, isObject } from "../common/problems";
 import { checkSize, SizeArg } from "../common/sizeInput";
 import { checkDisks, checkNics, DiskSpec, GivenNic } from "./specDevices";
@@ -237,7 +237,8 @@ export const vmFields = {
   /** How long a graceful shutdown may take before the VM is powered off; 60 by default. */
   shutdownTimeoutSeconds: integer(0, 3600).default(60),
   /** Free text kept with the domain (changes live). */
-  description: text(),
+  // Bounded well below the 4 MiB libvirt's protocol allows a whole domain document (REMOTE_STRING_MAX).
+  description: documentText(1024 * 1024),
   // Secret: it may hold a display password.
   /** A remote display; none when unset. */
   graphics: input<In<VirtualMachineGraphicsArgs>, GraphicsSpec>(checkGraphics).secret(),

@@ -65,6 +65,24 @@ export const badVmCases: BadVmCase[] = [
     property: "maxMemory",
     rule: /at most 9007199254740990 KiB/,
   },
+  {
+    title: "description with a control character XML cannot hold",
+    inputs: { ...goodVm, description: "a\u0001b" },
+    property: "description",
+    rule: /no control characters/,
+  },
+  {
+    title: "description over 1 MiB",
+    inputs: { ...goodVm, description: "x".repeat(1024 * 1024 + 1) },
+    property: "description",
+    rule: /at most 1048576 bytes/,
+  },
+  {
+    title: "name with a lone surrogate XML cannot hold",
+    inputs: { ...goodVm, name: "web\uD800" },
+    property: "name",
+    rule: /'\/', control characters/,
+  },
   { title: "name longer than its NVRAM file allows", inputs: { ...goodVm, name: "v".repeat(248) }, property: "name", rule: /1-247 bytes/ },
   {
     title: "interface on a network name no network can have",
