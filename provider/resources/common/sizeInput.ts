@@ -29,7 +29,7 @@ export function checkSize(problems: Problems, property: string, value: unknown, 
     problems.add(property, 'must be a whole number of bytes, a string such as "10GiB" or "512MiB", or { value, unit }');
     return undefined;
   }
-  // A negative value is a size in no unit: refused here, before it is converted.
+  // The conversion throws on a negative value: it is a problem on the property instead.
   const bytes = BigInt(size.value) < 0n ? 0n : sizeToBytes(size);
   if (bytes <= 0n) {
     problems.add(property, "must be greater than zero");

@@ -1,5 +1,6 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { unlessGone } from "../common/gone";
+import type { Drift } from "../common/kindDefinition";
 import { parseVolumeXml } from "../../xml";
 import type { DiskSpec } from "./specDevices";
 
@@ -50,7 +51,7 @@ export function resolveDisks(conn: LibvirtConnection, disks: readonly DiskSpec[]
 }
 
 /** What a preview says of each disk whose volume the host does not have. */
-export function missingVolumes(disks: readonly ResolvedDisk[]): { property: string; detail: string }[] {
+export function missingVolumes(disks: readonly ResolvedDisk[]): Drift[] {
   return disks.flatMap((d, i) =>
     d.missing ? [{ property: `disks[${i}].volumeKey`, detail: `the host has no volume with key ${JSON.stringify(d.volumeKey)}` }] : [],
   );
