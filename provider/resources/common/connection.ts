@@ -42,7 +42,7 @@ export const connectionFields = {
 /** The `jump` row: a connection itself (its type is named here, so the table's type does not depend on itself). */
 function jumpField(): InputField<In<ConnectionArgs>, ConnectionSpec | undefined> {
   return input<In<ConnectionArgs>, ConnectionSpec>((problems: Problems, property: string, value: unknown, ctx) => {
-    if (isObject(value)) return parseConnectionFields(problems, property, value, ctx.localFiles);
+    if (isObject(value)) return parseConnectionFields(problems, property, value, ctx.program);
     problems.add(property, "must be an object");
     return undefined;
   });
@@ -86,12 +86,12 @@ export function connectionDefaultsFromConfig(get: (key: string) => unknown): Con
 }
 
 /** The fields of one connection object, each problem under `property.<field>`, unknown fields refused. */
-function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>, localFiles = false): ConnectionSpec {
+function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>, program = false): ConnectionSpec {
   const own = new Problems();
   const known = inputNames(connectionFields);
   for (const key of Object.keys(value))
     if (!known.includes(key) && value[key] !== undefined) own.add(key, `is not a connection field (known: ${known.join(", ")})`);
-  const spec = parseFields(connectionFields, value, own, localFiles) as ConnectionSpec;
+  const spec = parseFields(connectionFields, value, own, program) as ConnectionSpec;
   problems.addAll(property, own.all);
   return spec;
 }
@@ -151,7 +151,7 @@ export function hostIdentity(spec: ConnectionSpec): string {
 
 /**
  * Checks a connection and records each problem under `property` (e.g.
- * `connection.port`); with `localFiles`, the key and known_hosts files it
+ * `connection.port`); for the program's inputs (`program`), the key and known_hosts files it
  * names must exist on this machine.
  */
 export function checkConnection(
@@ -159,7 +159,7 @@ export function checkConnection(
   property: string,
   value: unknown,
   env: NodeJS.ProcessEnv = process.env,
-  localFiles = false,
+  program = false,
 ): void {
   if (value === undefined) return;
   if (!isObject(value)) {
@@ -167,7 +167,7 @@ export function checkConnection(
     return;
   }
   const before = problems.all.length;
-  const spec = parseConnectionFields(problems, property, value, localFiles);
+  const spec = parseConnectionFields(problems, property, value, program);
   if (problems.all.length > before) return;
   if (spec.host === undefined && spec.jump !== undefined)
     problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");

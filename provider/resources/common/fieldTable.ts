@@ -100,15 +100,15 @@ export function checkKnownKeys(kind: string, table: FieldTable, inputs: Readonly
 /**
  * Parses every input of the table (each default applied), recording every
  * problem; the values are complete only when no problem was recorded. With
- * `localFiles`, the files the inputs name on this machine are looked at.
+ * `program`, the inputs are the program's (see `ParseContext.program`).
  */
 export function parseFields<T extends FieldTable>(
   table: T,
   inputs: Readonly<Record<string, unknown>>,
   problems: Problems,
-  localFiles = false,
+  program = false,
 ): ValuesOf<T> {
-  const ctx: ParseContext = { inputs, localFiles };
+  const ctx: ParseContext = { inputs, program };
   const values: Record<string, unknown> = {};
   for (const [name, field] of inputRows(table)) values[field.rules.specKey ?? name] = field.parse(problems, name, inputs[name], ctx);
   // Complete once no problem was recorded; callers never read it otherwise.

@@ -40,19 +40,23 @@ export function matching(rule: RegExp, reason: string): InputField<In<string>, s
 
 /** The name of a libvirt `object` (domain, network, pool, volume). */
 export function objectName(object: NamedObject): InputField<In<string>, string | undefined> {
-  return input<In<string>, string>((problems, property, value) => (checkName(problems, property, value, object) ? value : undefined));
+  return input<In<string>, string>((problems, property, value, { program }) => {
+    // Stored state keeps names an earlier release accepted (up to 255 characters): they must still load.
+    if (!program) return typeof value === "string" ? value : void problems.add(property, "must be a string");
+    return checkName(problems, property, value, object) ? value : undefined;
+  });
 }
 
 /**
  * A file on the machine that runs Pulumi (a leading `~/` is the home
  * directory), refused when it is not there; looked at for the program's
- * inputs only (`ParseContext.localFiles`).
+ * inputs only (`ParseContext.program`).
  */
 export function localFile(): InputField<In<string>, string | undefined> {
-  return input<In<string>, string>((problems, property, value, { localFiles }) => {
+  return input<In<string>, string>((problems, property, value, { program }) => {
     if (typeof value !== "string") return void problems.add(property, "must be a string");
     const path = value === "~" || value.startsWith("~/") ? join(homedir(), value.slice(1)) : value;
-    return !localFiles || checkLocalFile(problems, property, path) ? value : undefined;
+    return !program || checkLocalFile(problems, property, path) ? value : undefined;
   });
 }
 

@@ -15,12 +15,15 @@ export interface ParseContext {
   /** Every raw input of the resource (stored state also holds its outputs). */
   readonly inputs: Readonly<Record<string, unknown>>;
   /**
-   * Whether the files the inputs name on the machine that runs Pulumi are
-   * looked at: for the program's inputs, not for stored state, where a file
-   * removed since (a rotated key, an uploaded image) must not block a
-   * refresh or a delete.
+   * Whether these are the program's inputs (check, create, update) rather
+   * than stored state. Only the program's inputs are held to the rules that
+   * look at this machine or that an earlier release did not enforce: the
+   * files they name must exist (in state, a file removed since — a rotated
+   * key, an uploaded image — must not block a refresh or a delete), and
+   * names must fit libvirt's file-name limits (a state written before must
+   * still load).
    */
-  readonly localFiles?: boolean;
+  readonly program?: boolean;
 }
 
 /**

@@ -22,11 +22,11 @@ export const volumeFields = {
   // As an output, the format the host reports (it may name one this resource does not create).
   format: choice(VOLUME_FORMATS).default("qcow2").replaces().output<"reported", string>("reported"),
   /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
-  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs, localFiles }) => {
+  source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs, program }) => {
     const format = inputs.format ?? "qcow2";
     // Stored state is parsed for delete and refresh, which must work even when
     // the uploaded file has been removed since: its file is not looked at.
-    return parseSource(problems, value, typeof format === "string" ? format : undefined, localFiles === true);
+    return parseSource(problems, value, typeof format === "string" ? format : undefined, program === true);
   }).replaces(),
   /** The volume's file on the host. */
   path: output<string>(),

@@ -125,4 +125,12 @@ describe("field tables", () => {
       assert.ok(spec, kind);
     }
   });
+
+  it("stored state keeps a name an earlier release accepted, which check now refuses", async () => {
+    const long = { ...GOOD.Network, name: "n".repeat(250) };
+    assert.ok((await handler("Network").check({}, long)).failures?.some((f) => f.property === "name"));
+    const { spec, problems } = parseSpec(KINDS.Network as never, long, {});
+    assert.deepEqual(problems, []);
+    assert.ok(spec);
+  });
 });
