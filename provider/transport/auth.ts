@@ -43,7 +43,7 @@ export async function planAuth(target: SshTarget, env: NodeJS.ProcessEnv = proce
   const notes: string[] = [];
 
   if (auth.privateKey !== undefined) {
-    const key = loadKey(auth.privateKey, auth.passphrase, "the given private key", where);
+    const key = loadKey(auth.privateKey, auth.passphrase, "the private key text (privateKey)", where);
     planned.push({ label: `private key (${key.type})`, serverName: "publickey", method: { type: "publickey", username, key } });
   }
   if (auth.privateKeyFile !== undefined) {
@@ -118,18 +118,24 @@ function followPlan(planned: readonly PlannedMethod[], notes: string[]): AuthPla
   };
 }
 
-/** Parses a private key, turning ssh2's messages into ones that say what to fix. */
+/**
+ * Parses a private key, turning ssh2's messages into fixed ones that say what to fix.
+ * ssh2's own text is never passed on: some of its messages quote what it decoded from
+ * the key (its magic, cipher or type fields), which are bytes of the secret.
+ */
 function loadKey(data: string | Buffer, passphrase: string | undefined, what: string, where: string): ParsedKey {
   // Wider than ssh2's typings on purpose: its parser returns undefined for an OpenSSH key
   // file holding no key, and some of its releases return a list.
   const parsed = utils.parseKey(data, passphrase) as ParsedKey | ParsedKey[] | Error | undefined;
   const key = Array.isArray(parsed) ? parsed[0] : parsed;
   if (key instanceof Error || key === undefined) {
-    const message = key instanceof Error ? key.message : "no key found";
+    const message = key instanceof Error ? key.message : "";
     let reason: string;
     if (/no passphrase given/i.test(message)) reason = "is encrypted; set auth.passphrase";
-    else if (/passphrase/i.test(message)) reason = "could not be decrypted (wrong passphrase?)";
-    else reason = `could not be parsed (${message})`;
+    else if (/passphrase|integrity check/i.test(message)) reason = "could not be decrypted (wrong passphrase?)";
+    else if (/^Unsupported (cipher|kdf)/i.test(message))
+      reason = "is encrypted in a way ssh2 cannot read (re-encrypt it with ssh-keygen -p)";
+    else reason = "could not be parsed: not a private key ssh2 can read (OpenSSH, PEM or PuTTY PPK)";
     throw new TransportError("auth", where, `${what} for ${where} ${reason}`);
   }
   if (!key.isPrivateKey()) throw new TransportError("auth", where, `${what} for ${where} is a public key, not a private key`);

@@ -94,6 +94,30 @@ describe("transport/auth", () => {
     await assert.rejects(planAuth(target({ privateKey: "SECRET-GARBAGE" }), {}), authError(/could not be parsed/, "SECRET-GARBAGE"));
   });
 
+  it("never echoes bytes ssh2 decoded from key text, whatever field it stumbles on", async () => {
+    // ssh2 quotes the magic, cipher or kdf name it read from the key; each here is secret text.
+    const armor = (body: Buffer): string =>
+      `-----BEGIN OPENSSH PRIVATE KEY-----\n${body.toString("base64")}\n-----END OPENSSH PRIVATE KEY-----`;
+    const field = (text: string): Buffer => Buffer.concat([Buffer.from([0, 0, 0, text.length]), Buffer.from(text)]);
+    const padding = Buffer.alloc(32);
+    const keys = [
+      armor(Buffer.concat([Buffer.from("SECRETMAGIC-xyz\0"), padding])),
+      armor(Buffer.concat([Buffer.from("openssh-key-v1\0"), field("SECRETCIPHER"), field("none"), padding])),
+      armor(Buffer.concat([Buffer.from("openssh-key-v1\0"), field("aes256-ctr"), field("SECRETKDF"), field(""), padding])),
+    ];
+    for (const key of keys) {
+      await assert.rejects(
+        planAuth(target({ privateKey: key, passphrase: "pw" }), {}),
+        (e: unknown) =>
+          e instanceof TransportError &&
+          e.kind === "auth" &&
+          e.message.includes("the private key text (privateKey)") &&
+          !/SECRET/.test(e.message) &&
+          e.cause === undefined, // ssh2's error, quoting the key, is not kept either
+      );
+    }
+  });
+
   it("reads the agent socket from SSH_AUTH_SOCK, and skips the agent with a note when unset", async () => {
     const withAgent = await planAuth(target({ agent: true }), { SSH_AUTH_SOCK: "/tmp/agent.sock" });
     const [first] = drive(withAgent, null);
