@@ -1,5 +1,6 @@
 import type { Duplex } from "node:stream";
-import { KeepaliveOptions, RpcClient } from "../rpc";
+import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError } from "../rpc";
+import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds } from "../transport";
 import { Domains } from "./domains";
 import { AuthType, DriverFeature } from "./enums/connect";
 import { Networks } from "./networks";
@@ -16,9 +17,42 @@ export interface OpenOptions {
   description?: string;
   /** Keepalive settings; libvirt's own defaults (5 s, 5 times) when omitted. `false` disables it. */
   keepalive?: KeepaliveOptions | false;
+  /**
+   * Time allowed for the whole handshake; default 30000 ms. Keepalive starts only after
+   * it, so without this bound a daemon that accepts the link but never answers (frozen
+   * with `kill -STOP`) would hold the caller forever.
+   */
+  timeoutMs?: number;
+  /**
+   * When the time allowed began (`Date.now()`); default now. The connection pool starts
+   * it before opening the link, so link and handshake share one budget.
+   */
+  startedAt?: number;
+  /** The carrier's reasons and liveness, passed to the {@link RpcClient} (see its options). */
+  link?: Pick<RpcClientOptions, "linkClosed" | "linkSilentMs">;
 }
 
 const DEFAULT_KEEPALIVE: KeepaliveOptions = { intervalMs: 5000, count: 5 };
+
+/**
+ * The handshake's timeout, saying the step and, when the carrier can tell, which side
+ * is silent: a link that still answers means the daemon is stopped or hung.
+ */
+function handshakeTimeout(rpc: RpcClient, step: string, timeoutMs: number, waitedMs: number): RpcLinkError {
+  const where = `${rpc.description}: libvirt handshake (${step}): no answer within ${formatSeconds(timeoutMs)} (connect timeout)`;
+  // Heard in the second half of the wait: the link answered while the daemon did not.
+  if (rpc.linkHeardWithin(waitedMs / 2) === true) {
+    return new RpcLinkError(
+      `${where}; the SSH link is alive, so the libvirt daemon is not answering: is libvirtd on the host running ` +
+        "and not stopped or hung? (`systemctl status libvirtd`)",
+      { side: "daemon" },
+    );
+  }
+  return new RpcLinkError(
+    `${where}: is libvirtd on the host running and not stopped or hung, and the host reachable? ` +
+      "(a slow host may need a longer connect timeout)",
+  );
+}
 
 /**
  * An open hypervisor connection: the RPC client after libvirt's opening
@@ -57,8 +91,13 @@ export class LibvirtConnection {
    * On failure the link is closed and the error rethrown.
    */
   static async open(link: Duplex, options: OpenOptions): Promise<LibvirtConnection> {
-    const rpc = new RpcClient(link, { description: options.description ?? options.uri });
+    const rpc = new RpcClient(link, { description: options.description ?? options.uri, ...options.link });
     const calls = remoteCalls(rpc);
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    // Which call the handshake waits on, for the timeout's message.
+    let step = "authentication list";
+    const leftMs = Math.max(1, (options.startedAt ?? Date.now()) + timeoutMs - Date.now());
+    const timer = setTimeout(() => rpc.abort(handshakeTimeout(rpc, step, timeoutMs, leftMs)), leftMs);
     try {
       const auth = await calls.authList();
       if (auth.length > 0 && !auth.includes(AuthType.None)) {
@@ -70,9 +109,12 @@ export class LibvirtConnection {
         }
         // The daemon decides by the peer's unix credentials (group libvirt
         // passes without an agent); `complete` 0 would mean an agent must act.
+        step = "polkit authorization";
         if (!(await calls.authPolkit())) throw new Error(`${rpc.description}: polkit authorization did not complete`);
       }
+      step = "connect open";
       await calls.connectOpen({ name: options.uri, flags: NO_FLAGS });
+      step = "feature queries";
       // Feature questions go to the opened hypervisor driver, so they follow the open.
       const [keepalive, documentedOrder] = await Promise.all([
         calls.connectSupportsFeature({ feature: DriverFeature.ProgramKeepalive }),
@@ -83,6 +125,8 @@ export class LibvirtConnection {
     } catch (err) {
       rpc.close();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

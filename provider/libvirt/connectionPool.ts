@@ -1,4 +1,4 @@
-import { LibvirtEndpoint, Link, openLink, OpenLinkOptions } from "../transport";
+import { DEFAULT_CONNECT_TIMEOUT_MS, LibvirtEndpoint, Link, openLink, OpenLinkOptions } from "../transport";
 import type { SshTarget } from "../transport";
 import { LibvirtConnection } from "./connection";
 
@@ -105,11 +105,16 @@ export class ConnectionPool {
     const entry: Entry = { refs: 0, closing: false, ready: undefined as never };
     const opener = this.options.openLink ?? openLink;
     entry.ready = (async () => {
+      // One budget for the link and the handshake: the handshake gets what opening the link left.
+      const startedAt = Date.now();
       const link = await opener(endpoint, this.options.link ?? {});
       try {
         const connection = await LibvirtConnection.open(link.stream, {
           uri: endpoint.uri,
           description: `${link.description} ${endpoint.uri}`,
+          timeoutMs: endpoint.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          startedAt,
+          link: { linkClosed: link.closed, ...(link.silentMs === undefined ? {} : { linkSilentMs: link.silentMs }) },
         });
         connection.rpc.onClose(() => this.forget(key, entry, link));
         return { connection, link };

@@ -1,7 +1,7 @@
 import type { Duplex } from "node:stream";
 import { decodeRemoteError, RpcLinkError, RpcProtocolError } from "./errors";
 import { FramingError, PacketFramer } from "./framer";
-import { KeepaliveMonitor, KeepaliveOptions } from "./keepalive";
+import { KeepaliveMonitor, KeepaliveOptions, silenceError } from "./keepalive";
 import { encodePacket, Packet } from "./packet";
 import {
   KEEPALIVE_PROGRAM,
@@ -23,7 +23,22 @@ export interface RpcClientOptions {
   program?: number;
   /** Program version for calls. */
   version?: number;
+  /**
+   * Settles with why the carrier (e.g. the SSH link) went down, once it has (the
+   * transport's `Link.closed`). When the stream ends, the client waits briefly for it,
+   * so a lost SSH link is reported as such, not as the daemon closing its end.
+   */
+  linkClosed?: Promise<Error | undefined>;
+  /**
+   * Milliseconds since the carrier last heard from its far end (SSH keepalive answers
+   * included; the transport's `Link.silentMs`). When the daemon stays silent, it tells
+   * a frozen daemon (the link still answers) from a frozen link.
+   */
+  linkSilentMs?: () => number;
 }
+
+/** How long a stream's end waits for the carrier's reason before failing calls without it. */
+const LINK_REASON_WAIT_MS = 5000;
 
 /** Decodes a reply payload; the reader holds exactly the payload. */
 export type ReplyDecoder<T> = (reader: XdrReader) => T;
@@ -62,6 +77,9 @@ export class RpcClient {
   private keepalive?: KeepaliveMonitor;
   private readonly drainWaiters: Array<() => void> = [];
   private readonly pausedBy = new Set<number>();
+  private readonly linkClosed?: Promise<Error | undefined>;
+  private readonly linkSilentMs?: () => number;
+  private ending = false;
 
   /** Names the link in errors. */
   readonly description: string;
@@ -77,11 +95,14 @@ export class RpcClient {
     this.description = options.description ?? "libvirt link";
     this.program = options.program ?? REMOTE_PROGRAM;
     this.version = options.version ?? REMOTE_PROTOCOL_VERSION;
+    this.linkClosed = options.linkClosed;
+    this.linkSilentMs = options.linkSilentMs;
     link.on("data", (chunk: Buffer) => this.onData(chunk));
     link.on("drain", () => this.releaseDrainWaiters());
-    link.on("error", (err: Error) => this.fail(new RpcLinkError(`${this.description}: link error: ${err.message}`, { cause: err })));
-    link.on("end", () => this.fail(new RpcLinkError(`${this.description}: the daemon closed the link`)));
-    link.on("close", () => this.fail(new RpcLinkError(`${this.description}: link closed`)));
+    link.on("error", (err: Error) => this.linkEnded(`link error: ${err.message}`, err));
+    // Without a carrier to ask, the stream's peer is the daemon's socket itself.
+    link.on("end", () => this.linkEnded("the daemon closed the link"));
+    link.on("close", () => this.linkEnded("link closed"));
   }
 
   /** True once the link failed or was closed; every later call rejects at once. */
@@ -162,9 +183,27 @@ export class RpcClient {
     this.keepalive = new KeepaliveMonitor(
       options,
       () => this.write(this.keepalivePacket(KeepaliveProc.Ping)),
-      (silentMs) => this.failAndClose(new RpcLinkError(`${this.description}: no answer from the daemon for ${silentMs} ms (keepalive)`)),
+      // Half the window: the daemon is known silent only for part of it (the check runs
+      // on ticks), and a live link answers SSH keepalives far more often than that.
+      (silentMs) => this.failAndClose(silenceError(this.description, silentMs, this.linkHeardWithin(silentMs / 2))),
     );
     this.keepalive.start();
+  }
+
+  /**
+   * Fails every waiting call with `err` and closes the link, as when it dropped: for a
+   * caller that gave up waiting (a handshake past its deadline).
+   */
+  abort(err: Error): void {
+    this.failAndClose(err);
+  }
+
+  /**
+   * True when the carrier heard from its far end within the last `ms` (so the link
+   * is alive and a silence is the daemon's); undefined when there is no carrier to ask.
+   */
+  linkHeardWithin(ms: number): boolean | undefined {
+    return this.linkSilentMs === undefined ? undefined : this.linkSilentMs() < ms;
   }
 
   /** Subscribes to MESSAGE packets of the client's program (libvirt events). */
@@ -332,6 +371,22 @@ export class RpcClient {
         cause: err,
       });
     }
+  }
+
+  /**
+   * The stream ended or failed. With a carrier, its reason is awaited (briefly): the
+   * stream of a dropped SSH link ends too, and must not read as the daemon closing.
+   */
+  private linkEnded(fallback: string, cause?: Error): void {
+    if (this.failure !== undefined || this.ending) return;
+    const own = (): RpcLinkError => new RpcLinkError(`${this.description}: ${fallback}`, cause === undefined ? {} : { cause });
+    if (this.linkClosed === undefined) return this.fail(own());
+    this.ending = true;
+    const timeout = new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), LINK_REASON_WAIT_MS).unref());
+    void Promise.race([this.linkClosed, timeout]).then(
+      (reason) => this.fail(reason === undefined ? own() : new RpcLinkError(`${this.description}: ${reason.message}`, { cause: reason })),
+      () => this.fail(own()),
+    );
   }
 
   private failAndClose(err: Error): void {

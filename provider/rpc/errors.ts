@@ -67,10 +67,17 @@ export class LibvirtError extends Error {
  * nothing about whether an object exists.
  */
 export class RpcLinkError extends Error {
-  /** @param message what happened to the link */
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /**
+   * Which side stopped answering, when known: the SSH `link` (lost, or silent to
+   * keepalives) or the libvirt `daemon` (silent while the link still answers).
+   */
+  readonly side?: "link" | "daemon";
+
+  /** @param message what happened to the link, and what to do */
+  constructor(message: string, options: { cause?: unknown; side?: "link" | "daemon" } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "RpcLinkError";
+    if (options.side !== undefined) this.side = options.side;
   }
 }
 

@@ -1,3 +1,6 @@
+import { formatSeconds } from "../transport";
+import { RpcLinkError } from "./errors";
+
 /** Settings for libvirt's keepalive protocol on one link. */
 export interface KeepaliveOptions {
   /** Send a PING after this long without hearing from the daemon (libvirt's default is 5 s). */
@@ -55,4 +58,25 @@ export class KeepaliveMonitor {
     this.unanswered++;
     this.sendPing();
   }
+}
+
+/**
+ * The error for a keepalive that gave up: a silent link when the carrier heard nothing
+ * either (`linkHeard` false), else a silent daemon (on a unix socket the daemon is the
+ * only peer, so undefined counts as the daemon's silence too).
+ */
+export function silenceError(description: string, silentMs: number, linkHeard: boolean | undefined): RpcLinkError {
+  const seconds = formatSeconds(silentMs);
+  if (linkHeard === false) {
+    return new RpcLinkError(
+      `${description}: the SSH link has been silent for ${seconds} (no answer to libvirt or SSH keepalives): ` +
+        "the host, its sshd or the network is down or frozen; check that the host is reachable (the next run reconnects)",
+      { side: "link" },
+    );
+  }
+  return new RpcLinkError(
+    `${description}: no answer from the daemon for ${seconds} while the link is alive (libvirt keepalive): ` +
+      "is libvirtd on the host running and not stopped or hung? (`systemctl status libvirtd`)",
+    { side: "daemon" },
+  );
 }

@@ -2,7 +2,8 @@
  * Transport: byte streams to libvirt daemons, locally or over SSH. Knows nothing of
  * the RPC protocol carried on them.
  */
-export { openLink, DEFAULT_LINK_OPTIONS } from "./openLink";
+export { openLink, DEFAULT_LINK_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from "./openLink";
+export { formatSeconds } from "./timeout";
 export { validateEndpoint } from "./validate";
 export { TransportError, isTransportError } from "./errors";
 export type { TransportErrorKind, TransportErrorDetails, HostKeyProblem, HostKeyRefusal } from "./errors";

@@ -6,20 +6,29 @@ import { TransportError } from "./errors";
 import { openLocalLink } from "./localLink";
 import { openSshLink } from "./sshLink";
 import type { RouteSettings } from "./route";
+import { Deadline } from "./timeout";
 import type { LibvirtEndpoint, Link, OpenLinkOptions } from "./types";
 import { validateEndpoint } from "./validate";
 
 /**
- * Defaults for {@link OpenLinkOptions}. Keepalives every 15 s, 3 unanswered: a dead
- * host (or a NAT that forgot the flow) is noticed within about a minute, and idle
- * links in a pool are not dropped by middleboxes.
+ * Defaults for {@link OpenLinkOptions}. Keepalives every 5 s, 3 unanswered: a dead host
+ * (or a NAT that forgot the flow) is noticed within about 20 s, before libvirt's own
+ * keepalive gives up on the daemon (30 s), so a frozen link is reported as the link's
+ * failure; and a live link is heard from every few seconds, which is how the layers
+ * above tell a silent daemon behind it from a silent link.
  */
 export const DEFAULT_LINK_OPTIONS = {
-  keepaliveIntervalMs: 15_000,
+  keepaliveIntervalMs: 5_000,
   keepaliveCountMax: 3,
   channelTimeoutMs: 10_000,
   closeTimeoutMs: 3_000,
 } as const;
+
+/**
+ * Default of {@link LibvirtEndpoint.connectTimeoutMs}: long enough for a slow login
+ * through a jump host, short enough that a daemon frozen before the run fails it soon.
+ */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000;
 
 /**
  * Opens a byte stream to the libvirt daemon described by `endpoint`: over SSH (through
@@ -38,14 +47,16 @@ export async function openLink(endpoint: LibvirtEndpoint, options: OpenLinkOptio
   const log = options.log ?? (() => undefined);
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_LINK_OPTIONS.closeTimeoutMs;
   const channelTimeoutMs = options.channelTimeoutMs ?? DEFAULT_LINK_OPTIONS.channelTimeoutMs;
+  const deadline = new Deadline(endpoint.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
   if (endpoint.ssh === undefined) {
-    return openLocalLink(endpoint, { connectTimeoutMs: channelTimeoutMs, closeTimeoutMs, log });
+    return openLocalLink(endpoint, { connectTimeoutMs: deadline.capped(channelTimeoutMs), closeTimeoutMs, log });
   }
   const settings: RouteSettings = {
     keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_LINK_OPTIONS.keepaliveIntervalMs,
     keepaliveCountMax: options.keepaliveCountMax ?? DEFAULT_LINK_OPTIONS.keepaliveCountMax,
     channelTimeoutMs,
     closeTimeoutMs,
+    deadline,
     log,
   };
   return openSshLink(endpoint, endpoint.ssh, settings);

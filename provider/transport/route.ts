@@ -8,7 +8,7 @@ import type { Duplex } from "node:stream";
 import { describeTarget, targetPort } from "./describe";
 import { TransportError } from "./errors";
 import { connectSsh, type SshConnection, type SshConnectionSettings } from "./sshConnection";
-import { withTimeout } from "./timeout";
+import { formatSeconds, withTimeout } from "./timeout";
 import type { SshTarget } from "./types";
 
 /** Settings for walking a route. */
@@ -51,7 +51,7 @@ async function connectThrough(target: SshTarget, settings: RouteSettings, opened
   let sock: Duplex | undefined;
   if (target.jump !== undefined) {
     const bastion = await connectThrough(target.jump, settings, opened);
-    sock = await forwardTo(bastion, target, settings.channelTimeoutMs);
+    sock = await forwardTo(bastion, target, settings.deadline.capped(settings.channelTimeoutMs));
   }
   const connection = await connectSsh(target, settings, sock);
   opened.push(connection);
@@ -91,7 +91,7 @@ function forwardTo(bastion: SshConnection, next: SshTarget, timeoutMs: number): 
       new TransportError(
         "timeout",
         destination,
-        `jump host ${bastion.description} did not open a forward to ${destination} within ${timeoutMs} ms`,
+        `jump host ${bastion.description}: TCP forward to ${destination}: not opened within ${formatSeconds(timeoutMs)}`,
       ),
   );
 }

@@ -13,7 +13,7 @@ import { planAuth, type AuthPlan } from "./auth";
 import { describeTarget, targetPort } from "./describe";
 import { TransportError } from "./errors";
 import { loadHostKeyCheck } from "./hostKeyCheck";
-import { onceEvent, settlesWithin } from "./timeout";
+import { formatSeconds, onceEvent, settlesWithin, type Deadline } from "./timeout";
 import type { SshTarget } from "./types";
 
 /** Default time for TCP connect plus SSH handshake plus authentication. */
@@ -25,6 +25,8 @@ export interface SshConnectionSettings {
   readonly keepaliveIntervalMs: number;
   /** Unanswered keepalives before ssh2 drops the connection. */
   readonly keepaliveCountMax: number;
+  /** The budget for opening the whole link; each step takes at most what is left. */
+  readonly deadline: Deadline;
   /** Progress messages (no secrets). */
   readonly log: (message: string) => void;
 }
@@ -39,6 +41,8 @@ export interface SshConnection {
   readonly closed: Promise<void>;
   /** The first error reported after the connection became ready, if any. */
   failure(): Error | undefined;
+  /** Milliseconds since the server last sent anything. */
+  silentMs(): number;
   /** Disconnects politely, then forcibly after `timeoutMs`; never rejects. */
   end(timeoutMs: number): Promise<void>;
 }
@@ -53,15 +57,17 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
   const readyTimeoutMs = target.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const hostKeyCheck = await loadHostKeyCheck(target);
   const plan = await planAuth(target);
-  const tcp = sock === undefined ? await connectTcp(target, readyTimeoutMs) : undefined;
+  const tcp = sock === undefined ? await connectTcp(target, settings.deadline.capped(readyTimeoutMs)) : undefined;
   const transport: Duplex = tcp ?? (sock as Duplex);
+  // Measured after the TCP connect, so the handshake gets what the connect left.
+  const loginMs = settings.deadline.capped(readyTimeoutMs);
 
   const client = new Client();
   let hostKeyRefusal: TransportError | undefined;
   const config: ConnectConfig = {
     username: target.user,
     sock: transport,
-    readyTimeout: readyTimeoutMs,
+    readyTimeout: loginMs,
     keepaliveInterval: settings.keepaliveIntervalMs,
     keepaliveCountMax: settings.keepaliveCountMax,
     authHandler: plan.handler,
@@ -97,10 +103,10 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
           plan.note(`${error.level === "agent" ? "ssh-agent" : "key"}: ${error.message}`);
           return;
         }
-        reject(classify(error, description, readyTimeoutMs, hostKeyRefusal, plan));
+        reject(classify(error, description, loginMs, hostKeyRefusal, plan));
       });
       client.on("close", () => {
-        if (!ready) reject(classify(undefined, description, readyTimeoutMs, hostKeyRefusal, plan));
+        if (!ready) reject(classify(undefined, description, loginMs, hostKeyRefusal, plan));
       });
       settings.log(`${description}: connecting`);
       try {
@@ -118,12 +124,17 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
   }
   tcp?.setNoDelay(true);
   settings.log(`${description}: authenticated`);
+  // Only now: ssh2 reads the socket with its own 'data' listener from here on, and one
+  // added earlier would start the flow before ssh2 listens and lose the first bytes.
+  let lastHeard = Date.now();
+  transport.on("data", () => void (lastHeard = Date.now()));
 
   return {
     client,
     description,
     closed,
     failure: () => failure,
+    silentMs: () => Date.now() - lastHeard,
     end: async (timeoutMs) => {
       client.end();
       if (!(await settlesWithin(closed, timeoutMs))) {
@@ -142,7 +153,7 @@ function connectTcp(target: SshTarget, timeoutMs: number): Promise<Socket> {
     const socket = createConnection({ host: target.host, port: targetPort(target) });
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new TransportError("timeout", description, `TCP connect to ${description} timed out after ${timeoutMs} ms`));
+      reject(new TransportError("timeout", description, `${description}: TCP connect: no answer within ${formatSeconds(timeoutMs)}`));
     }, timeoutMs);
     socket.once("connect", () => {
       clearTimeout(timer);
@@ -190,7 +201,7 @@ function classify(
     return new TransportError(
       "timeout",
       description,
-      `SSH handshake and login with ${description} did not finish within ${readyTimeoutMs} ms (${plan.summary()})`,
+      `${description}: SSH handshake and login: not finished within ${formatSeconds(readyTimeoutMs)} (${plan.summary()})`,
       { cause: error },
     );
   }

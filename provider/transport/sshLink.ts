@@ -11,7 +11,7 @@ import { watchProxyChannel, type ProxyChannelWatch } from "./proxyChannel";
 import { remoteProxyCommand } from "./remoteCommand";
 import { connectRoute, endAll, type RouteSettings } from "./route";
 import type { SshConnection } from "./sshConnection";
-import { settlesWithin, withTimeout } from "./timeout";
+import { formatSeconds, settlesWithin, withTimeout } from "./timeout";
 import type { LibvirtEndpoint, Link, SshTarget } from "./types";
 
 /** Opens an SSH link to the daemon described by `endpoint` (whose `ssh` is `target`). */
@@ -22,7 +22,7 @@ export async function openSshLink(endpoint: LibvirtEndpoint, target: SshTarget, 
   const route = await connectRoute(target, settings);
   let proxy: RunningProxy;
   try {
-    proxy = await execProxy(route.target, command, description, settings.channelTimeoutMs);
+    proxy = await execProxy(route.target, command, description, settings.deadline.capped(settings.channelTimeoutMs));
   } catch (error) {
     await endAll(route.connections, settings.closeTimeoutMs);
     throw error;
@@ -63,7 +63,12 @@ function execProxy(connection: SshConnection, command: string, description: stri
   return withTimeout(
     opening,
     timeoutMs,
-    () => new TransportError("timeout", description, `${description} did not open an exec channel within ${timeoutMs} ms`),
+    () =>
+      new TransportError(
+        "timeout",
+        description,
+        `${description}: exec channel for the libvirt proxy: not opened within ${formatSeconds(timeoutMs)}`,
+      ),
   );
 }
 
@@ -81,7 +86,7 @@ function watchLink(proxy: RunningProxy, connections: readonly SshConnection[], d
   let tearingDown: Promise<void> | undefined;
   const tearDown = (): Promise<void> => {
     tearingDown ??= (async () => {
-      const why = closing ? undefined : dropReason(watch, connections, description);
+      const why = closing ? undefined : dropReason(watch, connections, description, settings);
       await endAll(connections, settings.closeTimeoutMs);
       settings.log(`${description}: ${why === undefined ? "closed" : `dropped: ${why.message}`}`);
       settle(why);
@@ -103,11 +108,19 @@ function watchLink(proxy: RunningProxy, connections: readonly SshConnection[], d
     return closeCall;
   };
 
-  return { stream: channel, description, closed, close };
+  // The target's connection carries the channel: its silence is the link's.
+  const carrier = connections[connections.length - 1];
+  const silentMs = (): number => carrier?.silentMs() ?? 0;
+  return { stream: channel, description, closed, close, silentMs };
 }
 
-/** Why the link went down when nobody asked it to. */
-function dropReason(watch: ProxyChannelWatch, connections: readonly SshConnection[], description: string): TransportError {
+/** Why the link went down when nobody asked it to: the SSH link, or the daemon behind it. */
+function dropReason(
+  watch: ProxyChannelWatch,
+  connections: readonly SshConnection[],
+  description: string,
+  settings: RouteSettings,
+): TransportError {
   const tail = watch.stderrTail();
   const exitCode = watch.exitCode();
   const exitSignal = watch.exitSignal();
@@ -127,10 +140,36 @@ function dropReason(watch: ProxyChannelWatch, connections: readonly SshConnectio
   }
   const lost = connections.map((c) => c.failure()).find((e) => e !== undefined) ?? watch.streamError();
   if (lost !== undefined) {
-    return new TransportError("closed", description, `link to ${description} lost: ${lost.message}${said}`, { ...details, cause: lost });
+    return new TransportError("closed", description, `SSH link to ${description} lost: ${linkLoss(lost, settings)}${said}`, {
+      ...details,
+      cause: lost,
+    });
   }
   if (exitCode === 0) {
-    return new TransportError("closed", description, `the libvirt daemon behind ${description} closed the connection${said}`, details);
+    return new TransportError(
+      "closed",
+      description,
+      `the libvirt daemon behind ${description} closed its end of the connection (was libvirtd stopped or restarted? ` +
+        `see \`systemctl status libvirtd\` on the host; the next run reconnects)${said}`,
+      details,
+    );
   }
-  return new TransportError("closed", description, `link to ${description} closed unexpectedly${said}`, details);
+  return new TransportError(
+    "closed",
+    description,
+    `SSH link to ${description} closed by the server or the network (is the host up and its sshd running? the next run reconnects)${said}`,
+    details,
+  );
+}
+
+/** What ssh2 reported when a connection dropped, said in terms of what to check. */
+function linkLoss(error: Error & { level?: string }, settings: RouteSettings): string {
+  if (error.level === "client-timeout") {
+    const silentMs = settings.keepaliveIntervalMs * (settings.keepaliveCountMax + 1);
+    return (
+      `no answer to SSH keepalives for about ${formatSeconds(silentMs)} ` +
+      "(the host, its sshd or the network is down or frozen: check that the host is reachable; the next run reconnects)"
+    );
+  }
+  return `${error.message} (check that the host is reachable and its sshd running; the next run reconnects)`;
 }

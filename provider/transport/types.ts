@@ -89,7 +89,10 @@ export interface SshTarget {
    * The bastion's host key is checked with its own policy.
    */
   readonly jump?: SshTarget;
-  /** Time allowed for TCP connect, SSH handshake and authentication; default 20000. */
+  /**
+   * Time allowed for TCP connect, SSH handshake and authentication; default 20000. Never
+   * more than what is left of the endpoint's {@link LibvirtEndpoint.connectTimeoutMs}.
+   */
   readonly readyTimeoutMs?: number;
 }
 
@@ -115,15 +118,25 @@ export interface LibvirtEndpoint {
   readonly socketPath?: string;
   /** Remote proxy program; default `auto`. Ignored for local links. */
   readonly proxy?: RemoteProxy;
+  /**
+   * Time allowed to open the connection, every step together: TCP connect, SSH login
+   * on each jump host and on the target, the channel to the daemon, and libvirt's own
+   * handshake (which the libvirt layer runs within what is left); default 30000 ms.
+   * One budget rather than one per step, so a user can tell how long a run may wait.
+   */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Tuning knobs for {@link openLink}; all optional with sensible defaults. */
 export interface OpenLinkOptions {
-  /** SSH keepalive interval; default 15000 ms. 0 disables keepalives. */
+  /** SSH keepalive interval; default 5000 ms. 0 disables keepalives. */
   readonly keepaliveIntervalMs?: number;
   /** Unanswered keepalives before the link is declared dead; default 3. */
   readonly keepaliveCountMax?: number;
-  /** Time allowed for opening a forward or the exec channel; default 10000 ms. */
+  /**
+   * Time allowed for opening a forward or the exec channel; default 10000 ms. Never more
+   * than what is left of the endpoint's {@link LibvirtEndpoint.connectTimeoutMs}.
+   */
   readonly channelTimeoutMs?: number;
   /** Time {@link Link.close} waits for each graceful step before forcing; default 3000 ms. */
   readonly closeTimeoutMs?: number;
@@ -145,6 +158,12 @@ export interface Link {
    * the reason.
    */
   readonly closed: Promise<TransportError | undefined>;
+  /**
+   * Milliseconds since the SSH server last sent anything on this link (its answers to
+   * SSH keepalives included); absent for a local link, which has no carrier of its own.
+   * Lets the layer above tell a silent daemon (the link still answers) from a silent link.
+   */
+  readonly silentMs?: () => number;
   /**
    * Ends the stream, then the SSH connections (target first, then jump hosts), and
    * resolves when all are closed. Idempotent; never rejects.

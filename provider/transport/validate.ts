@@ -27,6 +27,8 @@ export function validateEndpoint(endpoint: LibvirtEndpoint, env: NodeJS.ProcessE
   if (endpoint.socketPath !== undefined) problems.push(...validateSocketPath(endpoint.socketPath));
   if (endpoint.proxy !== undefined && !PROXIES.includes(endpoint.proxy)) problems.push(`proxy must be one of ${PROXIES.join(", ")}`);
   if (endpoint.ssh !== undefined) problems.push(...validateTarget(endpoint.ssh, "ssh", env, 0));
+  const timeout = endpoint.connectTimeoutMs;
+  if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) problems.push("connectTimeoutMs must be a positive number");
   return problems;
 }
 

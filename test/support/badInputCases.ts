@@ -144,6 +144,20 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       rule: /not a connection field/,
     },
     {
+      title: "connection timeout of zero",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, connectTimeoutSeconds: 0 } },
+      property: "connection.connectTimeoutSeconds",
+      rule: /whole number from 1 to 3600/,
+    },
+    {
+      title: "connection timeout as text",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, connectTimeoutSeconds: "30" } },
+      property: "connection.connectTimeoutSeconds",
+      rule: /whole number from 1 to 3600/,
+    },
+    {
       title: "connection URI with a transport",
       kind: "Network",
       inputs: { ...goodNet, connection: { ...conn, uri: "qemu+ssh://h/system" } },

@@ -2,8 +2,11 @@ import type { LibvirtEndpoint, SshTarget } from "../../transport";
 import { validateEndpoint } from "../../transport";
 import { inputNames, parseFields, secretNames } from "./fieldTable";
 import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
-import { localFile, text } from "./fieldTypes";
+import { integer, localFile, text } from "./fieldTypes";
 import { isObject, Problems } from "./problems";
+
+/** An hour: longer is no longer a timeout a user waits on. */
+const MAX_CONNECT_TIMEOUT_SECONDS = 3600;
 
 /** Every field of a `connection`, declared once. */
 export const connectionFields = {
@@ -35,6 +38,14 @@ export const connectionFields = {
   uri: text(),
   /** The daemon's unix socket, when not libvirt's default. */
   socketPath: text(),
+  /**
+   * Seconds allowed to open the connection, all steps together: TCP connect, SSH login
+   * (through each jump host), the channel to libvirt and libvirt's handshake; 30 by
+   * default. A step still waiting then fails naming itself and the host. Resources on
+   * one host share one connection, opened with the first one's value. Refused on a jump
+   * host: the outer connection's budget covers the whole route.
+   */
+  connectTimeoutSeconds: integer(1, MAX_CONNECT_TIMEOUT_SECONDS),
   /** A bastion to reach `host` through. */
   jump: jumpField(),
 };
@@ -69,6 +80,7 @@ export const SECRET_CONNECTION_FIELDS = secretNames(connectionFields) as Connect
 /** Config values arrive as text: the fields that are not text are read from it here. */
 const FROM_CONFIG_TEXT: Partial<Record<ConnectionField, (text: string) => unknown>> = {
   port: Number,
+  connectTimeoutSeconds: Number,
   agent: (text) => (text === "true" ? true : text === "false" ? false : text),
 };
 
@@ -119,6 +131,7 @@ export function toEndpoint(spec: ConnectionSpec, env: NodeJS.ProcessEnv = proces
   return {
     uri: spec.uri ?? DEFAULT_URI,
     socketPath: spec.socketPath,
+    connectTimeoutMs: spec.connectTimeoutSeconds === undefined ? undefined : spec.connectTimeoutSeconds * 1000,
     ssh: spec.host === undefined ? undefined : toTarget(spec, env),
   };
 }
@@ -171,6 +184,11 @@ export function checkConnection(
   if (problems.all.length > before) return;
   if (spec.host === undefined && spec.jump !== undefined)
     problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");
+  // One budget covers the whole route; a value on a hop would be silently unused.
+  for (let hop = spec.jump, at = `${property}.jump`; hop !== undefined; hop = hop.jump, at += ".jump") {
+    if (hop.connectTimeoutSeconds !== undefined)
+      problems.add(`${at}.connectTimeoutSeconds`, "set it on the outer connection: it covers the whole route");
+  }
   for (const message of validateEndpoint(toEndpoint(spec, env), env)) {
     // The transport names fields by its own paths (ssh.auth.…); say them in the user's terms.
     problems.add(property, message.replace(/^ssh\.(auth\.)?/, "").replace(/\bssh\.jump\b/g, "jump"));

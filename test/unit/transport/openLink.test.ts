@@ -177,21 +177,47 @@ describe("transport/openLink against an in-process SSH server", function () {
     );
   });
 
-  it("times out a server that accepts TCP but never speaks SSH", async () => {
+  /** Runs `fn` against a port that accepts TCP but never speaks SSH; `fn` must fail within `withinMs`. */
+  async function againstSilentServer(withinMs: number, fn: (port: number) => Promise<void>): Promise<void> {
     const silent: NetServer = createServer(() => undefined);
     silent.listen(0, "127.0.0.1");
     await once(silent, "listening");
-    const port = (silent.address() as AddressInfo).port;
     const started = Date.now();
     try {
-      await assert.rejects(
-        openLink({ uri: "qemu:///system", ssh: { host: "127.0.0.1", port, user: "u", auth: { password: PASSWORD }, readyTimeoutMs: 300 } }),
-        isKind("timeout"),
-      );
-      assert.ok(Date.now() - started < 3000);
+      await fn((silent.address() as AddressInfo).port);
+      assert.ok(Date.now() - started < withinMs);
     } finally {
       silent.close();
     }
+  }
+
+  it("times out a server that accepts TCP but never speaks SSH", () =>
+    againstSilentServer(3000, (port) =>
+      assert.rejects(
+        openLink({ uri: "qemu:///system", ssh: { host: "127.0.0.1", port, user: "u", auth: { password: PASSWORD }, readyTimeoutMs: 300 } }),
+        isKind("timeout"),
+      ),
+    ));
+
+  it("bounds every step by the endpoint's connect timeout, naming the step and the host", () =>
+    againstSilentServer(2000, (port) =>
+      assert.rejects(
+        openLink({
+          uri: "qemu:///system",
+          connectTimeoutMs: 300,
+          ssh: { host: "127.0.0.1", port, user: "u", auth: { password: PASSWORD } },
+        }),
+        isKind("timeout", (e) =>
+          assert.match(e.message, new RegExp(`^u@127\\.0\\.0\\.1:${port}: SSH handshake and login: not finished within 0\\.3 s`)),
+        ),
+      ),
+    ));
+
+  it("refuses a connect timeout that is not a positive number", async () => {
+    await assert.rejects(
+      openLink({ uri: "qemu:///system", connectTimeoutMs: 0 }),
+      isKind("config", (e) => assert.match(e.message, /connectTimeoutMs/)),
+    );
   });
 
   it("surfaces the remote proxy's exit status and stderr through closed", async () => {
