@@ -158,6 +158,13 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       rule: /whole number from 1 to 3600/,
     },
     {
+      title: "connection timeout on a jump host",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, jump: { host: "bastion", connectTimeoutSeconds: 5 } } },
+      property: "connection.jump.connectTimeoutSeconds",
+      rule: /outer connection/,
+    },
+    {
       title: "connection URI with a transport",
       kind: "Network",
       inputs: { ...goodNet, connection: { ...conn, uri: "qemu+ssh://h/system" } },
