@@ -1,14 +1,15 @@
 import assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
+import { CloudInitDisk, Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
+import type { ResourceKind } from "../../../provider/resources/kinds";
 import { EngineHarness } from "../../engine";
 import { badInputCases } from "../../support/badInputCases";
 import { badVmCases } from "../../unit/vm/badVmInputs";
 
 type ResourceClass = new (name: string, args: never, opts?: pulumi.CustomResourceOptions) => pulumi.Resource;
-const classes: Record<string, ResourceClass> = { Network, StoragePool, Volume, VirtualMachine };
+const classes: Record<ResourceKind, ResourceClass> = { Network, StoragePool, Volume, VirtualMachine, CloudInitDisk };
 /** Every bad-input case of every resource kind. */
-const cases = [...badInputCases, ...badVmCases.map((c) => ({ ...c, kind: "VirtualMachine" }))];
+const cases = [...badInputCases, ...badVmCases.map((c) => ({ ...c, kind: "VirtualMachine" as const }))];
 
 describe("check through the engine: every bad input is refused by name before any host is contacted", function () {
   this.timeout(120_000);
@@ -17,9 +18,7 @@ describe("check through the engine: every bad input is refused by name before an
     const stack = new EngineHarness({ continueOnError: true });
     const result = await stack.check(() => {
       cases.forEach((c, i) => {
-        const Kind = classes[c.kind];
-        assert.ok(Kind, `no resource class for ${c.kind}`);
-        new Kind(`case${i}`, c.inputs as never);
+        new classes[c.kind](`case${i}`, c.inputs as never);
       });
     });
     for (const [i, c] of cases.entries()) {
