@@ -1,14 +1,10 @@
 import assert from "node:assert/strict";
-import { rmSync } from "node:fs";
-import path from "node:path";
 import { CloudInitDisk, VirtualMachine, Volume } from "../../../provider";
-import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
-import { EngineHarness, opsByName, stdoutOf } from "../../engine";
+import { opsByName, stdoutOf } from "../../engine";
 import { connectionTo } from "../support/connections";
-import { sshEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
-import { consoleFolder, waitForConsole } from "./consoleFile";
-import { guestBoot, since, tag } from "./support";
+import { waitForConsole } from "./consoleFile";
+import { consoleVmSuite, guestBoot, since, tag } from "./support";
 
 const { a } = testHosts();
 const name = tag("grow");
@@ -46,34 +42,19 @@ function program(capacityMiB: number, log: string) {
 
 describe("Volume in use by a running VM grows through the VM, and the guest sees it", function () {
   this.timeout(600_000);
-  const stack = new EngineHarness();
-  const direct = new ConnectionPool({ idleMs: 100 });
-  let conn: LibvirtConnection;
-  let dir = "";
-  let log = "";
-
-  before(async () => {
-    conn = (await direct.acquire(sshEndpoint(a))).connection;
-    dir = consoleFolder("grow");
-    log = path.join(dir, "console.log");
-  });
-
-  after(async () => {
-    await stack.destroy();
-    await direct.closeAll();
-    if (dir) rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = consoleVmSuite(a, "grow");
+  const { stack } = suite;
 
   it("grows a 64 MiB volume attached to a running VM to 128 MiB in one up, without a restart", async () => {
     const t0 = Date.now();
-    const up = await stack.up(program(64, log));
+    const up = await stack.up(program(64, suite.log));
     assert.deepEqual(up.errors, [], stdoutOf(up).join("\n"));
-    await waitForConsole(log, [/^guest: size vda 131072$/]);
+    await waitForConsole(suite.log, [/^guest: size vda 131072$/]);
     console.log(`      create (volume, seed, VM; the guest reports vda at 64 MiB): ${since(t0)} s`);
-    const domainId = (await conn.domains.lookupByName(name)).id;
+    const domainId = (await suite.conn.domains.lookupByName(name)).id;
 
     const t1 = Date.now();
-    const grown = await stack.up(program(128, log));
+    const grown = await stack.up(program(128, suite.log));
     assert.deepEqual(grown.errors, [], stdoutOf(grown).join("\n"));
     assert.deepEqual(opsByName(grown), { disk: "update", seed: "same", vm: "same" });
     assert.equal(grown.exports.capacityBytes, 128 * MIB);
@@ -81,10 +62,10 @@ describe("Volume in use by a running VM grows through the VM, and the guest sees
       stdoutOf(grown).some((l) => l.includes(`through the running VM ${name} (its disk vda)`)),
       stdoutOf(grown).join("\n"),
     );
-    const lines = await waitForConsole(log, [/^guest: size vda 262144$/], 60_000);
+    const lines = await waitForConsole(suite.log, [/^guest: size vda 262144$/], 60_000);
     console.log(`      grown in ${since(t1)} s; console: ${lines.filter((l) => l.startsWith("guest: size vda")).join(" | ")}`);
-    assert.equal((await conn.domains.lookupByName(name)).id, domainId, "the VM was restarted");
+    assert.equal((await suite.conn.domains.lookupByName(name)).id, domainId, "the VM was restarted");
 
-    assert.deepEqual(opsByName(await stack.up(program(128, log))), { disk: "same", seed: "same", vm: "same" });
+    assert.deepEqual(opsByName(await stack.up(program(128, suite.log))), { disk: "same", seed: "same", vm: "same" });
   });
 });
