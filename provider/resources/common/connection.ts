@@ -3,7 +3,7 @@ import { validateEndpoint } from "../../transport";
 import { inputNames, parseFields, secretNames } from "./fieldTable";
 import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
 import { integer, localFile, text } from "./fieldTypes";
-import { isObject, Problems } from "./problems";
+import { checkKnownFields, isObject, Problems } from "./problems";
 
 /** An hour: longer is no longer a timeout a user waits on. */
 const MAX_CONNECT_TIMEOUT_SECONDS = 3600;
@@ -100,9 +100,7 @@ export function connectionDefaultsFromConfig(get: (key: string) => unknown): Con
 /** The fields of one connection object, each problem under `property.<field>`, unknown fields refused. */
 function parseConnectionFields(problems: Problems, property: string, value: Record<string, unknown>, program = false): ConnectionSpec {
   const own = new Problems();
-  const known = inputNames(connectionFields);
-  for (const key of Object.keys(value))
-    if (!known.includes(key) && value[key] !== undefined) own.add(key, `is not a connection field (known: ${known.join(", ")})`);
+  checkKnownFields(own, "", value, inputNames(connectionFields), { what: "a connection field" });
   const spec = parseFields(connectionFields, value, own, program) as ConnectionSpec;
   problems.addAll(property, own.all);
   return spec;

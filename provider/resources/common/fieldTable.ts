@@ -4,7 +4,7 @@
  * simple replace rules (the types are derived in `fields.ts`).
  */
 import type { AnyField, FieldTable, InputField, ParseContext, Traits, ValuesOf } from "./fields";
-import { Problems } from "./problems";
+import { checkKnownFields, Problems } from "./problems";
 
 type Row = [name: string, field: AnyField];
 type InputRow = [name: string, field: InputField<unknown, unknown, Traits>];
@@ -91,10 +91,10 @@ export function replacedBy(table: FieldTable, olds: object, news: object): strin
  * (`__provider`) are not the program's.
  */
 export function checkKnownKeys(kind: string, table: FieldTable, inputs: Readonly<Record<string, unknown>>, problems: Problems): void {
-  for (const key of Object.keys(inputs)) {
-    if (key === "connection" || key.startsWith("__") || inputs[key] === undefined || Object.hasOwn(table, key)) continue;
-    problems.add(key, `is not a ${kind} input (known: ${[...inputNames(table), "connection"].join(", ")})`);
-  }
+  checkKnownFields(problems, "", inputs, [...inputNames(table), "connection"], {
+    what: `a ${kind} input`,
+    accepts: (key) => key.startsWith("__") || Object.hasOwn(table, key),
+  });
 }
 
 /**

@@ -138,10 +138,23 @@ export function listAt(problems: Problems, property: string, value: unknown): un
   return value;
 }
 
-/** Reports every field of `value` (at `at`) that is not among `known`, e.g. a misspelt one. */
-export function checkKnownFields(problems: Problems, at: string, value: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(value))
-    if (!known.includes(key) && value[key] !== undefined) problems.add(`${at}.${key}`, `is not a field here (known: ${known.join(", ")})`);
+/**
+ * Reports every set field of `value` (at `at`; "" for the top level) that is
+ * not accepted, e.g. a misspelt one, naming the `known` fields. `what` says
+ * what a field is there ("a field here" by default); `accepts` widens what
+ * is let through beyond `known` (stored outputs, keys Pulumi adds).
+ */
+export function checkKnownFields(
+  problems: Problems,
+  at: string,
+  value: Readonly<Record<string, unknown>>,
+  known: readonly string[],
+  opts: { what?: string; accepts?: (key: string) => boolean } = {},
+): void {
+  for (const key of Object.keys(value)) {
+    if (value[key] === undefined || known.includes(key) || opts.accepts?.(key)) continue;
+    problems.add(at === "" ? key : `${at}.${key}`, `is not ${opts.what ?? "a field here"} (known: ${known.join(", ")})`);
+  }
 }
 
 /** Records a problem and returns false, for validators that chain `ok = … && ok`. */
