@@ -1,5 +1,5 @@
 import type { Duplex } from "node:stream";
-import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError } from "../rpc";
+import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError, SILENT_DAEMON_ADVICE } from "../rpc";
 import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds } from "../transport";
 import { Domains } from "./domains";
 import { AuthType, DriverFeature } from "./enums/connect";
@@ -42,11 +42,9 @@ function handshakeTimeout(rpc: RpcClient, step: string, timeoutMs: number, waite
   const where = `${rpc.description}: libvirt handshake (${step}): no answer within ${formatSeconds(timeoutMs)} (connect timeout)`;
   // Heard in the second half of the wait: the link answered while the daemon did not.
   if (rpc.linkHeardWithin(waitedMs / 2) === true) {
-    return new RpcLinkError(
-      `${where}; the SSH link is alive, so the libvirt daemon is not answering: is libvirtd on the host running ` +
-        "and not stopped or hung? (`systemctl status libvirtd`)",
-      { side: "daemon" },
-    );
+    return new RpcLinkError(`${where}; the SSH link is alive, so the libvirt daemon is not answering: ${SILENT_DAEMON_ADVICE}`, {
+      side: "daemon",
+    });
   }
   return new RpcLinkError(
     `${where}: is libvirtd on the host running and not stopped or hung, and the host reachable? ` +

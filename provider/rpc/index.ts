@@ -2,7 +2,7 @@ export { RpcClient, RpcClientOptions, ReplyDecoder, MessageHandler } from "./cli
 export { LibvirtError, RpcLinkError, RpcProtocolError, isNotFoundError, decodeRemoteError, encodeRemoteError } from "./errors";
 export { ErrorCode } from "./errorCodes";
 export { FramingError, PacketFramer } from "./framer";
-export { KeepaliveOptions } from "./keepalive";
+export { KeepaliveOptions, SILENT_DAEMON_ADVICE } from "./keepalive";
 export { encodePacket, decodeHeader, Packet, PacketHeader } from "./packet";
 export * from "./protocol";
 export { openDownload } from "./downloadStream";

@@ -60,6 +60,9 @@ export class KeepaliveMonitor {
   }
 }
 
+/** What to check when the daemon is silent while the link to it answers. */
+export const SILENT_DAEMON_ADVICE = "is libvirtd on the host running and not stopped or hung? (`systemctl status libvirtd`)";
+
 /**
  * The error for a keepalive that gave up: a silent link when the carrier heard nothing
  * either (`linkHeard` false), else a silent daemon (on a unix socket the daemon is the
@@ -75,8 +78,7 @@ export function silenceError(description: string, silentMs: number, linkHeard: b
     );
   }
   return new RpcLinkError(
-    `${description}: no answer from the daemon for ${seconds} while the link is alive (libvirt keepalive): ` +
-      "is libvirtd on the host running and not stopped or hung? (`systemctl status libvirtd`)",
+    `${description}: no answer from the daemon for ${seconds} while the link is alive (libvirt keepalive): ${SILENT_DAEMON_ADVICE}`,
     { side: "daemon" },
   );
 }
