@@ -1,13 +1,13 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
-import { ConnectionSpec, checkConnection, hostIdentity, resolveConnection, toEndpoint } from "./connection";
+import { ConnectionSpec, checkConnection, checkInheritedDefaults, hostIdentity, resolveConnection, toEndpoint } from "./connection";
 import { PartialCreateError, messageOf } from "./errors";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
 import type { KindDefinition, SpecBase } from "./kindDefinition";
 import { parseSpec, replacementsOf } from "./kindSpec";
-import { Problems } from "./problems";
+import { isObject, Problems } from "./problems";
 import { progress } from "./progress";
 import { containsUnknown } from "./unknowns";
 
@@ -34,7 +34,11 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const { connection } = inputs;
     checkConnection(problems, "connection", connection, process.env, program);
     // Checked just above: the connection's fields are as its table declares them.
-    const resolved = resolveConnection(connection as ConnectionSpec | undefined, defaults());
+    const own = connection as ConnectionSpec | undefined;
+    const fromConfig = defaults();
+    // What a connection that is no object (refused above, or not known yet in a preview) inherits cannot be told.
+    if (connection === undefined || isObject(connection)) checkInheritedDefaults(problems, own, fromConfig, program);
+    const resolved = resolveConnection(own, fromConfig);
     const result = parseSpec(def, inputs, resolved, program);
     problems.addAll("", result.problems);
     return { spec: problems.all.length === 0 ? result.spec : undefined, problems };

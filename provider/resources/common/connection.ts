@@ -79,8 +79,8 @@ export const SECRET_CONNECTION_FIELDS = secretNames(connectionFields) as Connect
 
 /** Config values arrive as text: the fields that are not text are read from it here. */
 const FROM_CONFIG_TEXT: Partial<Record<ConnectionField, (text: string) => unknown>> = {
-  port: Number,
-  connectTimeoutSeconds: Number,
+  port: numberFromConfig,
+  connectTimeoutSeconds: numberFromConfig,
   agent: (text) => (text === "true" ? true : text === "false" ? false : text),
 };
 
@@ -191,4 +191,34 @@ export function checkConnection(
     // The transport names fields by its own paths (ssh.auth.…); say them in the user's terms.
     problems.add(property, message.replace(/^ssh\.(auth\.)?/, "").replace(/\bssh\.jump\b/g, "jump"));
   }
+}
+
+/** A number written as config text; text that is no number stays text, so its row's check refuses it by key. */
+function numberFromConfig(text: string): number | string {
+  const value = Number(text);
+  return text.trim() !== "" && Number.isFinite(value) ? value : text;
+}
+
+/**
+ * Checks the stack configuration's connection defaults that a resource
+ * inherits: those `resolveConnection` takes for it, not the ones its own
+ * connection sets, and none when it names another host. Each value is held to
+ * its row's check, as the resource's own would be, and a problem is recorded
+ * under its config key (e.g. `kvm:port`); for the program's inputs
+ * (`program`), the key and known_hosts files named must exist on this machine.
+ */
+export function checkInheritedDefaults(
+  problems: Problems,
+  own: ConnectionSpec | undefined,
+  defaults: ConnectionSpec,
+  program = false,
+): void {
+  const mine = new Map(Object.entries(own ?? {}));
+  const resolved = new Map(Object.entries(resolveConnection(own, defaults)));
+  const inherited = Object.fromEntries(
+    Object.entries(defaults).filter(([key]) => mine.get(key) === undefined && resolved.get(key) !== undefined),
+  );
+  const found = new Problems();
+  parseFields(connectionFields, inherited, found, program);
+  for (const p of found.all) problems.add(`kvm:${p.property}`, `${p.reason} (from the stack configuration)`);
 }
