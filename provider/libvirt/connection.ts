@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError, SILENT_DAEMON_ADVICE } from "../rpc";
-import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds } from "../transport";
+import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds, keepaliveSchedule } from "../transport";
 import { Domains } from "./domains";
 import { AuthType, DriverFeature } from "./enums/connect";
 import { Networks } from "./networks";
@@ -32,7 +32,11 @@ export interface OpenOptions {
   link?: Pick<RpcClientOptions, "linkClosed" | "linkSilentMs">;
 }
 
-const DEFAULT_KEEPALIVE: KeepaliveOptions = { intervalMs: 5000, count: 5 };
+/** libvirt's keepalive for a silence budget (default 30 s: a PING every 5 s, 5 unanswered, as libvirt's own client). */
+export function libvirtKeepalive(timeoutMs?: number): KeepaliveOptions {
+  const { intervalMs, libvirtCount } = keepaliveSchedule(timeoutMs);
+  return { intervalMs, count: libvirtCount };
+}
 
 /**
  * The handshake's timeout, saying the step and, when the carrier can tell, which side
@@ -118,7 +122,7 @@ export class LibvirtConnection {
         calls.connectSupportsFeature({ feature: DriverFeature.ProgramKeepalive }),
         calls.connectSupportsFeature({ feature: DriverFeature.NetworkUpdateHasCorrectOrder }),
       ]);
-      if (options.keepalive !== false && keepalive) rpc.startKeepalive(options.keepalive ?? DEFAULT_KEEPALIVE);
+      if (options.keepalive !== false && keepalive) rpc.startKeepalive(options.keepalive ?? libvirtKeepalive());
       return new LibvirtConnection(rpc, calls, options.uri, documentedOrder);
     } catch (err) {
       rpc.close();

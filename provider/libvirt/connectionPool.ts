@@ -1,6 +1,6 @@
 import { DEFAULT_CONNECT_TIMEOUT_MS, LibvirtEndpoint, Link, openLink, OpenLinkOptions } from "../transport";
 import type { SshTarget } from "../transport";
-import { LibvirtConnection } from "./connection";
+import { LibvirtConnection, libvirtKeepalive } from "./connection";
 
 /** Options of a {@link ConnectionPool}. */
 export interface ConnectionPoolOptions {
@@ -113,6 +113,7 @@ export class ConnectionPool {
           uri: endpoint.uri,
           description: `${link.description} ${endpoint.uri}`,
           timeoutMs: endpoint.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+          keepalive: libvirtKeepalive(endpoint.keepaliveTimeoutMs),
           startedAt,
           link: { linkClosed: link.closed, ...(link.silentMs === undefined ? {} : { linkSilentMs: link.silentMs }) },
         });

@@ -4,6 +4,8 @@
  */
 export { openLink, DEFAULT_LINK_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from "./openLink";
 export { formatSeconds } from "./timeout";
+export { keepaliveSchedule, DEFAULT_KEEPALIVE_TIMEOUT_MS } from "./keepaliveTimeout";
+export type { KeepaliveSchedule } from "./keepaliveTimeout";
 export { validateEndpoint } from "./validate";
 export { TransportError, isTransportError } from "./errors";
 export type { TransportErrorKind, TransportErrorDetails, HostKeyProblem, HostKeyRefusal } from "./errors";

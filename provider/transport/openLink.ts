@@ -6,20 +6,21 @@ import { TransportError } from "./errors";
 import { openLocalLink } from "./localLink";
 import { openSshLink } from "./sshLink";
 import type { RouteSettings } from "./route";
+import { keepaliveSchedule } from "./keepaliveTimeout";
 import { Deadline } from "./timeout";
 import type { LibvirtEndpoint, Link, OpenLinkOptions } from "./types";
 import { validateEndpoint } from "./validate";
 
 /**
- * Defaults for {@link OpenLinkOptions}. Keepalives every 5 s, 3 unanswered: a dead host
- * (or a NAT that forgot the flow) is noticed within about 20 s, before libvirt's own
- * keepalive gives up on the daemon (30 s), so a frozen link is reported as the link's
- * failure; and a live link is heard from every few seconds, which is how the layers
- * above tell a silent daemon behind it from a silent link.
+ * Defaults for {@link OpenLinkOptions}. Keepalives as the default silence budget sets
+ * them (every 5 s, 3 unanswered): a dead host (or a NAT that forgot the flow) is noticed
+ * within about 20 s, before libvirt's own keepalive gives up on the daemon (30 s), so a
+ * frozen link is reported as the link's failure; and a live link is heard from every few
+ * seconds, which is how the layers above tell a silent daemon behind it from a silent link.
  */
 export const DEFAULT_LINK_OPTIONS = {
-  keepaliveIntervalMs: 5_000,
-  keepaliveCountMax: 3,
+  keepaliveIntervalMs: keepaliveSchedule().intervalMs,
+  keepaliveCountMax: keepaliveSchedule().sshCountMax,
   channelTimeoutMs: 10_000,
   closeTimeoutMs: 3_000,
 } as const;
@@ -51,9 +52,11 @@ export async function openLink(endpoint: LibvirtEndpoint, options: OpenLinkOptio
   if (endpoint.ssh === undefined) {
     return openLocalLink(endpoint, { connectTimeoutMs: deadline.capped(channelTimeoutMs), closeTimeoutMs, log });
   }
+  // The endpoint's silence budget sets the SSH keepalive unless the caller tuned it itself.
+  const schedule = endpoint.keepaliveTimeoutMs === undefined ? undefined : keepaliveSchedule(endpoint.keepaliveTimeoutMs);
   const settings: RouteSettings = {
-    keepaliveIntervalMs: options.keepaliveIntervalMs ?? DEFAULT_LINK_OPTIONS.keepaliveIntervalMs,
-    keepaliveCountMax: options.keepaliveCountMax ?? DEFAULT_LINK_OPTIONS.keepaliveCountMax,
+    keepaliveIntervalMs: options.keepaliveIntervalMs ?? schedule?.intervalMs ?? DEFAULT_LINK_OPTIONS.keepaliveIntervalMs,
+    keepaliveCountMax: options.keepaliveCountMax ?? schedule?.sshCountMax ?? DEFAULT_LINK_OPTIONS.keepaliveCountMax,
     channelTimeoutMs,
     closeTimeoutMs,
     deadline,

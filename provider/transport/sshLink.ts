@@ -126,12 +126,22 @@ function dropReason(
   const exitSignal = watch.exitSignal();
   const details = { stderr: tail, ...(exitCode === undefined ? {} : { exitCode }), ...(exitSignal === undefined ? {} : { exitSignal }) };
   const said = tail === "" ? "" : `; it said: ${tail}`;
-  if (exitCode !== undefined && exitCode !== 0) {
-    const hint = exitCode === 127 ? " (command not found: is libvirt's virt-ssh-helper or nc installed on the host?)" : "";
+  if (exitCode === 127) {
     return new TransportError(
       "channel",
       description,
-      `remote libvirt proxy on ${description} exited with status ${exitCode}${hint}${said}`,
+      `remote libvirt proxy on ${description} exited with status 127 (command not found: is libvirt's virt-ssh-helper or nc installed on the host?)${said}`,
+      details,
+    );
+  }
+  if (exitCode !== undefined && exitCode !== 0) {
+    // The SSH side delivered the proxy's exit status, so the link held: the proxy lost (or never
+    // reached) the daemon's socket, as when libvirtd is stopped, killed or restarting.
+    return new TransportError(
+      "channel",
+      description,
+      `the libvirt daemon behind ${description} is gone or unreachable: the remote libvirt proxy exited with status ${exitCode} ` +
+        `while the SSH link held (is libvirtd running? see \`systemctl status libvirtd\` on the host; the next run reconnects)${said}`,
       details,
     );
   }

@@ -125,6 +125,14 @@ export interface LibvirtEndpoint {
    * One budget rather than one per step, so a user can tell how long a run may wait.
    */
   readonly connectTimeoutMs?: number;
+  /**
+   * How long an open connection may go unanswered before its calls fail; default 30000 ms.
+   * SSH keepalives (for the link) and libvirt keepalives (for the daemon) are sent every
+   * sixth of it; a silent link fails at about two thirds, a silent daemon behind a live
+   * link at the whole (see `keepaliveSchedule`). Explicit {@link OpenLinkOptions} SSH
+   * keepalive settings take precedence on the link.
+   */
+  readonly keepaliveTimeoutMs?: number;
 }
 
 /** Tuning knobs for {@link openLink}; all optional with sensible defaults. */

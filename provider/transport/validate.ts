@@ -29,6 +29,8 @@ export function validateEndpoint(endpoint: LibvirtEndpoint, env: NodeJS.ProcessE
   if (endpoint.ssh !== undefined) problems.push(...validateTarget(endpoint.ssh, "ssh", env, 0));
   const timeout = endpoint.connectTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) problems.push("connectTimeoutMs must be a positive number");
+  const silence = endpoint.keepaliveTimeoutMs;
+  if (silence !== undefined && !(Number.isFinite(silence) && silence > 0)) problems.push("keepaliveTimeoutMs must be a positive number");
   return problems;
 }
 

@@ -165,6 +165,20 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       rule: /outer connection/,
     },
     {
+      title: "keepalive timeout under 3 s",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, keepaliveTimeoutSeconds: 1 } },
+      property: "connection.keepaliveTimeoutSeconds",
+      rule: /3/,
+    },
+    {
+      title: "keepalive timeout on a jump host",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, jump: { host: "bastion", keepaliveTimeoutSeconds: 5 } } },
+      property: "connection.jump.keepaliveTimeoutSeconds",
+      rule: /outer connection/,
+    },
+    {
       title: "connection URI with a transport",
       kind: "Network",
       inputs: { ...goodNet, connection: { ...conn, uri: "qemu+ssh://h/system" } },

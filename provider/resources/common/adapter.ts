@@ -46,7 +46,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
 
   const specOf = (inputs: Inputs, what: string): Spec => {
     const { spec, problems } = parse(inputs, what === "inputs");
-    if (!spec) throw new Error(`${def.kind}: invalid ${what}: ${problems.all.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
+    if (!spec) throw new Error(`invalid ${what}: ${problems.all.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
     return spec;
   };
 
@@ -60,6 +60,40 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   };
 
   const nameOf = (inputs: Inputs): string => (typeof inputs.name === "string" ? inputs.name : "?");
+  /** What an error is about: the kind and the object's name (the host is in the transport's part). */
+  const subjectOf = (inputs: Inputs): string => `${def.kind} ${nameOf(inputs)}`;
+
+  /** Diff: the live object against the program; drift is reported, never thrown. */
+  async function diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
+    const oldSpec = specOf(olds, "stored state");
+    if (containsUnknown(news)) {
+      const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
+      return { changes: true, replaces: unknown.filter((k) => k === "name" || k === "connection") };
+    }
+    const newSpec = specOf(news, "inputs");
+    const replaces = replacementsOf(def, oldSpec, newSpec);
+    if (hostIdentity(oldSpec.connection) !== hostIdentity(newSpec.connection)) replaces.push("connection");
+    if (replaces.length > 0) {
+      progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
+      return { changes: true, replaces, deleteBeforeReplace: true };
+    }
+    const live = await withHost(newSpec, (conn) => readLive(conn, id, newSpec));
+    if (!live) {
+      progress(def.kind, nameOf(news), "is gone from the host: it will be created again");
+      return { changes: true };
+    }
+    const drift = def.drift(newSpec, live.state);
+    const reported: Readonly<Record<string, unknown>> = def.outputs(newSpec, live);
+    for (const key of def.reportedOutputs ?? []) {
+      if (JSON.stringify(olds[key]) !== JSON.stringify(reported[key])) {
+        drift.push({ property: key, detail: `is ${JSON.stringify(reported[key])} on the host, ${JSON.stringify(olds[key])} in state` });
+      }
+    }
+    for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
+    // Stored state holds the outputs too; an input the program no longer sets is a change.
+    const inputChanges = changedKeys(olds, news, outputNames);
+    return { changes: drift.length > 0 || inputChanges.length > 0 };
+  }
 
   return {
     async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
@@ -75,77 +109,71 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       return { inputs: news, failures };
     },
 
-    async diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
-      const oldSpec = specOf(olds, "stored state");
-      if (containsUnknown(news)) {
-        const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
-        return { changes: true, replaces: unknown.filter((k) => k === "name" || k === "connection") };
-      }
-      const newSpec = specOf(news, "inputs");
-      const replaces = replacementsOf(def, oldSpec, newSpec);
-      if (hostIdentity(oldSpec.connection) !== hostIdentity(newSpec.connection)) replaces.push("connection");
-      if (replaces.length > 0) {
-        progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
-        return { changes: true, replaces, deleteBeforeReplace: true };
-      }
-      const live = await withHost(newSpec, (conn) => readLive(conn, id, newSpec));
-      if (!live) {
-        progress(def.kind, nameOf(news), "is gone from the host: it will be created again");
-        return { changes: true };
-      }
-      const drift = def.drift(newSpec, live.state);
-      const reported: Readonly<Record<string, unknown>> = def.outputs(newSpec, live);
-      for (const key of def.reportedOutputs ?? []) {
-        if (JSON.stringify(olds[key]) !== JSON.stringify(reported[key])) {
-          drift.push({ property: key, detail: `is ${JSON.stringify(reported[key])} on the host, ${JSON.stringify(olds[key])} in state` });
-        }
-      }
-      for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
-      // Stored state holds the outputs too; an input the program no longer sets is a change.
-      const inputChanges = changedKeys(olds, news, outputNames);
-      return { changes: drift.length > 0 || inputChanges.length > 0 };
-    },
+    diff: (id: string, olds: Inputs, news: Inputs) => naming(subjectOf(news), () => diff(id, olds, news)),
 
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
-      const spec = specOf(inputs, "inputs");
       try {
+        const spec = specOf(inputs, "inputs");
         const live = await withHost(spec, (conn) => def.create(conn, spec));
         return { id: live.id, outs: outputsOf(inputs, def.outputs(spec, live)) };
       } catch (err) {
+        // A partial create names its object already, and must keep its shape.
         if (err instanceof PartialCreateError) throw partialCreate(err, inputs);
-        throw err;
+        throw namedError(subjectOf(inputs), err);
       }
     },
 
-    async read(id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> {
-      const spec = specOf(props, "stored state");
-      const live = await withHost(spec, (conn) => readLive(conn, id, spec));
-      if (!live) return {};
-      return { id: live.id, props: outputsOf(props, def.outputs(spec, live)) };
-    },
+    read: (id: string, props: Inputs) =>
+      naming(subjectOf(props), async (): Promise<pulumi.dynamic.ReadResult> => {
+        const spec = specOf(props, "stored state");
+        const live = await withHost(spec, (conn) => readLive(conn, id, spec));
+        if (!live) return {};
+        return { id: live.id, props: outputsOf(props, def.outputs(spec, live)) };
+      }),
 
-    async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
-      const oldSpec = specOf(olds, "stored state");
-      const spec = specOf(news, "inputs");
-      const live = await withHost(spec, async (conn) => {
-        const current = await readLive(conn, id, spec);
-        if (!current) {
-          progress(def.kind, nameOf(news), "was gone from the host: creating it again");
-          return def.create(conn, spec, id);
-        }
-        return def.update(conn, id, oldSpec, spec, current.state);
-      });
-      return { outs: outputsOf(news, def.outputs(spec, live)) };
-    },
+    update: (id: string, olds: Inputs, news: Inputs) =>
+      naming(subjectOf(news), async (): Promise<pulumi.dynamic.UpdateResult> => {
+        const oldSpec = specOf(olds, "stored state");
+        const spec = specOf(news, "inputs");
+        const live = await withHost(spec, async (conn) => {
+          const current = await readLive(conn, id, spec);
+          if (!current) {
+            progress(def.kind, nameOf(news), "was gone from the host: creating it again");
+            return def.create(conn, spec, id);
+          }
+          return def.update(conn, id, oldSpec, spec, current.state);
+        });
+        return { outs: outputsOf(news, def.outputs(spec, live)) };
+      }),
 
-    async delete(id: string, props: Inputs): Promise<void> {
-      const spec = specOf(props, "stored state");
-      await withHost(spec, async (conn) => {
-        const ref = await unlessGone(def.lookup(conn, id));
-        if (ref !== undefined) await def.remove(conn, ref, spec);
-      });
-    },
+    delete: (id: string, props: Inputs) =>
+      naming(subjectOf(props), async (): Promise<void> => {
+        const spec = specOf(props, "stored state");
+        await withHost(spec, async (conn) => {
+          const ref = await unlessGone(def.lookup(conn, id));
+          if (ref !== undefined) await def.remove(conn, ref, spec);
+        });
+      }),
   };
+}
+
+/** Runs one provider method so that its failure names the object it was about. */
+async function naming<T>(subject: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw namedError(subject, err);
+  }
+}
+
+/**
+ * The error with `subject: ` in front. A new error rather than an edited one: a
+ * failure to connect is one error shared by every resource waiting on that host.
+ */
+function namedError(subject: string, err: unknown): Error {
+  const message = messageOf(err);
+  if (message.startsWith(`${subject}: `)) return err instanceof Error ? err : new Error(message);
+  return new Error(`${subject}: ${message}`, { cause: err });
 }
 
 /**

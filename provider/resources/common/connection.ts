@@ -7,6 +7,8 @@ import { checkKnownFields, isObject, Problems } from "./problems";
 
 /** An hour: longer is no longer a timeout a user waits on. */
 const MAX_CONNECT_TIMEOUT_SECONDS = 3600;
+/** Below this, keepalives every fraction of a second would fail links that are merely busy. */
+const MIN_KEEPALIVE_TIMEOUT_SECONDS = 3;
 
 /** Every field of a `connection`, declared once. */
 export const connectionFields = {
@@ -46,6 +48,14 @@ export const connectionFields = {
    * host: the outer connection's budget covers the whole route.
    */
   connectTimeoutSeconds: integer(1, MAX_CONNECT_TIMEOUT_SECONDS),
+  /**
+   * Seconds an open connection may go unanswered before its calls fail; 30 by default.
+   * SSH and libvirt keepalives go out every sixth of it: a silent SSH link fails after
+   * about two thirds of it, a daemon that stops answering while the link is alive after
+   * all of it, each error saying which side it was. Shared like `connectTimeoutSeconds`,
+   * and refused on a jump host likewise.
+   */
+  keepaliveTimeoutSeconds: integer(MIN_KEEPALIVE_TIMEOUT_SECONDS, MAX_CONNECT_TIMEOUT_SECONDS),
   /** A bastion to reach `host` through. */
   jump: jumpField(),
 };
@@ -81,6 +91,7 @@ export const SECRET_CONNECTION_FIELDS = secretNames(connectionFields) as Connect
 const FROM_CONFIG_TEXT: Partial<Record<ConnectionField, (text: string) => unknown>> = {
   port: numberFromConfig,
   connectTimeoutSeconds: numberFromConfig,
+  keepaliveTimeoutSeconds: numberFromConfig,
   agent: (text) => (text === "true" ? true : text === "false" ? false : text),
 };
 
@@ -106,6 +117,9 @@ function parseConnectionFields(problems: Problems, property: string, value: Reco
   return spec;
 }
 
+/** Fields that hold for the whole route to a host, so only on its outer connection. */
+const ROUTE_WIDE_FIELDS = ["connectTimeoutSeconds", "keepaliveTimeoutSeconds"] as const;
+
 /** The default libvirt URI. */
 export const DEFAULT_URI = "qemu:///system";
 
@@ -130,6 +144,7 @@ export function toEndpoint(spec: ConnectionSpec, env: NodeJS.ProcessEnv = proces
     uri: spec.uri ?? DEFAULT_URI,
     socketPath: spec.socketPath,
     connectTimeoutMs: spec.connectTimeoutSeconds === undefined ? undefined : spec.connectTimeoutSeconds * 1000,
+    keepaliveTimeoutMs: spec.keepaliveTimeoutSeconds === undefined ? undefined : spec.keepaliveTimeoutSeconds * 1000,
     ssh: spec.host === undefined ? undefined : toTarget(spec, env),
   };
 }
@@ -184,8 +199,9 @@ export function checkConnection(
     problems.add(`${property}.jump`, "needs connection.host: a jump host leads to an SSH host");
   // One budget covers the whole route; a value on a hop would be silently unused.
   for (let hop = spec.jump, at = `${property}.jump`; hop !== undefined; hop = hop.jump, at += ".jump") {
-    if (hop.connectTimeoutSeconds !== undefined)
-      problems.add(`${at}.connectTimeoutSeconds`, "set it on the outer connection: it covers the whole route");
+    for (const field of ROUTE_WIDE_FIELDS) {
+      if (hop[field] !== undefined) problems.add(`${at}.${field}`, "set it on the outer connection: it covers the whole route");
+    }
   }
   for (const message of validateEndpoint(toEndpoint(spec, env), env)) {
     // The transport names fields by its own paths (ssh.auth.…); say them in the user's terms.

@@ -90,3 +90,18 @@ describe("resources/common/connection: the stack configuration's defaults a reso
     assert.deepEqual(problemsOf({ host: "hv2.example" }, bad), []);
   });
 });
+
+describe("resources/common/connection: the keepalive timeout", () => {
+  it("reaches the transport's endpoint in milliseconds, and stays unset when not given", () => {
+    assert.equal(toEndpoint({ host: "hv1", keepaliveTimeoutSeconds: 6 }, {}).keepaliveTimeoutMs, 6000);
+    assert.equal(toEndpoint({ host: "hv1" }, {}).keepaliveTimeoutMs, undefined);
+  });
+
+  it("is read as a number from the stack's kvm:keepaliveTimeoutSeconds", () => {
+    const config: Record<string, string> = { keepaliveTimeoutSeconds: "9" };
+    assert.deepEqual(
+      connectionDefaultsFromConfig((key) => config[key]),
+      { keepaliveTimeoutSeconds: 9 },
+    );
+  });
+});
