@@ -14,3 +14,4 @@ export {
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";
+export type { HostIdentity } from "./common/hostIdentity";

@@ -97,7 +97,7 @@ export class Deployment {
   };
 
   private async apply(w: Work): Promise<RegistrationAnswer> {
-    const c = await this.check(w);
+    let c = await this.check(w);
     if (c.step.failures) {
       const message = `${c.reg.name}: invalid inputs: ${c.step.failures.map((f) => (f.property ? `${f.property}: ${f.reason}` : f.reason)).join("; ")}`;
       if (this.mode !== "check") throw new Error(message);
@@ -139,6 +139,10 @@ export class Deployment {
     c.step.replaces = plan.replaces;
     c.step.deleteBeforeReplace = plan.deleteBeforeReplace;
     if (old.protect) throw new Error(`${c.reg.name} must be replaced (${plan.replaces.join(", ")}) but is protected`);
+    // As the engine does: the replacement is a new object, so its inputs are checked again without the
+    // old ones (defaults carried over from the old object, such as a generated name, must not be).
+    c = await this.check(c, { fresh: true });
+    if (c.step.failures) throw new Error(`${c.reg.name}: invalid inputs for its replacement`);
     if (this.mode === "preview") {
       delete c.step.id;
       return previewOf(c, "");
@@ -152,15 +156,19 @@ export class Deployment {
     return answerOf(created);
   }
 
-  /** Check, with `ignoreChanges` applied first (top-level keys keep their old value, or stay absent). */
-  private async check(w: Work): Promise<Checked> {
+  /**
+   * Check, with `ignoreChanges` applied first (top-level keys keep their old value, or stay absent);
+   * `fresh` checks without the old inputs, as for a replacement.
+   */
+  private async check(w: Work, { fresh = false } = {}): Promise<Checked> {
     const { reg, old } = w;
     const news = withoutProvider(toProviderProps(reg.inputs));
     for (const key of old ? reg.options.ignoreChanges : []) {
       if (old!.inputs[key] !== undefined) news[key] = old!.inputs[key];
       else delete news[key];
     }
-    const checked = await this.client.check(w.ref, old ? withProvider(old.inputs, old.provider) : {}, withProvider(news, w.provider));
+    const olds = old && !fresh ? withProvider(old.inputs, old.provider) : {};
+    const checked = await this.client.check(w.ref, olds, withProvider(news, w.provider));
     if (checked.failures.length > 0) {
       w.step.failures = checked.failures;
       for (const f of checked.failures) this.failures.push({ key: reg.urn, type: reg.type, name: reg.name, ...f });

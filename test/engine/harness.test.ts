@@ -77,6 +77,8 @@ describe("engine harness: stack lifecycle", function () {
     assert.equal(a?.deleteBeforeReplace, false);
     assert.equal(stepOf(up, "b")?.op, "update", "b follows the new path");
     assert.deepEqual(events(dir).slice(2), ["create a2", "update b", "delete a"]);
+    // As the engine does, the replacement's inputs are checked a second time, without the old ones.
+    assert.equal(callsOf(up.calls, "Check", "a").length, 2);
     assert.equal(fileContent(dir, "a"), undefined);
     assert.equal(fileContent(dir, "b"), path.join(dir, "a2.json"));
     assert.deepEqual(

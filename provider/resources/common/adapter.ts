@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
-import { ConnectionSpec, checkConnection, checkInheritedDefaults, hostIdentity, resolveConnection, toEndpoint } from "./connection";
+import { ConnectionSpec, checkConnection, checkInheritedDefaults, resolveConnection, toEndpoint } from "./connection";
+import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, sameHost, storedIdentity } from "./hostIdentity";
 import { PartialCreateError, messageOf } from "./errors";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
@@ -12,6 +13,16 @@ import { progress } from "./progress";
 import { containsUnknown } from "./unknowns";
 
 type Inputs = Record<string, unknown>;
+
+/**
+ * Inputs `check` writes beside the program's, so the state's inputs record the host
+ * even when a run changes nothing (the engine then keeps the old outputs): `__host`,
+ * the host the inputs resolve to, and `__movedFrom`, the previous run's `__host` when
+ * it was another one — which is how a state whose outputs predate `hostIdentity` still
+ * tells a move. Never echoed into the outputs.
+ */
+const HOST_INPUT = "__host";
+const MOVED_FROM_INPUT = "__movedFrom";
 
 /** Supplies the stack's connection defaults at call time (they arrive through `configure`). */
 export type DefaultsSource = () => ConnectionSpec;
@@ -27,7 +38,13 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   def: KindDefinition<Table, Spec, State, Ref>,
   defaults: DefaultsSource,
 ): KindProvider {
-  const outputNames = new Set(storedOutputNames(def.fields));
+  const outputNames = new Set<string>([...storedOutputNames(def.fields), ...COMMON_OUTPUT_NAMES]);
+  /**
+   * Objects this run found moving from a host that only the state's inputs recorded:
+   * their delete (the old half of the replacement, later in the same run) gets no
+   * such input, so it looks here.
+   */
+  const movedFrom = new Map<string, HostIdentity>();
 
   const parse = (inputs: Inputs, program: boolean): { spec?: Spec; problems: Problems } => {
     const problems = new Problems();
@@ -50,8 +67,22 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     return spec;
   };
 
-  const withHost = <T>(spec: Spec, fn: (conn: LibvirtConnection) => Promise<T>): Promise<T> =>
-    sharedConnectionPool().use(toEndpoint(spec.connection), fn);
+  const withHost = <T>(connection: ConnectionSpec, fn: (conn: LibvirtConnection) => Promise<T>): Promise<T> =>
+    sharedConnectionPool().use(toEndpoint(connection), fn);
+
+  /** The host state recorded for a stored object, if any (outputs first, then what `check` carried, then this run's moves). */
+  const recordedHost = (id: string, stored: Inputs, news?: Inputs): HostIdentity | undefined =>
+    storedIdentity(stored.hostIdentity) ?? storedIdentity(news?.[MOVED_FROM_INPUT]) ?? movedFrom.get(id);
+
+  /**
+   * The connection to a stored object: its recorded host, reached the way the resource's
+   * connection reaches hosts today; without a record (a state from before records were
+   * kept), the connection as resolved today.
+   */
+  const storedConnection = (id: string, stored: Inputs, spec: Spec): ConnectionSpec => {
+    const recorded = recordedHost(id, stored);
+    return recorded ? connectionAt(recorded, spec.connection) : spec.connection;
+  };
 
   /** The object, read; undefined only when libvirt says it does not exist. */
   const readLive = async (conn: LibvirtConnection, id: string, spec: Spec) => {
@@ -66,18 +97,36 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   /** Diff: the live object against the program; drift is reported, never thrown. */
   async function diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
     const oldSpec = specOf(olds, "stored state");
+    const recorded = recordedHost(id, olds, news);
+    const lives = recorded ?? identityOf(oldSpec.connection);
     if (containsUnknown(news)) {
+      // A preview before other objects exist: what is known already may still tell a move.
       const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
-      return { changes: true, replaces: unknown.filter((k) => k === "name" || k === "connection") };
+      const replaces = unknown.filter((k) => k === "name" || k === "connection");
+      const connection = news.connection as ConnectionSpec | undefined;
+      if (!replaces.includes("connection") && !sameHost(lives, identityOf(resolveConnection(connection, defaults())))) {
+        replaces.push("connection");
+      }
+      return { changes: true, replaces };
     }
     const newSpec = specOf(news, "inputs");
     const replaces = replacementsOf(def, oldSpec, newSpec);
-    if (hostIdentity(oldSpec.connection) !== hostIdentity(newSpec.connection)) replaces.push("connection");
-    if (replaces.length > 0) {
-      progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
-      return { changes: true, replaces, deleteBeforeReplace: true };
+    const target = identityOf(newSpec.connection);
+    const moves = !sameHost(lives, target);
+    if (moves) {
+      replaces.push("connection");
+      if (recorded && storedIdentity(olds.hostIdentity) === undefined) movedFrom.set(id, recorded);
+      const order = replaces.length === 1 ? ": created there first, then deleted here" : "";
+      progress(def.kind, nameOf(news), `moves from ${describeIdentity(lives)} to ${describeIdentity(target)}${order}`);
     }
-    const live = await withHost(newSpec, (conn) => readLive(conn, id, newSpec));
+    if (replaces.length > 0) {
+      if (replaces.some((r) => r !== "connection")) {
+        progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
+      }
+      // On another host the name is free, so the new object can come first; on the same host it cannot.
+      return { changes: true, replaces, deleteBeforeReplace: !(moves && replaces.length === 1) };
+    }
+    const live = await withHost(newSpec.connection, (conn) => readLive(conn, id, newSpec));
     if (!live) {
       progress(def.kind, nameOf(news), "is gone from the host: it will be created again");
       return { changes: true };
@@ -106,7 +155,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       const failures = problems.all
         .filter((p) => !unknownKeys.some((k) => p.property === k || p.property.startsWith(`${k}.`) || p.property.startsWith(`${k}[`)))
         .map((p) => ({ property: p.property, reason: `${p.property} ${p.reason}` }));
-      return { inputs: news, failures };
+      return { inputs: withHostRecord(olds, news, spec?.connection), failures };
     },
 
     diff: (id: string, olds: Inputs, news: Inputs) => naming(subjectOf(news), () => diff(id, olds, news)),
@@ -114,11 +163,11 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
       try {
         const spec = specOf(inputs, "inputs");
-        const live = await withHost(spec, (conn) => def.create(conn, spec));
-        return { id: live.id, outs: outputsOf(inputs, def.outputs(spec, live)) };
+        const live = await withHost(spec.connection, (conn) => def.create(conn, spec));
+        return { id: live.id, outs: outputsOf(inputs, def.outputs(spec, live), identityOf(spec.connection)) };
       } catch (err) {
         // A partial create names its object already, and must keep its shape.
-        if (err instanceof PartialCreateError) throw partialCreate(err, inputs);
+        if (err instanceof PartialCreateError) throw partialCreate(err, inputs, hostOfInputs(inputs));
         throw namedError(subjectOf(inputs), err);
       }
     },
@@ -126,16 +175,18 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     read: (id: string, props: Inputs) =>
       naming(subjectOf(props), async (): Promise<pulumi.dynamic.ReadResult> => {
         const spec = specOf(props, "stored state");
-        const live = await withHost(spec, (conn) => readLive(conn, id, spec));
+        const connection = storedConnection(id, props, spec);
+        const live = await withHost(connection, (conn) => readLive(conn, id, spec));
         if (!live) return {};
-        return { id: live.id, props: outputsOf(props, def.outputs(spec, live)) };
+        return { id: live.id, props: outputsOf(props, def.outputs(spec, live), identityOf(connection)) };
       }),
 
     update: (id: string, olds: Inputs, news: Inputs) =>
       naming(subjectOf(news), async (): Promise<pulumi.dynamic.UpdateResult> => {
         const oldSpec = specOf(olds, "stored state");
         const spec = specOf(news, "inputs");
-        const live = await withHost(spec, async (conn) => {
+        // A move to another host is a replacement, so the object is where the new inputs lead.
+        const live = await withHost(spec.connection, async (conn) => {
           const current = await readLive(conn, id, spec);
           if (!current) {
             progress(def.kind, nameOf(news), "was gone from the host: creating it again");
@@ -143,16 +194,17 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
           }
           return def.update(conn, id, oldSpec, spec, current.state);
         });
-        return { outs: outputsOf(news, def.outputs(spec, live)) };
+        return { outs: outputsOf(news, def.outputs(spec, live), identityOf(spec.connection)) };
       }),
 
     delete: (id: string, props: Inputs) =>
       naming(subjectOf(props), async (): Promise<void> => {
         const spec = specOf(props, "stored state");
-        await withHost(spec, async (conn) => {
+        await withHost(storedConnection(id, props, spec), async (conn) => {
           const ref = await unlessGone(def.lookup(conn, id));
           if (ref !== undefined) await def.remove(conn, ref, spec);
         });
+        movedFrom.delete(id);
       }),
   };
 }
@@ -177,18 +229,41 @@ function namedError(subject: string, err: unknown): Error {
 }
 
 /**
- * State keeps the inputs as the program gave them (so the next diff compares
- * like with like, defaults included only where the user wrote them) plus
- * what the host reports.
+ * The checked inputs: the program's, with the host they resolve to recorded (and the
+ * previous one, when it differs). Keys of those names the program sent are replaced.
  */
-function outputsOf(inputs: Inputs, reported: Record<string, unknown>): Inputs {
-  const echo = Object.fromEntries(Object.entries(inputs).filter(([k, v]) => k !== "__provider" && v !== undefined));
-  return { ...echo, ...reported };
+function withHostRecord(olds: Inputs, news: Inputs, connection: ConnectionSpec | undefined): Inputs {
+  const { [HOST_INPUT]: _host, [MOVED_FROM_INPUT]: _moved, ...program } = news;
+  if (connection === undefined) return program;
+  const host = identityOf(connection);
+  const before = storedIdentity(olds[HOST_INPUT]);
+  return { ...program, [HOST_INPUT]: host, ...(before && !sameHost(before, host) ? { [MOVED_FROM_INPUT]: before } : {}) };
 }
 
-/** Pulumi's partial-create shape: the engine keeps the resource with this id. */
-function partialCreate(err: PartialCreateError, inputs: Inputs): Error {
-  return Object.assign(new Error(err.message), { id: err.id, properties: inputs, reasons: [messageOf(err)] });
+/** The host recorded in checked inputs, if any. */
+function hostOfInputs(inputs: Inputs): HostIdentity | undefined {
+  return storedIdentity(inputs[HOST_INPUT]);
+}
+
+/**
+ * State keeps the inputs as the program gave them (so the next diff compares
+ * like with like, defaults included only where the user wrote them) plus
+ * what the host reports, and the host the object lives on. Keys Pulumi and
+ * `check` add (`__…`) are not echoed.
+ */
+function outputsOf(inputs: Inputs, reported: Record<string, unknown>, host: HostIdentity | undefined): Inputs {
+  const echo = Object.fromEntries(Object.entries(inputs).filter(([k, v]) => !k.startsWith("__") && v !== undefined));
+  return { ...echo, ...reported, ...(host ? { hostIdentity: host } : {}) };
+}
+
+/**
+ * Pulumi's partial-create shape: the engine keeps the resource with this id and these
+ * properties, so they carry where it lives and the serialized provider (the provider
+ * host adds that to a create's outputs, not to an error's), which its delete needs.
+ */
+function partialCreate(err: PartialCreateError, inputs: Inputs, host: HostIdentity | undefined): Error {
+  const properties = { ...outputsOf(inputs, {}, host), ...(inputs.__provider === undefined ? {} : { __provider: inputs.__provider }) };
+  return Object.assign(new Error(err.message), { id: err.id, properties, reasons: [messageOf(err)] });
 }
 
 /**
@@ -201,5 +276,6 @@ function partialCreate(err: PartialCreateError, inputs: Inputs): Error {
  */
 export function changedKeys(olds: Inputs, news: Inputs, outputs: ReadonlySet<string> = new Set()): string[] {
   const keys = new Set([...Object.keys(news), ...Object.keys(olds)]);
-  return [...keys].filter((k) => k !== "__provider" && !outputs.has(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+  // Keys Pulumi and `check` add (`__provider`, `__host`, …) are not the program's inputs.
+  return [...keys].filter((k) => !k.startsWith("__") && !outputs.has(k) && JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
 }

@@ -170,11 +170,6 @@ function toTarget(spec: ConnectionSpec, env: NodeJS.ProcessEnv): SshTarget {
   };
 }
 
-/** What identifies the host of a resource: a change here means another host, so a replacement. */
-export function hostIdentity(spec: ConnectionSpec): string {
-  return JSON.stringify([spec.host ?? "", spec.port ?? 22, spec.uri ?? DEFAULT_URI, spec.socketPath ?? ""]);
-}
-
 /**
  * Checks a connection and records each problem under `property` (e.g.
  * `connection.port`); for the program's inputs (`program`), the key and known_hosts files it

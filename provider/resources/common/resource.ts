@@ -3,6 +3,7 @@ import { dynamicProvider } from "../dynamicProvider";
 import type { ResourceKind } from "../kinds";
 import { exposedNames, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
+import { COMMON_OUTPUT_NAMES, HostIdentity } from "./hostIdentity";
 import { withSecretInputs } from "./secretInputs";
 
 /**
@@ -13,6 +14,13 @@ import { withSecretInputs } from "./secretInputs";
  * as inputs (see `secretInputs.ts`) and as outputs.
  */
 export abstract class KvmResource extends pulumi.dynamic.Resource {
+  /**
+   * The host the object lives on, as state records it (SSH host, port and login, libvirt
+   * URI; or the local socket): where every later read, update and delete goes, whatever
+   * the program or the stack's `kvm:` configuration names meanwhile.
+   */
+  declare readonly hostIdentity: pulumi.Output<HostIdentity>;
+
   /**
    * @param kind the kind, as the registry names it (also the resource's type name)
    * @param fields the kind's field table
@@ -31,7 +39,7 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
     // the program leaves it unset (a volume's `format` then reports the host's); output-only ones are
     // unknown until the provider reports them.
     const exposed = Object.fromEntries(exposedNames(fields).map((key) => [key, undefined]));
-    const outputs = Object.fromEntries(outputOnlyNames(fields).map((key) => [key, undefined]));
+    const outputs = Object.fromEntries([...outputOnlyNames(fields), ...COMMON_OUTPUT_NAMES].map((key) => [key, undefined]));
     const secrets = ["connection", ...secretNames(fields), ...(opts?.additionalSecretOutputs ?? [])];
     super(
       dynamicProvider(kind),

@@ -62,3 +62,58 @@ describe("resources/common/adapter: check holds the stack configuration's connec
     assert.deepEqual(await failuresOf({ ...goodNet, connection: UNKNOWN }), []);
   });
 });
+
+describe("resources/common/adapter: the host an object lives on", () => {
+  const setConfig = (config: Record<string, string>) => configure({ config: { get: (key) => config[key.replace(/^kvm:/, "")] } });
+  const { connection: _, ...net } = goodNet;
+  const hv = (host: string) => ({ host, user: "ops", privateKeyPath: localFiles.key, knownHostsPath: localFiles.knownHosts });
+  afterEach(() => setConfig({}));
+  /** The inputs check returns (the provider types them loosely). */
+  const checked = async (olds: Record<string, unknown>, news: Record<string, unknown>): Promise<Record<string, unknown>> =>
+    (await handler("Network").check(olds, news)).inputs as Record<string, unknown>;
+
+  it("check records the host the inputs resolve to, from the connection or the configuration", async () => {
+    const own = await checked({}, goodNet);
+    assert.deepEqual(own.__host, { host: conn.host, port: 22, user: conn.user, uri: "qemu:///system" });
+    await setConfig({ ...hv("hv2.example"), port: "2222" });
+    const fromConfig = await checked({}, net);
+    assert.deepEqual(fromConfig.__host, { host: "hv2.example", port: 2222, user: "ops", uri: "qemu:///system" });
+    assert.equal(fromConfig.__movedFrom, undefined);
+  });
+
+  it("check records the previous host when the configuration moved the object, and refuses none of it from the program", async () => {
+    await setConfig(hv("hv1.example"));
+    const before = await checked({}, net);
+    await setConfig(hv("hv2.example"));
+    const after = await checked(before, { ...net, __movedFrom: { uri: "x" } });
+    assert.equal((after.__host as { host: string }).host, "hv2.example");
+    assert.equal((after.__movedFrom as { host: string }).host, "hv1.example");
+    const stays = await checked(after, net);
+    assert.equal(stays.__movedFrom, undefined, "a program's __movedFrom is never taken");
+  });
+
+  it("a move to another host replaces the object naming connection, the new one first, touching no host", async () => {
+    await setConfig(hv("hv1.example"));
+    const first = await checked({}, net);
+    const stored = { ...first, uuid: "u", hostIdentity: first.__host };
+    await setConfig(hv("hv2.example"));
+    const news = await checked(first, net);
+    const diff = await handler("Network").diff("u", stored, news);
+    assert.deepEqual(diff, { changes: true, replaces: ["connection"], deleteBeforeReplace: false });
+    // A state whose outputs hold no host (written before they did) moves by what check recorded.
+    const { hostIdentity: __, ...legacy } = stored;
+    assert.deepEqual(await handler("Network").diff("u", legacy, news), {
+      changes: true,
+      replaces: ["connection"],
+      deleteBeforeReplace: false,
+    });
+    // Another replacing change on top: the old object goes first, as on one host.
+    const renamed = await checked(first, { ...net, name: "lab2" });
+    assert.deepEqual(await handler("Network").diff("u", stored, renamed), {
+      changes: true,
+      replaces: ["name", "connection"],
+      deleteBeforeReplace: true,
+    });
+    assert.equal(sharedConnectionPool().size, 0, "a host was contacted");
+  });
+});

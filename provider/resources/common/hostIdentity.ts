@@ -1,0 +1,83 @@
+/**
+ * The host an object lives on, as state records it: resolved (stack defaults
+ * applied, ports and logins filled in), never holding a secret, so every
+ * later read, update and delete goes to where the object was made even when
+ * the program or the stack's `kvm:` configuration now names another host.
+ */
+import { ConnectionSpec, DEFAULT_URI } from "./connection";
+import { isObject } from "./problems";
+
+/** Outputs every kind stores beside its own table's: where the object lives. */
+export const COMMON_OUTPUT_NAMES = ["hostIdentity"] as const;
+
+/** Where an object lives: an SSH host, or the local libvirt socket when `host` is absent. */
+export interface HostIdentity {
+  /** SSH host name or address; absent for the local socket. */
+  host?: string;
+  /** SSH port (with `host`). */
+  port?: number;
+  /** SSH login (with `host`). */
+  user?: string;
+  /** libvirt URI on the host. */
+  uri: string;
+  /** The daemon's socket, when not libvirt's default. */
+  socketPath?: string;
+}
+
+/** The identity a connection resolves to on this machine (its defaults applied as the transport applies them). */
+export function identityOf(connection: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): HostIdentity {
+  const common = {
+    uri: connection.uri ?? DEFAULT_URI,
+    ...(connection.socketPath === undefined ? {} : { socketPath: connection.socketPath }),
+  };
+  if (connection.host === undefined) return common;
+  return { host: connection.host, port: connection.port ?? 22, user: connection.user ?? env.USER ?? env.LOGNAME ?? "root", ...common };
+}
+
+/**
+ * Whether two identities name the same hypervisor: host, port, URI and socket. The login
+ * is not part of it: another user on the same host sees the same objects.
+ */
+export function sameHost(a: HostIdentity, b: HostIdentity): boolean {
+  return a.host === b.host && a.port === b.port && a.uri === b.uri && a.socketPath === b.socketPath;
+}
+
+/** For messages: `ops@hv1:22 qemu:///system`, or `the local socket (qemu:///system)`. */
+export function describeIdentity(identity: HostIdentity): string {
+  if (identity.host === undefined) return `the local socket (${identity.uri}${identity.socketPath ? ` at ${identity.socketPath}` : ""})`;
+  return `${identity.user ?? "?"}@${identity.host}:${identity.port ?? 22} ${identity.uri}`;
+}
+
+/** A stored identity, or undefined when the value is absent or not one (a state written before identities were kept). */
+export function storedIdentity(value: unknown): HostIdentity | undefined {
+  if (!isObject(value) || typeof value.uri !== "string") return undefined;
+  const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+  const identity: HostIdentity = { uri: value.uri };
+  const host = text(value.host);
+  if (host !== undefined) {
+    identity.host = host;
+    if (typeof value.port === "number") identity.port = value.port;
+    const user = text(value.user);
+    if (user !== undefined) identity.user = user;
+  }
+  const socketPath = text(value.socketPath);
+  if (socketPath !== undefined) identity.socketPath = socketPath;
+  return identity;
+}
+
+/**
+ * The connection that reaches `identity`: its host, port, login, URI and socket, with
+ * the way in (key, agent or password, host-key check, jump host, timeouts) taken from
+ * `credentials` — the resource's connection as resolved today.
+ */
+export function connectionAt(identity: HostIdentity, credentials: ConnectionSpec): ConnectionSpec {
+  const target = { uri: identity.uri, socketPath: identity.socketPath };
+  if (identity.host === undefined) {
+    return {
+      ...target,
+      connectTimeoutSeconds: credentials.connectTimeoutSeconds,
+      keepaliveTimeoutSeconds: credentials.keepaliveTimeoutSeconds,
+    };
+  }
+  return { ...credentials, ...target, host: identity.host, port: identity.port, user: identity.user };
+}
