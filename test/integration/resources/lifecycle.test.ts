@@ -133,10 +133,12 @@ describe("resource lifecycle details", function () {
       false,
     );
 
-    // An unreachable host is an error, never "gone".
+    // An unreachable host is an error, never "gone". (Refresh reads where state says the object lives.)
     const stopped = stack.state.resources.find((r) => r.name === "stopped")!;
     const realConnection = stopped.outputs.connection;
+    const realHost = stopped.outputs.hostIdentity;
     stopped.outputs.connection = { ...(realConnection as object), port: 1 };
+    stopped.outputs.hostIdentity = { ...(realHost as object), port: 1 };
     const failed = await stack.refresh();
     assert.ok(failed.errors.length > 0, "refresh against a closed port reported no error");
     assert.ok(
@@ -144,6 +146,7 @@ describe("resource lifecycle details", function () {
       "a transport error made the resource disappear from state",
     );
     stopped.outputs.connection = realConnection;
+    stopped.outputs.hostIdentity = realHost;
     assert.deepEqual((await stack.destroy()).errors, []);
   });
 
