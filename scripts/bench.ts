@@ -6,8 +6,8 @@
  *   (c) one `ssh … virsh dumpxml` process per call.
  * The last line is the machine-readable summary.
  */
-import { execFile, spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -15,6 +15,7 @@ import { ConnectionPool, DomainUndefineFlags, LibvirtConnection } from "../provi
 import { sshEndpoint } from "../test/integration/support/endpoints";
 import { guestDomainXml } from "../test/integration/support/guestXml";
 import { testHosts, TestHost } from "../test/integration/support/hosts";
+import { sshWrapper, virshSession } from "./virshSession";
 
 const COUNT = 100;
 const PREFIX = "pkvm-bench-";
@@ -52,32 +53,12 @@ async function pipelinedClient(conn: LibvirtConnection): Promise<number> {
   return xmls.reduce((sum, x) => sum + x.length, 0);
 }
 
-/** A wrapper that makes libvirt's `ssh` transport check our known_hosts and use our key. */
-function sshWrapper(dir: string, host: TestHost): string {
-  const path = join(dir, "ssh");
-  writeFileSync(
-    path,
-    `#!/bin/sh\nexec ssh -F /dev/null -i '${host.keyPath}' -o IdentitiesOnly=yes -o UserKnownHostsFile='${host.knownHostsPath}' ` +
-      `-o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o BatchMode=yes "$@"\n`,
+const virshDumps = (host: TestHost, wrapper: string): Promise<number> =>
+  virshSession(
+    host,
+    wrapper,
+    names().map((n) => `dumpxml ${n}`),
   );
-  chmodSync(path, 0o755);
-  return path;
-}
-
-async function virshSession(host: TestHost, wrapper: string): Promise<number> {
-  const uri = `qemu+ssh://${host.user}@${host.host}:${host.port}/system?command=${encodeURIComponent(wrapper)}`;
-  const child = spawn("virsh", ["-q", "-c", uri], { stdio: ["pipe", "pipe", "inherit"] });
-  let bytes = 0;
-  child.stdout.on("data", (c: Buffer) => (bytes += c.length));
-  child.stdin.end(
-    names()
-      .map((n) => `dumpxml ${n}\n`)
-      .join("") + "quit\n",
-  );
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  if (code !== 0) throw new Error(`virsh exited with ${code}`);
-  return bytes;
-}
 
 async function execPerCall(host: TestHost, wrapper: string): Promise<number> {
   let bytes = 0;
@@ -110,7 +91,7 @@ async function main(): Promise<void> {
     // the calls one after another, so the two compare like for like.
     const clientMs = await timed("(a) pulumi-kvm client: connect + sequential calls", () => freshClient(host));
     await timed("    same, on the open connection, pipelined", () => pipelinedClient(conn));
-    const virshMs = await timed("(b) libvirt C client: connect + one virsh session", () => virshSession(host, wrapper));
+    const virshMs = await timed("(b) libvirt C client: connect + one virsh session", () => virshDumps(host, wrapper));
     const execMs = await timed("(c) one ssh + virsh exec per call", () => execPerCall(host, wrapper));
     await cleanup(conn);
 

@@ -171,6 +171,7 @@ export class EngineHarness {
       });
       const client = new ProviderClient(host.address, this.callLog, this.options.callTimeoutMs);
       let outcome: RunOutcome;
+      let hostPeakRssKiB: number | undefined;
       try {
         await client.getPluginInfo();
         // The engine sends the whole stack config, secrets marked, and the keys in the old
@@ -183,6 +184,7 @@ export class EngineHarness {
         }
         await client.configure(args, variables);
         outcome = await body(client);
+        hostPeakRssKiB = host.peakRssKiB();
       } finally {
         client.close();
         await host.stop();
@@ -198,6 +200,7 @@ export class EngineHarness {
         output: [...host.lines],
         errors: outcome.errors,
         failures: outcome.failures ?? [],
+        hostPeakRssKiB,
         calls: this.callLog.slice(firstCall),
         state: this.state,
       };

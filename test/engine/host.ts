@@ -3,6 +3,7 @@
  * engine starts it, with its output kept line by line.
  */
 import { ChildProcess, spawn } from "child_process";
+import { readFileSync } from "fs";
 import * as path from "path";
 import * as readline from "readline";
 import { pulumiDir } from "./protobuf";
@@ -58,6 +59,20 @@ export class ProviderHost {
   /** The address to dial. */
   get address(): string {
     return `127.0.0.1:${this.port}`;
+  }
+
+  /**
+   * The most memory the host has held so far (VmHWM, in KiB), read from /proc while it runs;
+   * undefined once it has ended or where /proc does not tell.
+   */
+  peakRssKiB(): number | undefined {
+    if (this.hasExited || this.child.pid === undefined) return undefined;
+    try {
+      const match = /^VmHWM:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${this.child.pid}/status`, "utf8"));
+      return match?.[1] === undefined ? undefined : Number(match[1]);
+    } catch {
+      return undefined; // ended meanwhile
+    }
   }
 
   /** True once the process has ended. */

@@ -74,6 +74,8 @@ export interface RunResult {
   calls: CallRecord[];
   /** The stack state after the run (the harness's own state object; unchanged by preview and check). */
   state: StackState;
+  /** The provider host's peak resident memory during the run, in KiB (from /proc), when known. */
+  hostPeakRssKiB?: number;
 }
 
 /** The step of the resource named `name` (the last one if several). */

@@ -1,0 +1,139 @@
+/**
+ * Fleet benchmark W(N): a pool, a network, N volumes and N defined (not started)
+ * domains on test host A, run through the repository's engine as a stack whose
+ * host comes from its `kvm:` configuration: create, a no-op preview, one property
+ * changed on every domain, destroy. Beside the preview, measured in the same run:
+ * the same reads through one `virsh -c qemu+ssh://` session. One `fleet:` line per N.
+ */
+import assert from "node:assert/strict";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Network, StoragePool, VirtualMachine, Volume } from "../provider";
+import { EngineHarness, RunResult } from "../test/engine";
+import { testHosts, TestHost } from "../test/integration/support/hosts";
+import { sshWrapper, virshSession } from "./virshSession";
+
+const PREFIX = "pkvm-fleet";
+const names = (n: number) => ({
+  pool: `${PREFIX}-pool`,
+  net: `${PREFIX}-net`,
+  volume: (i: number) => `${PREFIX}-v${String(i).padStart(3, "0")}.qcow2`,
+  domain: (i: number) => `${PREFIX}-d${String(i).padStart(3, "0")}`,
+  count: n,
+});
+
+/** The fleet's program; `description` is the property the update run changes on every domain. */
+function fleet(host: TestHost, n: number, description: string) {
+  const name = names(n);
+  return () => {
+    const pool = new StoragePool("pool", { name: name.pool, path: `/var/lib/libvirt/images/${name.pool}` });
+    const net = new Network("net", { name: name.net, mode: "isolated", bridge: "pkfleet0" });
+    for (let i = 0; i < n; i++) {
+      const disk = new Volume(`v${i}`, { pool: pool.name, name: name.volume(i), capacity: "16MiB" });
+      new VirtualMachine(`d${i}`, {
+        name: name.domain(i),
+        domainType: host.domainType as "qemu" | "kvm",
+        kernel: `${host.guestDir}/vmlinuz`,
+        initrd: `${host.guestDir}/initrd.img`,
+        cmdline: "console=ttyS0",
+        memory: "64MiB",
+        disks: [{ volumeKey: disk.key }],
+        networkInterfaces: [{ network: net.name }],
+        running: false,
+        description,
+      });
+    }
+  };
+}
+
+/** What a no-op diff reads, as virsh commands: the pool, the network, and each volume and domain. */
+function sameReads(n: number): string[] {
+  const name = names(n);
+  const commands = [`pool-info ${name.pool}`, `pool-dumpxml ${name.pool}`, `net-info ${name.net}`, `net-dumpxml --inactive ${name.net}`];
+  for (let i = 0; i < n; i++) {
+    commands.push(`vol-dumpxml --pool ${name.pool} ${name.volume(i)}`, `dominfo ${name.domain(i)}`, `dumpxml --inactive ${name.domain(i)}`);
+  }
+  return commands;
+}
+
+/** Milliseconds `fn` took, and its result. */
+async function timed<T>(fn: () => Promise<T>): Promise<[number, T]> {
+  const start = process.hrtime.bigint();
+  const result = await fn();
+  return [Number(process.hrtime.bigint() - start) / 1e6, result];
+}
+
+/** From the first Check sent to the last Diff answered: the provider's share of a preview. */
+function providerSpanMs(run: RunResult): number {
+  const checks = run.calls.filter((c) => c.method === "Check");
+  const diffs = run.calls.filter((c) => c.method === "Diff" && c.end !== undefined);
+  assert.ok(checks.length > 0 && diffs.length > 0, "the preview made no Check or Diff call");
+  return Math.max(...diffs.map((c) => c.end ?? 0)) - Math.min(...checks.map((c) => c.start));
+}
+
+function assertClean(run: RunResult, what: string): void {
+  assert.deepEqual(run.errors, [], `${what}: ${JSON.stringify(run.errors.slice(0, 3))}`);
+}
+
+async function measure(host: TestHost, n: number, wrapper: string): Promise<void> {
+  const stack = new EngineHarness({
+    config: {
+      "kvm:host": host.host,
+      "kvm:port": String(host.port),
+      "kvm:user": host.user,
+      "kvm:privateKeyPath": host.keyPath,
+      "kvm:knownHostsPath": host.knownHostsPath,
+    },
+  });
+  const resources = 2 + 2 * n;
+  try {
+    const [createMs, created] = await timed(() => stack.up(fleet(host, n, "v1")));
+    assertClean(created, "create");
+    // Warm both contenders alike: the daemon's caches, the page cache of the SDK's files.
+    await virshSession(host, wrapper, sameReads(n));
+    await stack.preview(fleet(host, n, "v1"));
+
+    const [previewMs, preview] = await timed(() => stack.preview(fleet(host, n, "v1")));
+    assertClean(preview, "preview");
+    const planned = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.name}:${s.op}`);
+    assert.deepEqual(planned, [], "a no-op preview planned changes");
+    const spanMs = providerSpanMs(preview);
+    const [virshMs] = await timed(() => virshSession(host, wrapper, sameReads(n)));
+
+    const [updateMs, updated] = await timed(() => stack.up(fleet(host, n, "v2")));
+    assertClean(updated, "update");
+    const [destroyMs, destroyed] = await timed(() => stack.destroy());
+    assertClean(destroyed, "destroy");
+
+    const rssMb = (preview.hostPeakRssKiB ?? NaN) / 1024;
+    console.log(
+      `fleet: n=${n} resources=${resources} create_ms=${createMs.toFixed(0)} update_ms=${updateMs.toFixed(0)} ` +
+        `destroy_ms=${destroyMs.toFixed(0)}`,
+    );
+    console.log(
+      `fleet: n=${n} preview_ms=${previewMs.toFixed(0)} provider_span_ms=${spanMs.toFixed(0)} ` +
+        `per_resource_ms=${(spanMs / resources).toFixed(1)} virsh_session_ms=${virshMs.toFixed(0)} ` +
+        `preview_over_virsh=${(previewMs / virshMs).toFixed(1)} host_peak_rss_mb=${rssMb.toFixed(0)}`,
+    );
+  } finally {
+    await stack.destroy();
+  }
+}
+
+async function main(): Promise<void> {
+  const host = testHosts().a;
+  const sizes = process.argv.slice(2).map(Number);
+  const dir = mkdtempSync(join(tmpdir(), "pkvm-fleet-"));
+  try {
+    const wrapper = sshWrapper(dir, host);
+    for (const n of sizes.length > 0 ? sizes : [20, 100]) await measure(host, n, wrapper);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
