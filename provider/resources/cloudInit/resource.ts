@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource } from "../common/resource";
 import { cloudInitDiskFields } from "./fields";
 
 /** Inputs of a {@link CloudInitDisk}. */
@@ -19,6 +19,14 @@ export interface CloudInitDisk extends OutputsOf<typeof cloudInitDiskFields> {}
  */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class CloudInitDisk extends KvmResource {
+  /**
+   * Whether `obj` is a CloudInitDisk of this package, made by this copy of it or another one in the
+   * same program. (The `isInstance` Pulumi's classes inherit is true of any custom resource.)
+   */
+  static override isInstance(obj: unknown): obj is CloudInitDisk {
+    return isKvmKind(obj, "CloudInitDisk");
+  }
+
   /**
    * @param name the Pulumi resource name
    * @param args the seed's inputs

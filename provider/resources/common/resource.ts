@@ -7,6 +7,13 @@ import { COMMON_OUTPUT_NAMES, HostIdentity } from "./hostIdentity";
 import { withSecretInputs } from "./secretInputs";
 
 /**
+ * The property every instance holds its kind in, read by the classes' `isInstance`: a
+ * property rather than `instanceof`, so a resource made by another copy of this package in
+ * the same program is told apart as well. Never renamed: every copy must agree on it.
+ */
+const KIND_BRAND = "__pulumiKvmKind";
+
+/**
  * What every resource class of this package shares: the provider object of
  * its kind, the outputs of its field table registered (unknown until the
  * provider reports them), and its secrets — `connection`, which may hold key
@@ -49,5 +56,11 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
       "pulumi-kvm",
       kind,
     );
+    Object.defineProperty(this, KIND_BRAND, { value: kind, enumerable: false });
   }
+}
+
+/** Whether `obj` is a resource of this package (any copy of it) of kind `kind`. */
+export function isKvmKind(obj: unknown, kind: ResourceKind): boolean {
+  return typeof obj === "object" && obj !== null && (obj as Record<string, unknown>)[KIND_BRAND] === kind;
 }

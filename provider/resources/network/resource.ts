@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource } from "../common/resource";
 import { networkFields } from "./fields";
 
 /** A static DHCP lease. */
@@ -45,6 +45,14 @@ export interface Network extends OutputsOf<typeof networkFields> {}
 /** A libvirt virtual network. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Network extends KvmResource {
+  /**
+   * Whether `obj` is a Network of this package, made by this copy of it or another one in the
+   * same program. (The `isInstance` Pulumi's classes inherit is true of any custom resource.)
+   */
+  static override isInstance(obj: unknown): obj is Network {
+    return isKvmKind(obj, "Network");
+  }
+
   /**
    * @param name the Pulumi resource name
    * @param args the network's inputs

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource } from "../common/resource";
 import { poolFields } from "./fields";
 
 /** Inputs of a {@link StoragePool}. */
@@ -14,6 +14,14 @@ export interface StoragePool extends OutputsOf<typeof poolFields> {}
 /** A libvirt storage pool. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class StoragePool extends KvmResource {
+  /**
+   * Whether `obj` is a StoragePool of this package, made by this copy of it or another one in the
+   * same program. (The `isInstance` Pulumi's classes inherit is true of any custom resource.)
+   */
+  static override isInstance(obj: unknown): obj is StoragePool {
+    return isKvmKind(obj, "StoragePool");
+  }
+
   /**
    * @param name the Pulumi resource name
    * @param args the pool's inputs

@@ -9,9 +9,9 @@ export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
 /** Every input and output of a {@link Volume}, declared once. */
 export const volumeFields = {
   /** Name of the storage pool that holds the volume. Changing it replaces the volume. */
-  pool: objectName("pool").required().replaces(),
+  pool: objectName("pool").required().replaces().output("echo"),
   /** Volume name, unique in its pool. Changing it replaces the volume. */
-  name: objectName("volume").required().replaces(),
+  name: objectName("volume").required().replaces().output("echo"),
   /**
    * Size the guest sees. Grows in place; a smaller value is refused. Optional
    * with a `source`, where it is a minimum: the volume is at least as large as

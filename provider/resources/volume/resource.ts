@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource } from "../common/resource";
 import { volumeFields } from "./fields";
 
 /**
@@ -39,6 +39,14 @@ export interface Volume extends OutputsOf<typeof volumeFields> {}
 /** A libvirt storage volume (a disk image in a pool). */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Volume extends KvmResource {
+  /**
+   * Whether `obj` is a Volume of this package, made by this copy of it or another one in the
+   * same program. (The `isInstance` Pulumi's classes inherit is true of any custom resource.)
+   */
+  static override isInstance(obj: unknown): obj is Volume {
+    return isKvmKind(obj, "Volume");
+  }
+
   /**
    * @param name the Pulumi resource name
    * @param args the volume's inputs

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { inputNames, replacingNames, secretNames, storedOutputNames } from "../../../provider/resources/common/fieldTable";
+import { exposedNames, inputNames, replacingNames, secretNames } from "../../../provider/resources/common/fieldTable";
 import { parseSpec } from "../../../provider/resources/common/kindSpec";
 import { KINDS, ResourceKind } from "../../../provider/resources/kinds";
 import { handler } from "../../../provider/resources/runtime";
@@ -82,7 +82,7 @@ describe("field tables", () => {
         const fields = KINDS[kind].fields;
         assert.deepEqual(sorted(row.inputs), sorted(inputNames(fields)), "inputs");
         assert.deepEqual(sorted(row.secrets), sorted(secretNames(fields)), "inputs marked secret");
-        assert.deepEqual(sorted(row.outputs), sorted(storedOutputNames(fields)), "outputs");
+        assert.deepEqual(sorted(row.outputs), sorted(exposedNames(fields)), "outputs");
         assert.deepEqual(sorted(row.replaces), sorted(replacingNames(fields)), "replaced when");
       });
     }

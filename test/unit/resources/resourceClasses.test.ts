@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { CloudInitDisk, Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
 import { exposedNames, secretNames } from "../../../provider/resources/common/fieldTable";
@@ -46,6 +47,54 @@ describe("resource classes: the outputs and secrets of their field tables", func
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(registered.get("vol")?.type, "pulumi-nodejs:dynamic/pulumi-kvm:Volume");
     assert.equal(registered.get("pool")?.type, "pulumi-nodejs:dynamic/pulumi-kvm:StoragePool");
+  });
+
+  it("types a Volume's and a CloudInitDisk's name and pool as outputs", () => {
+    const vol = make.Volume() as Volume;
+    const seed = make.CloudInitDisk() as CloudInitDisk;
+    const outputs: pulumi.Output<string>[] = [vol.name, vol.pool, seed.name, seed.pool];
+    for (const o of outputs) assert.ok(pulumi.Output.isInstance(o));
+  });
+
+  it("isInstance is true only for a resource of the class's own kind", () => {
+    const classes = { StoragePool, Volume, Network, VirtualMachine, CloudInitDisk };
+    /** Another package's dynamic resource. */
+    class Other extends pulumi.dynamic.Resource {
+      constructor(name: string) {
+        super({ create: () => Promise.resolve({ id: "x" }) }, name, {}, undefined);
+      }
+    }
+    const other = new Other("other");
+    for (const kind of Object.keys(KINDS) as ResourceKind[]) {
+      const resource = make[kind]();
+      for (const [name, cls] of Object.entries(classes))
+        assert.equal(cls.isInstance(resource), name === kind, `${name}.isInstance(${kind})`);
+      assert.equal(classes[kind].isInstance(other), false, `${kind}.isInstance(another dynamic resource)`);
+      for (const value of [undefined, null, "VirtualMachine", {}, { __pulumiKvmKind: 1 }])
+        assert.equal(classes[kind].isInstance(value), false, `${kind}.isInstance(${JSON.stringify(value)})`);
+    }
+    assert.ok(pulumi.CustomResource.isInstance(make.VirtualMachine()), "still a custom resource to Pulumi");
+  });
+
+  it("isInstance knows a resource made by another copy of this package", () => {
+    // A second copy: the provider's modules loaded afresh (the cache restored after).
+    const root = join(__dirname, "../../../provider");
+    const saved = Object.entries(require.cache).filter(([key]) => key.startsWith(root));
+    for (const [key] of saved) delete require.cache[key];
+    let copy: typeof import("../../../provider");
+    try {
+      copy = require(join(root, "index.ts")) as typeof import("../../../provider");
+    } finally {
+      for (const [key] of Object.entries(require.cache)) if (key.startsWith(root)) delete require.cache[key];
+      for (const [key, mod] of saved) require.cache[key] = mod;
+    }
+    assert.notEqual(copy.VirtualMachine, VirtualMachine, "not a second copy");
+    const theirs = new copy.VirtualMachine("copy-vm", { name: "c" });
+    assert.equal(theirs instanceof VirtualMachine, false);
+    assert.equal(VirtualMachine.isInstance(theirs), true);
+    assert.equal(Network.isInstance(theirs), false);
+    assert.equal(copy.VirtualMachine.isInstance(make.VirtualMachine()), true);
+    assert.equal(copy.CloudInitDisk.isInstance(make.VirtualMachine()), false);
   });
 
   it("keeps the connection and each secret row secret", () => {
