@@ -16,7 +16,14 @@ export const goodNet = {
 /** Each case: inputs that must fail `check`, and the property the failure must name. */
 export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: Record<string, unknown>; property: string; rule: RegExp }> =
   [
-    { title: "network without a name", kind: "Network", inputs: { ...goodNet, name: undefined }, property: "name", rule: /required/ },
+    // Left unset, a name is generated (no bad input); one with surrounding spaces is refused as given.
+    {
+      title: "network name with surrounding spaces",
+      kind: "Network",
+      inputs: { ...goodNet, name: " lab " },
+      property: "name",
+      rule: /surrounding spaces/,
+    },
     { title: "network name with a slash", kind: "Network", inputs: { ...goodNet, name: "a/b" }, property: "name", rule: /'\/'/ },
     { title: "unknown network mode", kind: "Network", inputs: { ...goodNet, mode: "tunnel" }, property: "mode", rule: /one of/ },
     {

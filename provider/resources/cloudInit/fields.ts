@@ -1,12 +1,17 @@
 import { output } from "../common/fields";
-import { objectName, text } from "../common/fieldTypes";
+import { generatedObjectName, objectName, text } from "../common/fieldTypes";
 
 /** Every input and output of a {@link CloudInitDisk}, declared once. */
 export const cloudInitDiskFields = {
   /** Name of the storage pool that holds the seed volume. Changing it replaces the disk. */
   pool: objectName("pool").required().replaces().output("echo"),
-  /** Volume name, unique in its pool. Changing it replaces the disk. */
-  name: objectName("volume").required().replaces().output("echo"),
+  /**
+   * Volume name, unique in its pool; when unset, the resource's name plus a random suffix
+   * and `.iso` (`web-seed-3f9a1c2.iso`). Changing it replaces the disk.
+   */
+  name: generatedObjectName("volume", { extension: () => ".iso", knownExtensions: [".iso", ".img"] })
+    .replaces()
+    .output("echo"),
   /** cloud-init user-data (e.g. a `#cloud-config` document). Stored as a secret. */
   userData: text().required().secret(),
   /** cloud-init meta-data (e.g. `instance-id: …` and `local-hostname: …`). */

@@ -3,6 +3,7 @@ import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
 import { ConnectionSpec, checkConnection, checkInheritedDefaults, resolveConnection, toEndpoint } from "./connection";
 import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, sameHost, storedIdentity } from "./hostIdentity";
 import { PartialCreateError, messageOf } from "./errors";
+import { bothGenerated, withGeneratedName } from "./generatedName";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
@@ -123,8 +124,10 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       if (replaces.some((r) => r !== "connection")) {
         progress(def.kind, nameOf(news), `must be replaced: ${replaces.join(", ")} cannot change in place`);
       }
-      // On another host the name is free, so the new object can come first; on the same host it cannot.
-      return { changes: true, replaces, deleteBeforeReplace: !(moves && replaces.length === 1) };
+      // On another host the name is free, so the new object can come first; on the same host it cannot,
+      // unless its name is generated: the replacement is checked afresh and gets another one.
+      const newFirst = (moves && replaces.length === 1) || bothGenerated(def.fields, olds, news);
+      return { changes: true, replaces, deleteBeforeReplace: !newFirst };
     }
     const live = await withHost(newSpec.connection, (conn) => readLive(conn, id, newSpec));
     if (!live) {
@@ -146,7 +149,9 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
 
   return {
     async check(olds: Inputs, news: Inputs): Promise<pulumi.dynamic.CheckResult> {
-      const { spec, problems } = parse(news, true);
+      // A name the program leaves unset is generated, or kept from the previous run's inputs.
+      const named = withGeneratedName(def.fields, olds, news);
+      const { spec, problems } = parse(named, true);
       // The previous run's inputs, when they still parse: a change from them may break a rule.
       const oldSpec = spec && def.checkChange && Object.keys(olds).length > 0 ? parse(olds, false).spec : undefined;
       if (spec && oldSpec) def.checkChange?.(oldSpec, spec, problems);
@@ -155,7 +160,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       const failures = problems.all
         .filter((p) => !unknownKeys.some((k) => p.property === k || p.property.startsWith(`${k}.`) || p.property.startsWith(`${k}[`)))
         .map((p) => ({ property: p.property, reason: `${p.property} ${p.reason}` }));
-      return { inputs: withHostRecord(olds, news, spec?.connection), failures };
+      return { inputs: withHostRecord(olds, named, spec?.connection), failures };
     },
 
     diff: (id: string, olds: Inputs, news: Inputs) => naming(subjectOf(news), () => diff(id, olds, news)),

@@ -3,7 +3,7 @@
  * check, the parsed values, the output names, the secret names and the
  * simple replace rules (the types are derived in `fields.ts`).
  */
-import type { AnyField, FieldTable, InputField, ParseContext, Traits, ValuesOf } from "./fields";
+import type { AnyField, FieldTable, InputField, NameRule, ParseContext, Traits, ValuesOf } from "./fields";
 import { checkKnownFields, Problems } from "./problems";
 
 type Row = [name: string, field: AnyField];
@@ -54,6 +54,12 @@ export function exposedNames(table: FieldTable): string[] {
   return rows(table)
     .filter(([, f]) => f.role === "output" || f.rules.output !== undefined)
     .map(([name]) => name);
+}
+
+/** The input `check` generates when the program leaves it unset (a kind's `name`), and how; none when no row is generated. */
+export function generatedRow(table: FieldTable): { property: string; rule: NameRule } | undefined {
+  for (const [property, f] of inputRows(table)) if (f.rules.generated) return { property, rule: f.rules.generated };
+  return undefined;
 }
 
 /** The inputs whose change replaces the object. */

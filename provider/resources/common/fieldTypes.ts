@@ -5,7 +5,7 @@
  */
 import { homedir } from "node:os";
 import { join } from "node:path";
-import { input, In, InputField } from "./fields";
+import { input, In, InputField, NameRule } from "./fields";
 import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkLocalFile, checkName, fitsXml, NamedObject } from "./problems";
 import { checkSize, SizeArg } from "./sizeInput";
 
@@ -45,6 +45,15 @@ export function objectName(object: NamedObject): InputField<In<string>, string |
     if (!program) return typeof value === "string" ? value : void problems.add(property, "must be a string");
     return checkName(problems, property, value, object) ? value : undefined;
   });
+}
+
+/**
+ * The name of a libvirt object that the program may leave unset: `check` then generates
+ * one from the resource's Pulumi name, by the same rules (see `generatedName.ts`), ending
+ * in the extension `file` gives when the object is a file.
+ */
+export function generatedObjectName(object: NamedObject, file?: Omit<NameRule, "object">): InputField<In<string>, string> {
+  return objectName(object).generated({ object, ...file });
 }
 
 /**

@@ -8,7 +8,7 @@
  * replace rules are all derived from the table (see `fieldTable.ts`).
  */
 import type * as pulumi from "@pulumi/pulumi";
-import type { Problems } from "./problems";
+import type { NamedObject, Problems } from "./problems";
 
 /** What a field's check may look at besides its own value. */
 export interface ParseContext {
@@ -44,12 +44,27 @@ export type OutputRole =
    */
   | "reported";
 
+/**
+ * How `check` names an object whose program leaves its name unset (see
+ * `generatedName.ts`): by the rules of a libvirt `object`'s name, ending in
+ * `extension` when the object is a file whose content has one.
+ */
+export interface NameRule {
+  /** The kind of libvirt object named: its name's rules apply. */
+  object: NamedObject;
+  /** The file extension the name ends with, by the raw inputs (a volume's, by its format). */
+  extension?: (inputs: Readonly<Record<string, unknown>>) => string;
+  /** Extensions a Pulumi name may end with that are left out of the generated name, so the name has one only. */
+  knownExtensions?: readonly string[];
+}
+
 /** The rules a row may carry besides its type and check. */
 interface RowRules {
   replaces: boolean;
   secret: boolean;
   output?: OutputRole;
   specKey?: string;
+  generated?: NameRule;
 }
 
 /**
@@ -95,10 +110,13 @@ export class InputField<Arg, Value, T extends Traits = OptionalInput> {
     readonly rules: Readonly<RowRules>,
   ) {}
 
-  /** Validates the raw value (undefined or null when left out) and applies the default. */
+  /**
+   * Validates the raw value (undefined or null when left out) and applies the default. A
+   * generated value is required here: `check` has written it into the inputs by then.
+   */
   parse(problems: Problems, property: string, value: unknown, ctx: ParseContext): Value | undefined {
     if (value === undefined || value === null) {
-      if (!this.optional) problems.add(property, "is required");
+      if (!this.optional || this.rules.generated) problems.add(property, "is required");
       return this.fallback?.(ctx);
     }
     return this.check(problems, property, value, ctx);
@@ -115,6 +133,17 @@ export class InputField<Arg, Value, T extends Traits = OptionalInput> {
   ): InputField<Arg, Exclude<Value, undefined>, T> {
     const fallback = typeof value === "function" ? (value as (ctx: ParseContext) => Exclude<Value, undefined>) : () => value;
     return new InputField(this.check as FieldCheck<Exclude<Value, undefined>>, this.optional, fallback, this.rules);
+  }
+
+  /**
+   * The program may leave it out, and `check` then generates it by `rule` and keeps it in
+   * state (see `generatedName.ts`); every later call finds it set.
+   */
+  generated(rule: NameRule): InputField<Arg, Exclude<Value, undefined>, T> {
+    return new InputField(this.check as FieldCheck<Exclude<Value, undefined>>, this.optional, undefined, {
+      ...this.rules,
+      generated: rule,
+    });
   }
 
   /** A change of the parsed value cannot be applied in place: the object is replaced. */

@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../dynamicProvider";
 import type { ResourceKind } from "../kinds";
-import { exposedNames, outputOnlyNames, secretNames } from "./fieldTable";
+import { exposedNames, generatedRow, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
+import { LOGICAL_NAME_INPUT } from "./generatedName";
 import { COMMON_OUTPUT_NAMES, HostIdentity } from "./hostIdentity";
 import { withSecretInputs } from "./secretInputs";
 
@@ -51,7 +52,7 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
     super(
       dynamicProvider(kind),
       name,
-      withSecretInputs(fields, { ...exposed, ...args, ...outputs }),
+      withSecretInputs(fields, { ...exposed, ...args, ...logicalNameInput(fields, name, args), ...outputs }),
       { ...opts, additionalSecretOutputs: secrets },
       "pulumi-kvm",
       kind,
@@ -63,4 +64,18 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
 /** Whether `obj` is a resource of this package (any copy of it) of kind `kind`. */
 export function isKvmKind(obj: unknown, kind: ResourceKind): boolean {
   return typeof obj === "object" && obj !== null && (obj as Record<string, unknown>)[KIND_BRAND] === kind;
+}
+
+/**
+ * The resource's Pulumi name, for `check` to generate the object's name from when the
+ * program sets none (it gets no URN; see `generatedName.ts`). Added only then: a name given
+ * as an output or a promise is known later, so is whether the Pulumi name is needed.
+ */
+function logicalNameInput(fields: FieldTable, name: string, args: pulumi.Inputs): pulumi.Inputs {
+  const row = generatedRow(fields);
+  if (!row) return {};
+  const own: unknown = args[row.property];
+  if (own === undefined || own === null) return { [LOGICAL_NAME_INPUT]: name };
+  if (typeof own === "string") return {};
+  return { [LOGICAL_NAME_INPUT]: pulumi.output(own).apply((value) => (value === undefined || value === null ? name : undefined)) };
 }

@@ -1,12 +1,12 @@
 import { In, input, output } from "../common/fields";
-import { choice, flag, integer, objectName } from "../common/fieldTypes";
+import { choice, flag, generatedObjectName, integer } from "../common/fieldTypes";
 import type { DnsHostArgs, NetworkIpArgs } from "./resource";
 import { DnsHostSpec, IpSpec, NETWORK_MODES, parseBridge, parseDnsHosts, parseDomain, parseIp } from "./spec";
 
 /** Every input and output of a {@link Network}, declared once. */
 export const networkFields = {
-  /** Network name, unique on the host. Changing it replaces the network. */
-  name: objectName("network").required().replaces().output("echo"),
+  /** Network name, unique on the host; the resource's name plus a random suffix when unset. Changing it replaces the network. */
+  name: generatedObjectName("network").replaces().output("echo"),
   /** `"nat"` (default), `"route"`, `"open"`, `"isolated"`, or `"bridge"` (an existing host bridge). Changing it replaces the network. */
   mode: choice(NETWORK_MODES).default("nat").replaces().output("reported"),
   /**

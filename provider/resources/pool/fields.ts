@@ -1,13 +1,13 @@
 import { output } from "../common/fields";
-import { absolutePath, choice, flag, objectName } from "../common/fieldTypes";
+import { absolutePath, choice, flag, generatedObjectName } from "../common/fieldTypes";
 
 /** Pool types this resource creates. */
 export const POOL_TYPES = ["dir"] as const;
 
 /** Every input and output of a {@link StoragePool}, declared once. */
 export const poolFields = {
-  /** Pool name, unique on the host. Changing it replaces the pool. */
-  name: objectName("pool").required().replaces().output("echo"),
+  /** Pool name, unique on the host; the resource's name plus a random suffix when unset. Changing it replaces the pool. */
+  name: generatedObjectName("pool").replaces().output("echo"),
   /** Pool type; `"dir"` (a directory on the host) is supported. Changing it replaces the pool. */
   type: choice(POOL_TYPES).default("dir").replaces().output("reported"),
   /** The directory that holds the pool's volumes; created when missing. Changing it replaces the pool. */

@@ -2,7 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { DomainOverrides, parseDomainOverrides } from "../../xml";
 import type { CloudInitDisk } from "../cloudInit/resource";
 import { FieldCheck, In, input, InputField, output } from "../common/fields";
-import { absolutePath, choice, documentText, flag, integer, matching, objectName } from "../common/fieldTypes";
+import { absolutePath, choice, documentText, flag, generatedObjectName, integer, matching } from "../common/fieldTypes";
 import { checkEnum, checkInteger, isObject } from "../common/problems";
 import { checkSize, SizeArg } from "../common/sizeInput";
 import { checkDisks, checkNics, DiskSpec, GivenNic } from "./specDevices";
@@ -184,8 +184,8 @@ const checkOverrides: FieldCheck<DomainOverrides> = (problems, property, value) 
  * spec's (`spec.ts`).
  */
 export const vmFields = {
-  /** Domain name, unique on the host. Changing it replaces the VM. */
-  name: objectName("domain").required().replaces().output("echo"),
+  /** Domain name, unique on the host; the resource's name plus a random suffix when unset. Changing it replaces the VM. */
+  name: generatedObjectName("domain").replaces().output("echo"),
   /** Hypervisor driver: `"kvm"` (default) or `"qemu"` (software emulation). Changing it replaces the VM. */
   domainType: choice(DOMAIN_TYPES).default("kvm").replaces(),
   /** Guest architecture, `"x86_64"` by default. Changing it replaces the VM. */

@@ -1,5 +1,5 @@
 import { In, input, output } from "../common/fields";
-import { choice, objectName, size } from "../common/fieldTypes";
+import { choice, generatedObjectName, objectName, size } from "../common/fieldTypes";
 import type { VolumeSourceArgs } from "./resource";
 import { parseSource, VolumeSource } from "./sources";
 
@@ -10,8 +10,16 @@ export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
 export const volumeFields = {
   /** Name of the storage pool that holds the volume. Changing it replaces the volume. */
   pool: objectName("pool").required().replaces().output("echo"),
-  /** Volume name, unique in its pool. Changing it replaces the volume. */
-  name: objectName("volume").required().replaces().output("echo"),
+  /**
+   * Volume name, unique in its pool; when unset, the resource's name plus a random suffix
+   * and the format's extension (`disk-3f9a1c2.qcow2`, `.img` for raw). Changing it replaces the volume.
+   */
+  name: generatedObjectName("volume", {
+    extension: (inputs) => (inputs.format === "raw" ? ".img" : ".qcow2"),
+    knownExtensions: [".qcow2", ".img", ".raw"],
+  })
+    .replaces()
+    .output("echo"),
   /**
    * Size the guest sees. Grows in place; a smaller value is refused. Optional
    * with a `source`, where it is a minimum: the volume is at least as large as

@@ -49,6 +49,20 @@ describe("resource classes: the outputs and secrets of their field tables", func
     assert.equal(registered.get("pool")?.type, "pulumi-nodejs:dynamic/pulumi-kvm:StoragePool");
   });
 
+  it("passes the Pulumi name for check to generate a name from, only when the program sets none", async () => {
+    new Network("unnamed-net", {});
+    new Volume("unnamed-vol", { pool: "p", capacity: "1GiB" });
+    new Network("named-net", { name: "n" });
+    new Network("later-named-net", { name: Promise.resolve("n2") });
+    new Network("later-unnamed-net", { name: Promise.resolve(undefined as unknown as string) });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(registered.get("unnamed-net")?.inputs.__logicalName, "unnamed-net");
+    assert.equal(registered.get("unnamed-vol")?.inputs.__logicalName, "unnamed-vol");
+    assert.equal(registered.get("named-net")?.inputs.__logicalName, undefined);
+    assert.equal(registered.get("later-named-net")?.inputs.__logicalName, undefined);
+    assert.equal(registered.get("later-unnamed-net")?.inputs.__logicalName, "later-unnamed-net");
+  });
+
   it("types a Volume's and a CloudInitDisk's name and pool as outputs", () => {
     const vol = make.Volume() as Volume;
     const seed = make.CloudInitDisk() as CloudInitDisk;

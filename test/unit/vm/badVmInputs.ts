@@ -39,7 +39,8 @@ const nics = (...n: Record<string, unknown>[]) => ({ ...goodVm, networkInterface
 
 /** Each case: inputs that must fail `check`, and the property the failure must name. */
 export const badVmCases: BadVmCase[] = [
-  { title: "no name", inputs: { ...goodVm, name: undefined }, property: "name", rule: /required/ },
+  // Left unset, a name is generated (no bad input); an empty one is refused, never replaced by a generated one.
+  { title: "empty name", inputs: { ...goodVm, name: "" }, property: "name", rule: /1-247 bytes/ },
   { title: "name with a slash", inputs: { ...goodVm, name: "a/b" }, property: "name", rule: /'\/'/ },
   { title: "unknown domain type", inputs: { ...goodVm, domainType: "xen" }, property: "domainType", rule: /"kvm", "qemu"/ },
   { title: "unknown architecture", inputs: { ...goodVm, arch: "sparc" }, property: "arch", rule: /"x86_64"/ },
