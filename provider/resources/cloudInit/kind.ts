@@ -1,11 +1,11 @@
 import type { VolumeRef } from "../../libvirt";
 import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
-import { lookupVolume } from "../volume/read";
+import { describeVolume, findVolume, lookupVolume } from "../volume/read";
 import { createSeed, updateSeed } from "./apply";
-import { cloudInitDiskDrift } from "./drift";
+import { cloudInitDiskDrift, seedReplacements } from "./drift";
 import { cloudInitDiskFields } from "./fields";
-import { CloudInitDiskLive, readSeed } from "./read";
+import { CloudInitDiskLive, readSeed, readVolumeFormat } from "./read";
 import { CloudInitDiskSpec, cloudInitDiskSpecOf } from "./spec";
 
 export type { CloudInitDiskSpec } from "./spec";
@@ -17,6 +17,9 @@ export const cloudInitDiskKind: KindDefinition<typeof cloudInitDiskFields, Cloud
   fields: cloudInitDiskFields,
   toSpec: cloudInitDiskSpecOf,
   lookup: lookupVolume,
+  findExisting: (conn, spec) => findVolume(conn, spec.pool, spec.name),
+  describeExisting: describeVolume,
+  replacingDifferences: async (conn, _spec, live) => seedReplacements(await readVolumeFormat(conn, live.state.ref)),
   read: (conn, ref) => readSeed(conn, ref),
   drift: cloudInitDiskDrift,
   create: (conn, spec) => createSeed(conn, spec),

@@ -1,4 +1,5 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
+import { parseVolumeXml } from "../../xml";
 import type { LiveObject } from "../common/kindDefinition";
 import { sha256OfStream } from "./model";
 
@@ -16,4 +17,9 @@ export async function readSeed(conn: LibvirtConnection, ref: VolumeRef): Promise
   const [info, path] = await Promise.all([conn.volumes.info(ref), conn.volumes.path(ref)]);
   const sha256 = await sha256OfStream(await conn.volumes.download(ref, 0n, info.capacity));
   return { id: ref.key, state: { ref, path, capacity: info.capacity, sha256 } };
+}
+
+/** The format the host reports for a volume; undefined when it reports none. */
+export async function readVolumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<string | undefined> {
+  return parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
 }

@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
+import { ADOPT_INPUT, adoptRequested, checkAdopt, createOrAdopt } from "./adopt";
 import { ConnectionSpec, checkConnection, checkInheritedDefaults, resolveConnection, toEndpoint } from "./connection";
 import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, sameHost, storedIdentity } from "./hostIdentity";
 import { PartialCreateError, messageOf } from "./errors";
@@ -51,6 +52,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const problems = new Problems();
     const { connection } = inputs;
     checkConnection(problems, "connection", connection, process.env, program);
+    checkAdopt(problems, inputs);
     // Checked just above: the connection's fields are as its table declares them.
     const own = connection as ConnectionSpec | undefined;
     const fromConfig = defaults();
@@ -143,7 +145,8 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     }
     for (const d of drift) progress(def.kind, nameOf(news), `${d.property}: ${d.detail}`);
     // Stored state holds the outputs too; an input the program no longer sets is a change.
-    const inputChanges = changedKeys(olds, news, outputNames);
+    // `adopt` matters only to a create: changing it later changes nothing.
+    const inputChanges = changedKeys(olds, news, outputNames).filter((k) => k !== ADOPT_INPUT);
     return { changes: drift.length > 0 || inputChanges.length > 0 };
   }
 
@@ -168,7 +171,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     async create(inputs: Inputs): Promise<pulumi.dynamic.CreateResult> {
       try {
         const spec = specOf(inputs, "inputs");
-        const live = await withHost(spec.connection, (conn) => def.create(conn, spec));
+        const live = await withHost(spec.connection, (conn) => createOrAdopt(def, conn, spec, nameOf(inputs), adoptRequested(inputs)));
         return { id: live.id, outs: outputsOf(inputs, def.outputs(spec, live), identityOf(spec.connection)) };
       } catch (err) {
         // A partial create names its object already, and must keep its shape.

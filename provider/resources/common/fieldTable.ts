@@ -92,12 +92,12 @@ export function replacedBy(table: FieldTable, olds: object, news: object): strin
 }
 
 /**
- * Reports every key that is neither a row of the table nor `connection`
- * (e.g. a misspelt `autostrat`), naming the known inputs. Keys Pulumi adds
- * (`__provider`) are not the program's.
+ * Reports every key that is neither a row of the table nor an input every
+ * kind takes (`adopt`, `connection`), e.g. a misspelt `autostrat`, naming the
+ * known inputs. Keys Pulumi adds (`__provider`) are not the program's.
  */
 export function checkKnownKeys(kind: string, table: FieldTable, inputs: Readonly<Record<string, unknown>>, problems: Problems): void {
-  checkKnownFields(problems, "", inputs, [...inputNames(table), "connection"], {
+  checkKnownFields(problems, "", inputs, [...inputNames(table), "adopt", "connection"], {
     what: `a ${kind} input`,
     accepts: (key) => key.startsWith("__") || Object.hasOwn(table, key),
   });

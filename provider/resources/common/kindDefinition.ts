@@ -17,6 +17,20 @@ export interface Drift {
   detail: string;
 }
 
+/**
+ * A difference between the program and an existing object that only replacing
+ * the object could remove (a volume's format, a pool's path): adopting the
+ * object refuses it rather than touch the object.
+ */
+export interface ReplacingDifference {
+  /** The input, e.g. `format`. */
+  property: string;
+  /** What the program declares, as the message shows it. */
+  declared: string;
+  /** What the host has. */
+  host: string;
+}
+
 /** What a live read found. */
 export interface LiveObject<State> {
   /** The object's current id on the host. */
@@ -50,6 +64,19 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
   checkChange?(olds: Spec, news: Spec, problems: Problems): void;
   /** Finds the object by its id; libvirt's not-found error when there is none (the only error that means "gone"). */
   lookup(conn: LibvirtConnection, id: string): Promise<Ref>;
+  /**
+   * Finds an object named as the spec names this one (a volume: in its pool),
+   * whoever made it; undefined only on libvirt's not-found. `create` looks
+   * before it writes (see `common/adopt.ts`).
+   */
+  findExisting(conn: LibvirtConnection, spec: Spec): Promise<Ref | undefined>;
+  /** How messages name such an object: `a network named "lab"`, `a volume named "a.qcow2" in pool "images"`. */
+  describeExisting(spec: Spec): string;
+  /**
+   * What differs between the spec and an existing object that only a
+   * replacement could remove; adopting the object is refused while any does.
+   */
+  replacingDifferences(conn: LibvirtConnection, spec: Spec, live: LiveObject<State>): Promise<ReplacingDifference[]>;
   /** Reads the object found. */
   read(conn: LibvirtConnection, ref: Ref, spec: Spec): Promise<LiveObject<State>>;
   /** What differs between the program and the live object. */

@@ -1,5 +1,5 @@
 import { compareNetwork, Network } from "../../xml";
-import type { Drift } from "../common/kindDefinition";
+import type { Drift, ReplacingDifference } from "../common/kindDefinition";
 import { sectionEdits } from "./liveSections";
 import { networkModelOf } from "./model";
 import type { NetworkLive } from "./read";
@@ -17,6 +17,16 @@ export function definitionDrift(spec: NetworkSpec, live: Network): Drift[] {
   return compareNetwork(desired, live)
     .filter((d) => !/\.dhcp\.hosts\b/.test(d.path) && !d.path.startsWith("dns.hosts"))
     .map((d) => ({ property: d.path, detail: `${d.kind}: declared ${d.desired ?? "nothing"}, host has ${d.live ?? "nothing"}` }));
+}
+
+/** What only replacing the network could change: its mode, and the bridge when the program names one. */
+export function networkReplacements(spec: NetworkSpec, live: NetworkLive): ReplacingDifference[] {
+  const out: ReplacingDifference[] = [];
+  const mode = live.definition.forward.mode;
+  if (mode !== spec.mode) out.push({ property: "mode", declared: spec.mode, host: mode });
+  if (spec.bridge !== undefined && live.bridge !== spec.bridge)
+    out.push({ property: "bridge", declared: spec.bridge, host: live.bridge ?? "none" });
+  return out;
 }
 
 /** What differs between the program and the network on the host, and how each difference is applied. */

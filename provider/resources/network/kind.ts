@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { NetworkRef } from "../../libvirt";
 import type { KindDefinition } from "../common/kindDefinition";
 import { createNetwork, removeNetwork, updateNetwork } from "./apply";
-import { networkDrift } from "./drift";
+import { networkDrift, networkReplacements } from "./drift";
 import { networkFields } from "./fields";
-import { lookupNetwork, NetworkLive, readNetwork } from "./read";
+import { findNetwork, lookupNetwork, NetworkLive, readNetwork } from "./read";
 import { NetworkSpec, networkSpecOf } from "./spec";
 
 export type { NetworkLive } from "./read";
@@ -15,6 +15,9 @@ export const networkKind: KindDefinition<typeof networkFields, NetworkSpec, Netw
   fields: networkFields,
   toSpec: networkSpecOf,
   lookup: lookupNetwork,
+  findExisting: (conn, spec) => findNetwork(conn, spec.name),
+  describeExisting: (spec) => `a network named ${JSON.stringify(spec.name)}`,
+  replacingDifferences: (_conn, spec, live) => Promise.resolve(networkReplacements(spec, live.state)),
   read: (conn, ref) => readNetwork(conn, ref),
   drift: networkDrift,
   create: (conn, spec, id) => createNetwork(conn, spec, id ?? randomUUID()),

@@ -1,5 +1,6 @@
 import { LibvirtConnection, NetworkRef, NetworkXmlFlags } from "../../libvirt";
 import { Network, parseNetworkXml } from "../../xml";
+import { unlessGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a network. */
@@ -15,6 +16,11 @@ export interface NetworkLive {
 /** Finds a network by UUID (libvirt's not-found when there is none). */
 export function lookupNetwork(conn: LibvirtConnection, uuid: string): Promise<NetworkRef> {
   return conn.networks.lookupByUuid(uuid);
+}
+
+/** Finds a network by name, whoever made it; undefined only on libvirt's not-found. */
+export function findNetwork(conn: LibvirtConnection, name: string): Promise<NetworkRef | undefined> {
+  return unlessGone(conn.networks.lookupByName(name));
 }
 
 /** Reads everything the network kind decides on, in one round of pipelined calls. */

@@ -1,5 +1,5 @@
 import { comparePool } from "../../xml";
-import type { Drift } from "../common/kindDefinition";
+import type { Drift, ReplacingDifference } from "../common/kindDefinition";
 import { poolModelOf } from "./model";
 import type { PoolLive } from "./read";
 import type { PoolSpec } from "./spec";
@@ -16,5 +16,15 @@ export function poolDrift(spec: PoolSpec, live: PoolLive): Drift[] {
   );
   if (!live.active) out.push({ property: "active", detail: "the pool is stopped on the host" });
   if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
+  return out;
+}
+
+/** What only replacing the pool could change: its type and its directory (compared as libvirt spells paths). */
+export function poolReplacements(spec: PoolSpec, live: PoolLive): ReplacingDifference[] {
+  const host = live.definition;
+  const out: ReplacingDifference[] = [];
+  if (host.type !== spec.type) out.push({ property: "type", declared: spec.type, host: host.type });
+  if (poolDrift(spec, live).some((d) => d.property === "path"))
+    out.push({ property: "path", declared: spec.path, host: host.target?.path ?? "none" });
   return out;
 }

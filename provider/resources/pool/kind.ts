@@ -2,9 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { KindDefinition } from "../common/kindDefinition";
 import type { PoolRef } from "../../libvirt";
 import { createPool, removePool, updatePool } from "./apply";
-import { poolDrift } from "./drift";
+import { poolDrift, poolReplacements } from "./drift";
 import { poolFields } from "./fields";
-import { lookupPool, PoolLive, readPool } from "./read";
+import { findPool, lookupPool, PoolLive, readPool } from "./read";
 import { PoolSpec, poolSpecOf } from "./spec";
 
 export type { PoolSpec } from "./spec";
@@ -16,6 +16,9 @@ export const poolKind: KindDefinition<typeof poolFields, PoolSpec, PoolLive, Poo
   fields: poolFields,
   toSpec: poolSpecOf,
   lookup: lookupPool,
+  findExisting: (conn, spec) => findPool(conn, spec.name),
+  describeExisting: (spec) => `a storage pool named ${JSON.stringify(spec.name)}`,
+  replacingDifferences: (_conn, spec, live) => Promise.resolve(poolReplacements(spec, live.state)),
   read: (conn, ref) => readPool(conn, ref),
   drift: poolDrift,
   create: (conn, spec, id) => createPool(conn, spec, id ?? randomUUID()),

@@ -1,5 +1,6 @@
 import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
 import { parsePoolXml, Pool } from "../../xml";
+import { unlessGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a pool. */
@@ -15,6 +16,11 @@ export interface PoolLive {
 /** Finds a pool by UUID (libvirt's not-found when there is none). */
 export function lookupPool(conn: LibvirtConnection, uuid: string): Promise<PoolRef> {
   return conn.pools.lookupByUuid(uuid);
+}
+
+/** Finds a pool by name, whoever made it; undefined only on libvirt's not-found. */
+export function findPool(conn: LibvirtConnection, name: string): Promise<PoolRef | undefined> {
+  return unlessGone(conn.pools.lookupByName(name));
 }
 
 /** Reads everything the pool kind decides on, in one round of pipelined calls. */

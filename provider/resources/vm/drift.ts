@@ -1,4 +1,4 @@
-import type { Drift } from "../common/kindDefinition";
+import type { Drift, ReplacingDifference } from "../common/kindDefinition";
 import type { VmDifference } from "./compare";
 import { missingVolumes } from "./disks";
 import { keptUefiOs } from "./firmware";
@@ -31,5 +31,22 @@ export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
   if (spec.running && !live.running) out.push({ property: "running", detail: "the VM is not running on the host" });
   if (!spec.running && live.running) out.push({ property: "running", detail: "the VM is running on the host" });
   if (live.autostart !== spec.autostart) out.push({ property: "autostart", detail: `is ${live.autostart} on the host` });
+  return out;
+}
+
+/** The firmware a definition boots: UEFI when it asks libvirt for it or names a pflash loader (OVMF), else BIOS. */
+function firmwareOf(config: VmLive["config"]): VmSpec["firmware"] {
+  return config.os?.firmware === "efi" || config.os?.loader?.type === "pflash" ? "uefi" : "bios";
+}
+
+/** What only replacing the VM could change: its hypervisor driver, architecture and firmware. */
+export function vmReplacements(spec: VmSpec, live: VmLive): ReplacingDifference[] {
+  const out: ReplacingDifference[] = [];
+  const compare = (property: string, declared: string, host: string | undefined) => {
+    if (host !== undefined && host !== declared) out.push({ property, declared, host });
+  };
+  compare("domainType", spec.domainType, live.config.type);
+  compare("arch", spec.arch, live.config.os?.arch);
+  compare("firmware", spec.firmware, firmwareOf(live.config));
   return out;
 }

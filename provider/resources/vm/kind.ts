@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import type { DomainRef } from "../../libvirt";
 import type { KindDefinition } from "../common/kindDefinition";
 import { createVm, removeVm, updateVm } from "./apply";
-import { driftOf } from "./drift";
+import { driftOf, vmReplacements } from "./drift";
 import { vmFields } from "./fields";
 import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
 import { namingOf, pendingRestartOf, planVm } from "./plan";
 import { usableAddresses } from "./power";
-import { lookupVm, readVm, stateName, VmLive } from "./read";
+import { findVm, lookupVm, readVm, stateName, VmLive } from "./read";
 import { VmSpec, vmSpecOf } from "./spec";
 
 /** The VirtualMachine kind: a libvirt domain, kept converged, live where libvirt allows. */
@@ -17,6 +17,9 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
   fields: vmFields,
   toSpec: vmSpecOf,
   lookup: lookupVm,
+  findExisting: (conn, spec) => findVm(conn, spec.name),
+  describeExisting: (spec) => `a virtual machine (domain) named ${JSON.stringify(spec.name)}`,
+  replacingDifferences: (_conn, spec, live) => Promise.resolve(vmReplacements(spec, live.state)),
   read: readVm,
   drift: (spec, live) => driftOf(spec, live.ref.uuid, live),
   // A restart done by hand clears a pending restart: the next run stores that.

@@ -1,5 +1,6 @@
 import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, LibvirtConnection } from "../../libvirt";
 import { Domain, parseDomainXml } from "../../xml";
+import { unlessGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 import { ResolvedDisk, resolveDisks } from "./disks";
 import { addressSource, readAddresses } from "./power";
@@ -42,6 +43,11 @@ export function stateName(state: DomainState): string {
 /** Finds a domain by UUID (libvirt's not-found when there is none). */
 export function lookupVm(conn: LibvirtConnection, uuid: string): Promise<DomainRef> {
   return conn.domains.lookupByUuid(uuid);
+}
+
+/** Finds a domain by name, whoever made it; undefined only on libvirt's not-found. */
+export function findVm(conn: LibvirtConnection, name: string): Promise<DomainRef | undefined> {
+  return unlessGone(conn.domains.lookupByName(name));
 }
 
 /**

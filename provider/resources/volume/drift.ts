@@ -1,6 +1,6 @@
 import { compareVolume, Volume } from "../../xml";
 import { RefusedChangeError } from "../common/errors";
-import type { Drift } from "../common/kindDefinition";
+import type { Drift, ReplacingDifference } from "../common/kindDefinition";
 import type { Problems } from "../common/problems";
 import type { VolumeLive } from "./read";
 import type { VolumeSpec } from "./spec";
@@ -26,6 +26,17 @@ export function assertNoShrink(spec: VolumeSpec, live: VolumeLive): void {
 export function checkVolumeChange(olds: VolumeSpec, news: VolumeSpec, problems: Problems): void {
   if (olds.source === undefined && shrinksFrom(news, olds.capacityBytes))
     problems.add("capacity", `cannot shrink from ${olds.capacityBytes} to ${news.capacityBytes} bytes: ${SHRINK_REFUSED}`);
+}
+
+/**
+ * What only replacing the volume could change: its format. (A capacity below
+ * the host's is refused by the update, as for any volume; a `source` is
+ * initial content, which an existing volume already has.)
+ */
+export function volumeReplacements(spec: VolumeSpec, live: VolumeLive): ReplacingDifference[] {
+  return volumeDrift(spec, live).some((d) => d.property === "format")
+    ? [{ property: "format", declared: spec.format, host: live.format ?? "unknown" }]
+    : [];
 }
 
 /**

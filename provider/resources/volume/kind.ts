@@ -2,9 +2,9 @@ import type { VolumeRef } from "../../libvirt";
 import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
 import { createVolume, updateVolume } from "./apply";
-import { checkVolumeChange, volumeDrift } from "./drift";
+import { checkVolumeChange, volumeDrift, volumeReplacements } from "./drift";
 import { volumeFields } from "./fields";
-import { lookupVolume, readVolume, VolumeLive } from "./read";
+import { describeVolume, findVolume, lookupVolume, readVolume, VolumeLive } from "./read";
 import { VolumeSpec, volumeSpecOf } from "./spec";
 
 export type { VolumeSpec } from "./spec";
@@ -17,6 +17,9 @@ export const volumeKind: KindDefinition<typeof volumeFields, VolumeSpec, VolumeL
   toSpec: volumeSpecOf,
   checkChange: checkVolumeChange,
   lookup: lookupVolume,
+  findExisting: (conn, spec) => findVolume(conn, spec.pool, spec.name),
+  describeExisting: describeVolume,
+  replacingDifferences: (_conn, spec, live) => Promise.resolve(volumeReplacements(spec, live.state)),
   read: (conn, ref) => readVolume(conn, ref),
   drift: volumeDrift,
   create: (conn, spec) => createVolume(conn, spec),

@@ -1,5 +1,6 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { parseVolumeXml } from "../../xml";
+import { unlessGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a volume. */
@@ -16,6 +17,20 @@ export interface VolumeLive {
 /** Finds a volume by key (libvirt's not-found when there is none). */
 export function lookupVolume(conn: LibvirtConnection, key: string): Promise<VolumeRef> {
   return conn.volumes.lookupByKey(key);
+}
+
+/**
+ * Finds a volume by its name in a pool, whoever made it; undefined only on
+ * libvirt's not-found (of the volume, or of the pool: then it holds none).
+ */
+export async function findVolume(conn: LibvirtConnection, poolName: string, name: string): Promise<VolumeRef | undefined> {
+  const pool = await unlessGone(conn.pools.lookupByName(poolName));
+  return pool === undefined ? undefined : unlessGone(conn.volumes.lookupByName(pool, name));
+}
+
+/** How messages name a volume before it is a resource's. */
+export function describeVolume(spec: { pool: string; name: string }): string {
+  return `a volume named ${JSON.stringify(spec.name)} in pool ${JSON.stringify(spec.pool)}`;
 }
 
 /** Reads everything the volume kind decides on, in one round of pipelined calls. */
