@@ -14,4 +14,5 @@ export {
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";
+export type { GetOptions } from "./common/resource";
 export type { HostIdentity } from "./common/hostIdentity";

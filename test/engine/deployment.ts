@@ -10,7 +10,7 @@ import { planChange } from "./plan";
 import type { Registration, RegistrationAnswer } from "./monitor";
 import type { ResourceCheckFailure, RunError, Step } from "./results";
 import { ResourceState, StackState, cloneResource, findResource } from "./state";
-import { JsonObject, PROVIDER_KEY, secretKeys, toProviderProps, withProvider, withSecrets, withoutProvider } from "./wire";
+import { JsonObject, PROVIDER_KEY, isUnknown, secretKeys, toProviderProps, withProvider, withSecrets, withoutProvider } from "./wire";
 
 /** What kind of program run. */
 export type DeploymentMode = "up" | "preview" | "check";
@@ -217,12 +217,20 @@ export class Deployment {
     }
   }
 
-  /** A program's read of an existing resource (`new Resource(name, props, { id })`): Read, kept as external. */
+  /**
+   * A program's read of an existing resource (`new Resource(name, props, { id })`): Read, kept as
+   * external. As the engine does: it runs in a preview too, but not while the id is unknown (the
+   * program then gets no outputs); a missing resource fails with the engine's own message; secret
+   * inputs stay secret, in the inputs and in the outputs of the same name (the dynamic provider
+   * takes no secrets, so the engine carries their marks over).
+   */
   private async read(w: Work, id: string): Promise<RegistrationAnswer> {
     w.step.op = "read";
+    if (isUnknown(id)) return { id, outputs: {} };
     const props = withoutProvider(toProviderProps(w.reg.inputs));
     const res = await this.client.read(w.ref, id, withProvider(props, w.provider), withProvider(props, w.provider));
-    if (!res.id) throw new Error(`resource ${w.reg.name} with id ${id} does not exist`);
+    if (!res.id) throw new Error(`resource '${id}' does not exist`);
+    const secretInputs = secretKeys(w.reg.inputs);
     const r = prune({
       urn: w.reg.urn,
       type: w.reg.type,
@@ -230,8 +238,8 @@ export class Deployment {
       id: res.id,
       inputs: res.inputs ? withoutProvider(res.inputs) : props,
       outputs: withoutProvider(res.properties),
-      secretInputs: [],
-      secretOutputs: w.reg.options.additionalSecretOutputs,
+      secretInputs,
+      secretOutputs: [...new Set([...w.reg.options.additionalSecretOutputs, ...secretInputs])],
       provider: w.provider,
       dependencies: w.reg.dependencies,
       parent: w.reg.parent,

@@ -159,6 +159,40 @@ describe("engine harness: stack lifecycle", function () {
     assert.equal(fileContent(dir, "b"), path.join(dir, "a.json"));
   });
 
+  it("a read runs in a preview unless its id is unknown, keeps secret inputs secret, fails a missing id as the engine does", async () => {
+    await new EngineHarness().up(() => {
+      new JsonFile("a", { dir, name: "a", content: "x" });
+    });
+    const id = path.join(dir, "a.json");
+    const reader = new EngineHarness();
+    const read = () => new JsonFile("read", { dir, name: "a", content: pulumi.secret("") }, { id });
+
+    const preview = await reader.preview(() => {
+      read();
+      const later = new JsonFile("later", { dir, name: "later", content: "y" });
+      // The id is an output of a resource the preview does not create: unknown, so not read.
+      new JsonFile("pending", { dir, name: "later", content: "" }, { id: later.path });
+    });
+    assert.deepEqual(preview.errors, []);
+    assert.deepEqual(opsByName(preview), { read: "read", later: "create", pending: "read" });
+    assert.deepEqual(
+      callsOf(preview.calls, "Read").map((c) => c.name),
+      ["read"],
+    );
+
+    const up = await reader.up(async () => ({ secret: await pulumi.isSecret(read().content) }));
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(up.exports, { secret: true });
+    const [r] = reader.state.resources;
+    assert.deepEqual([r.external, r.secretInputs, r.secretOutputs.includes("content")], [true, ["content"], true]);
+
+    const gone = path.join(dir, "gone.json");
+    const missing = await new EngineHarness().up(() => {
+      new JsonFile("gone", { dir, name: "gone", content: "" }, { id: gone });
+    });
+    assert.equal(stepOf(missing, "gone")?.error, `resource '${gone}' does not exist`);
+  });
+
   it("destroy deletes everything, dependents first", async () => {
     const stack = new EngineHarness();
     await stack.up(() => {

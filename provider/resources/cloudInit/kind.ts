@@ -1,7 +1,7 @@
 import type { VolumeRef } from "../../libvirt";
 import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
-import { describeVolume, findVolume, lookupVolume } from "../volume/read";
+import { describeVolume, findVolume, lookupVolume, findVolumeByKeyOrPath } from "../volume/read";
 import { createSeed, updateSeed } from "./apply";
 import { cloudInitDiskDrift, seedReplacements } from "./drift";
 import { cloudInitDiskFields } from "./fields";
@@ -28,5 +28,18 @@ export const cloudInitDiskKind: KindDefinition<typeof cloudInitDiskFields, Cloud
 
   outputs(_spec, live) {
     return { key: live.id, path: live.state.path, sha256: live.state.sha256, sizeBytes: Number(live.state.capacity) };
+  },
+
+  existing: {
+    by: "key or path",
+    find: findVolumeByKeyOrPath,
+    async read(conn, ref) {
+      // The whole volume is read to hash it, as for a managed seed.
+      const { id, state } = await readSeed(conn, ref);
+      return {
+        id,
+        state: { pool: ref.pool, name: ref.name, key: id, path: state.path, sha256: state.sha256, sizeBytes: Number(state.capacity) },
+      };
+    },
   },
 };

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { isKvmKind, KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
 import { cloudInitDiskFields } from "./fields";
 
 /** Inputs of a {@link CloudInitDisk}. */
@@ -34,5 +34,18 @@ export class CloudInitDisk extends KvmResource {
    */
   constructor(name: string, args: CloudInitDiskArgs, opts?: pulumi.CustomResourceOptions) {
     super("CloudInitDisk", cloudInitDiskFields, name, { ...args }, opts);
+  }
+
+  /**
+   * Reads an existing seed without managing it: the stack never changes or deletes it, and
+   * `destroy` only forgets it. It is read from its host at every `up`, `preview` and `refresh`,
+   * and reports what a seed this stack made reports (`key`, `path`, `sha256` of the whole volume, `sizeBytes`).
+   * @param name the Pulumi resource name
+   * @param id the seed volume's key (its path, for file volumes) or its path; `key` reports the key either
+   *   way. Not its name: that is unique only within its pool.
+   * @param opts the host it lives on (`connection`) and resource options
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: GetOptions): CloudInitDisk {
+    return new CloudInitDisk(name, ...getArguments<CloudInitDiskArgs>(id, opts));
   }
 }

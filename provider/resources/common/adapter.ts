@@ -5,6 +5,7 @@ import { ConnectionSpec, checkConnection, checkInheritedDefaults, resolveConnect
 import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, sameHost, storedIdentity } from "./hostIdentity";
 import { PartialCreateError, messageOf } from "./errors";
 import { bothGenerated, withGeneratedName } from "./generatedName";
+import { GET_INPUT, isGet } from "./get";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
@@ -91,6 +92,35 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   const readLive = async (conn: LibvirtConnection, id: string, spec: Spec) => {
     const ref = await unlessGone(def.lookup(conn, id));
     return ref === undefined ? undefined : def.read(conn, ref, spec);
+  };
+
+  /**
+   * A `get`'s read (see `get.ts`): the object the id names, found and read by the kind's
+   * `existing` reader without a spec, and stored as a managed object of the kind is (its name,
+   * every output, the connection, the host), marked as a `get`'s. Without a recorded host the
+   * props are the program's: a missing object then fails naming the kind, the id and the host
+   * (the engine's own message would name the id only). With one, this is a refresh of what
+   * such a read stored: the object is read on that host, and a missing one is gone.
+   */
+  const readExisting = async (id: string, props: Inputs): Promise<pulumi.dynamic.ReadResult> => {
+    const recorded = storedIdentity(props.hostIdentity);
+    const program = recorded === undefined;
+    const problems = new Problems();
+    checkConnection(problems, "connection", props.connection, process.env, program);
+    // Checked just above: the connection's fields are as its table declares them.
+    const own = props.connection as ConnectionSpec | undefined;
+    if (own === undefined || isObject(own)) checkInheritedDefaults(problems, own, defaults(), program);
+    if (problems.all.length > 0) throw new Error(`invalid connection: ${problems.all.map((p) => `${p.property}: ${p.reason}`).join("; ")}`);
+    const resolved = resolveConnection(own, defaults());
+    const connection = recorded ? connectionAt(recorded, resolved) : resolved;
+    const host = identityOf(connection);
+    const found = await withHost(connection, async (conn) => {
+      const ref = await unlessGone(def.existing.find(conn, id));
+      return ref === undefined ? undefined : def.existing.read(conn, ref);
+    });
+    if (found) return { id: found.id, props: { ...outputsOf({ connection: own }, found.state, host), [GET_INPUT]: true } };
+    if (!program) return {};
+    throw new Error(`does not exist on ${describeIdentity(host)} (looked up by ${def.existing.by})`);
   };
 
   const nameOf = (inputs: Inputs): string => (typeof inputs.name === "string" ? inputs.name : "?");
@@ -181,7 +211,8 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     },
 
     read: (id: string, props: Inputs) =>
-      naming(subjectOf(props), async (): Promise<pulumi.dynamic.ReadResult> => {
+      naming(isGet(props) ? `${def.kind} ${id}` : subjectOf(props), async (): Promise<pulumi.dynamic.ReadResult> => {
+        if (isGet(props)) return readExisting(id, props);
         const spec = specOf(props, "stored state");
         const connection = storedConnection(id, props, spec);
         const live = await withHost(connection, (conn) => readLive(conn, id, spec));

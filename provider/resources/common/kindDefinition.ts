@@ -40,6 +40,23 @@ export interface LiveObject<State> {
 }
 
 /**
+ * What state holds for an object a `get` read (see `get.ts`): every output of the kind's
+ * table and every input it reports, plus the inputs that name and place the object (its
+ * `name`; a volume's and a seed's `pool`), all as the host has them.
+ */
+export type ExistingOf<Table extends FieldTable> = StoredOutputsOf<Table> & { name: string; pool?: string };
+
+/** How a kind reads an object the stack does not manage (a class's `get`). */
+export interface ExistingReader<Table extends FieldTable, Ref> {
+  /** What a `get`'s id may be, for messages: `"UUID or name"`, `"key or path"`. */
+  readonly by: string;
+  /** Finds the object by such an id; libvirt's not-found error when there is none. */
+  find(conn: LibvirtConnection, id: string): Promise<Ref>;
+  /** Reads the object found, without a program's spec. */
+  read(conn: LibvirtConnection, ref: Ref): Promise<LiveObject<ExistingOf<Table>>>;
+}
+
+/**
  * What a resource kind supplies; the generic adapter (`adapter.ts`) turns it
  * into Pulumi's provider methods with the shared rules: validate before any
  * host is touched, read the live object in every diff, treat only libvirt's
@@ -95,4 +112,6 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
   readonly reportedOutputs?: readonly string[];
   /** What the host reports, stored in state beside the inputs: exactly the table's outputs and reported inputs. */
   outputs(spec: Spec, live: LiveObject<State>): StoredOutputsOf<Table>;
+  /** How a `get` finds and reads an object of this kind. */
+  readonly existing: ExistingReader<Table, Ref>;
 }

@@ -4,6 +4,8 @@ import type { ResourceKind } from "../kinds";
 import { exposedNames, generatedRow, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
 import { LOGICAL_NAME_INPUT } from "./generatedName";
+import type { ConnectionArgs } from "./connection";
+import { GET_INPUT } from "./get";
 import { COMMON_OUTPUT_NAMES, HostIdentity } from "./hostIdentity";
 import { withSecretInputs } from "./secretInputs";
 
@@ -73,9 +75,32 @@ export function isKvmKind(obj: unknown, kind: ResourceKind): boolean {
  */
 function logicalNameInput(fields: FieldTable, name: string, args: pulumi.Inputs): pulumi.Inputs {
   const row = generatedRow(fields);
-  if (!row) return {};
+  // A `get` reads an object that has its name already.
+  if (!row || args[GET_INPUT] === true) return {};
   const own: unknown = args[row.property];
   if (own === undefined || own === null) return { [LOGICAL_NAME_INPUT]: name };
   if (typeof own === "string") return {};
   return { [LOGICAL_NAME_INPUT]: pulumi.output(own).apply((value) => (value === undefined || value === null ? name : undefined)) };
+}
+
+/** Options of a resource class's `get`: the host the object lives on, and Pulumi's resource options. */
+export interface GetOptions extends pulumi.CustomResourceOptions {
+  /**
+   * The host the object lives on, as a resource's `connection` (a secret when it carries
+   * credentials). Fields left out come from the stack's `kvm:` configuration.
+   */
+  connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/**
+ * A class's `get` as its constructor's arguments: no inputs but the connection and the input
+ * that makes the provider read the object by its id (`get.ts`), and Pulumi's `id` option, with
+ * which the engine reads the object instead of creating it, and never changes or deletes it.
+ * @param id what the kind's `get` accepts as the object's id
+ * @param opts the `get`'s options
+ */
+export function getArguments<Args>(id: pulumi.Input<pulumi.ID>, opts: GetOptions = {}): [Args, pulumi.CustomResourceOptions] {
+  const { connection, ...options } = opts;
+  // Pulumi's own pattern for `get`: the constructor takes the read's inputs where its Args go.
+  return [{ connection, [GET_INPUT]: true } as unknown as Args, { ...options, id }];
 }

@@ -8,7 +8,8 @@ export const networkFields = {
   /** Network name, unique on the host; the resource's name plus a random suffix when unset. Changing it replaces the network. */
   name: generatedObjectName("network").replaces().output("echo"),
   /** `"nat"` (default), `"route"`, `"open"`, `"isolated"`, or `"bridge"` (an existing host bridge). Changing it replaces the network. */
-  mode: choice(NETWORK_MODES).default("nat").replaces().output("reported"),
+  // As an output, the mode the host reports (a network read by `get` may use one this resource does not create).
+  mode: choice(NETWORK_MODES).default("nat").replaces().output<"reported", string>("reported"),
   /**
    * Bridge name: the one libvirt creates, or for mode `"bridge"` the existing
    * host bridge; as an output, the bridge the network uses (libvirt names one

@@ -4,7 +4,7 @@ import type { KindDefinition } from "../common/kindDefinition";
 import { createNetwork, removeNetwork, updateNetwork } from "./apply";
 import { networkDrift, networkReplacements } from "./drift";
 import { networkFields } from "./fields";
-import { findNetwork, lookupNetwork, NetworkLive, readNetwork } from "./read";
+import { findNetwork, networkByUuidOrName, lookupNetwork, NetworkLive, readNetwork } from "./read";
 import { NetworkSpec, networkSpecOf } from "./spec";
 
 export type { NetworkLive } from "./read";
@@ -26,5 +26,18 @@ export const networkKind: KindDefinition<typeof networkFields, NetworkSpec, Netw
 
   outputs(spec, live) {
     return { uuid: live.id, bridge: live.state.bridge ?? spec.bridge ?? "", active: live.state.active, mode: spec.mode };
+  },
+
+  existing: {
+    by: "UUID or name",
+    find: networkByUuidOrName,
+    async read(conn, ref) {
+      const { id, state } = await readNetwork(conn, ref);
+      // The forward mode as the host has it, which may be one this resource does not create (`hostdev`, …).
+      return {
+        id,
+        state: { name: ref.name, uuid: id, bridge: state.bridge ?? "", active: state.active, mode: state.definition.forward.mode },
+      };
+    },
   },
 };

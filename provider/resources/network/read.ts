@@ -1,6 +1,7 @@
 import { LibvirtConnection, NetworkRef, NetworkXmlFlags } from "../../libvirt";
 import { Network, parseNetworkXml } from "../../xml";
 import { unlessGone } from "../common/gone";
+import { byUuidOrName } from "../common/get";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a network. */
@@ -21,6 +22,11 @@ export function lookupNetwork(conn: LibvirtConnection, uuid: string): Promise<Ne
 /** Finds a network by name, whoever made it; undefined only on libvirt's not-found. */
 export function findNetwork(conn: LibvirtConnection, name: string): Promise<NetworkRef | undefined> {
   return unlessGone(conn.networks.lookupByName(name));
+}
+
+/** Finds the network a `get` names: by UUID, or by its name (unique on the host). */
+export function networkByUuidOrName(conn: LibvirtConnection, id: string): Promise<NetworkRef> {
+  return byUuidOrName(conn.networks, id);
 }
 
 /** Reads everything the network kind decides on, in one round of pipelined calls. */

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { isKvmKind, KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
 import { networkFields } from "./fields";
 
 /** A static DHCP lease. */
@@ -60,5 +60,17 @@ export class Network extends KvmResource {
    */
   constructor(name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
     super("Network", networkFields, name, { ...args }, opts);
+  }
+
+  /**
+   * Reads an existing network without managing it: the stack never changes or deletes it, and
+   * `destroy` only forgets it. It is read from its host at every `up`, `preview` and `refresh`,
+   * and reports what a network this stack made reports (`name`, `bridge`, `mode`, …).
+   * @param name the Pulumi resource name
+   * @param id the network's UUID, or its name (unique on the host); `uuid` reports the UUID either way
+   * @param opts the host it lives on (`connection`) and resource options
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: GetOptions): Network {
+    return new Network(name, ...getArguments<NetworkArgs>(id, opts));
   }
 }

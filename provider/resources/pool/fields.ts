@@ -9,7 +9,8 @@ export const poolFields = {
   /** Pool name, unique on the host; the resource's name plus a random suffix when unset. Changing it replaces the pool. */
   name: generatedObjectName("pool").replaces().output("echo"),
   /** Pool type; `"dir"` (a directory on the host) is supported. Changing it replaces the pool. */
-  type: choice(POOL_TYPES).default("dir").replaces().output("reported"),
+  // As an output, the type the host reports (a pool read by `get` may be of any type).
+  type: choice(POOL_TYPES).default("dir").replaces().output<"reported", string>("reported"),
   /** The directory that holds the pool's volumes; created when missing. Changing it replaces the pool. */
   path: absolutePath().required().replaces().output("reported"),
   /** Start the pool with the host; true by default. */

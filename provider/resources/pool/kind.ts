@@ -4,7 +4,7 @@ import type { PoolRef } from "../../libvirt";
 import { createPool, removePool, updatePool } from "./apply";
 import { poolDrift, poolReplacements } from "./drift";
 import { poolFields } from "./fields";
-import { findPool, lookupPool, PoolLive, readPool } from "./read";
+import { findPool, poolByUuidOrName, lookupPool, PoolLive, readPool } from "./read";
 import { PoolSpec, poolSpecOf } from "./spec";
 
 export type { PoolSpec } from "./spec";
@@ -34,5 +34,27 @@ export const poolKind: KindDefinition<typeof poolFields, PoolSpec, PoolLive, Poo
       capacityBytes: Number(live.state.capacity),
       availableBytes: Number(live.state.available),
     };
+  },
+
+  existing: {
+    by: "UUID or name",
+    find: poolByUuidOrName,
+    async read(conn, ref) {
+      const { id, state } = await readPool(conn, ref);
+      return {
+        id,
+        state: {
+          name: ref.name,
+          uuid: id,
+          // Of any type, which may be one this resource does not create; a pool without a
+          // directory (a network block device) has no path.
+          type: state.definition.type,
+          path: state.definition.target?.path ?? "",
+          active: state.active,
+          capacityBytes: Number(state.capacity),
+          availableBytes: Number(state.available),
+        },
+      };
+    },
   },
 };

@@ -1,6 +1,7 @@
 import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
 import { parsePoolXml, Pool } from "../../xml";
 import { unlessGone } from "../common/gone";
+import { byUuidOrName } from "../common/get";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a pool. */
@@ -21,6 +22,11 @@ export function lookupPool(conn: LibvirtConnection, uuid: string): Promise<PoolR
 /** Finds a pool by name, whoever made it; undefined only on libvirt's not-found. */
 export function findPool(conn: LibvirtConnection, name: string): Promise<PoolRef | undefined> {
   return unlessGone(conn.pools.lookupByName(name));
+}
+
+/** Finds the pool a `get` names: by UUID, or by its name (unique on the host). */
+export function poolByUuidOrName(conn: LibvirtConnection, id: string): Promise<PoolRef> {
+  return byUuidOrName(conn.pools, id);
 }
 
 /** Reads everything the pool kind decides on, in one round of pipelined calls. */

@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { isKvmKind, KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
 import { poolFields } from "./fields";
 
 /** Inputs of a {@link StoragePool}. */
@@ -29,5 +29,17 @@ export class StoragePool extends KvmResource {
    */
   constructor(name: string, args: StoragePoolArgs, opts?: pulumi.CustomResourceOptions) {
     super("StoragePool", poolFields, name, { ...args }, opts);
+  }
+
+  /**
+   * Reads an existing pool without managing it: the stack never changes or deletes it, and
+   * `destroy` only forgets it. It is read from its host at every `up`, `preview` and `refresh`,
+   * and reports what a pool this stack made reports (`name`, `path`, `type`, `capacityBytes`, …).
+   * @param name the Pulumi resource name
+   * @param id the pool's UUID, or its name (unique on the host); `uuid` reports the UUID either way
+   * @param opts the host it lives on (`connection`) and resource options
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: GetOptions): StoragePool {
+    return new StoragePool(name, ...getArguments<StoragePoolArgs>(id, opts));
   }
 }

@@ -8,7 +8,7 @@ import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
 import { namingOf, pendingRestartOf, planVm } from "./plan";
 import { usableAddresses } from "./power";
-import { findVm, lookupVm, readVm, stateName, VmLive } from "./read";
+import { findVm, vmByUuidOrName, lookupVm, readVm, stateName, VmLive } from "./read";
 import { VmSpec, vmSpecOf } from "./spec";
 
 /** The VirtualMachine kind: a libvirt domain, kept converged, live where libvirt allows. */
@@ -38,5 +38,26 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
       macAddresses: spec.nics.map((n) => n.mac),
       pendingRestart: s.running !== undefined && pendingRestartOf(plan, s.liveCallsMade),
     };
+  },
+
+  existing: {
+    by: "UUID or name",
+    find: vmByUuidOrName,
+    async read(conn, ref) {
+      const { id, state: s } = await readVm(conn, ref);
+      // Without a program, the persistent definition is what the running domain is held to.
+      const plan = planVm(s.config, s.config, s.running);
+      return {
+        id,
+        state: {
+          name: ref.name,
+          uuid: id,
+          state: stateName(s.state),
+          ipAddresses: usableAddresses(s.addresses),
+          macAddresses: s.config.devices.flatMap((d) => (d.kind === "interface" && d.mac !== undefined ? [d.mac] : [])),
+          pendingRestart: s.running !== undefined && pendingRestartOf(plan),
+        },
+      };
+    },
   },
 };

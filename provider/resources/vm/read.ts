@@ -1,6 +1,7 @@
-import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, LibvirtConnection } from "../../libvirt";
+import { DomainInterface, DomainRef, DomainState, DomainXmlFlags, InterfaceAddressSource, LibvirtConnection } from "../../libvirt";
 import { Domain, parseDomainXml } from "../../xml";
 import { unlessGone } from "../common/gone";
+import { byUuidOrName } from "../common/get";
 import type { LiveObject } from "../common/kindDefinition";
 import { ResolvedDisk, resolveDisks } from "./disks";
 import { addressSource, readAddresses } from "./power";
@@ -50,6 +51,11 @@ export function findVm(conn: LibvirtConnection, name: string): Promise<DomainRef
   return unlessGone(conn.domains.lookupByName(name));
 }
 
+/** Finds the domain a `get` names: by UUID, or by its name (unique on the host). */
+export function vmByUuidOrName(conn: LibvirtConnection, id: string): Promise<DomainRef> {
+  return byUuidOrName(conn.domains, id);
+}
+
 /**
  * The persistent definition and, while the domain runs, the running domain.
  * A domain that stops between the two reads answers the second with its
@@ -65,14 +71,17 @@ export async function readDefinitions(conn: LibvirtConnection, ref: DomainRef): 
   return running.id !== undefined ? { config, running } : { config };
 }
 
-/** Reads everything the VM kind decides on. */
-export async function readVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<LiveObject<VmLive>> {
+/**
+ * Reads everything the VM kind decides on; without a spec (a `get`), there are no program
+ * disks to resolve, and addresses come from DHCP leases.
+ */
+export async function readVm(conn: LibvirtConnection, ref: DomainRef, spec?: VmSpec): Promise<LiveObject<VmLive>> {
   const [{ config, running }, { state }, autostart, disks] = await Promise.all([
     readDefinitions(conn, ref),
     conn.domains.state(ref),
     conn.domains.getAutostart(ref),
-    resolveDisks(conn, spec.disks),
+    spec ? resolveDisks(conn, spec.disks) : [],
   ]);
-  const addresses = running ? await readAddresses(conn, ref, addressSource(spec)) : [];
+  const addresses = running ? await readAddresses(conn, ref, spec ? addressSource(spec) : InterfaceAddressSource.Lease) : [];
   return { id: ref.uuid, state: { ref, config, running, state, autostart, disks, addresses } };
 }

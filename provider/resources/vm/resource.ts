@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { isKvmKind, KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
 import { CloudInitDisk } from "../cloudInit/resource";
 import { VirtualMachineCloudInitArgs, vmFields } from "./fields";
 
@@ -40,6 +40,18 @@ export class VirtualMachine extends KvmResource {
    */
   constructor(name: string, args: VirtualMachineArgs, opts?: pulumi.CustomResourceOptions) {
     super("VirtualMachine", vmFields, name, { ...args, cloudInit: seedInput(args.cloudInit) }, opts);
+  }
+
+  /**
+   * Reads an existing VM without managing it: the stack never changes or deletes it, and
+   * `destroy` only forgets it. It is read from its host at every `up`, `preview` and `refresh`,
+   * and reports what a VM this stack made reports (`state`, `ipAddresses` from DHCP leases, `macAddresses`, …).
+   * @param name the Pulumi resource name
+   * @param id the domain's UUID, or its name (unique on the host); `uuid` reports the UUID either way
+   * @param opts the host it lives on (`connection`) and resource options
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: GetOptions): VirtualMachine {
+    return new VirtualMachine(name, ...getArguments<VirtualMachineArgs>(id, opts));
   }
 }
 

@@ -4,7 +4,7 @@ import type { KindDefinition } from "../common/kindDefinition";
 import { createVolume, updateVolume } from "./apply";
 import { checkVolumeChange, volumeDrift, volumeReplacements } from "./drift";
 import { volumeFields } from "./fields";
-import { describeVolume, findVolume, lookupVolume, readVolume, VolumeLive } from "./read";
+import { describeVolume, findVolume, lookupVolume, readVolume, VolumeLive, findVolumeByKeyOrPath } from "./read";
 import { VolumeSpec, volumeSpecOf } from "./spec";
 
 export type { VolumeSpec } from "./spec";
@@ -37,5 +37,26 @@ export const volumeKind: KindDefinition<typeof volumeFields, VolumeSpec, VolumeL
       // Reported only for uploads: absent rather than undefined in state.
       ...(sha256 === undefined ? {} : { sha256 }),
     };
+  },
+
+  existing: {
+    by: "key or path",
+    find: findVolumeByKeyOrPath,
+    async read(conn, ref) {
+      const { id, state } = await readVolume(conn, ref);
+      return {
+        id,
+        state: {
+          pool: ref.pool,
+          name: ref.name,
+          key: id,
+          path: state.path,
+          // A volume whose document names no format (a logical volume) holds raw data.
+          format: state.format ?? "raw",
+          capacityBytes: Number(state.capacity),
+          allocationBytes: Number(state.allocation),
+        },
+      };
+    },
   },
 };

@@ -33,6 +33,14 @@ export function describeVolume(spec: { pool: string; name: string }): string {
   return `a volume named ${JSON.stringify(spec.name)} in pool ${JSON.stringify(spec.pool)}`;
 }
 
+/**
+ * Finds the volume (or seed) a `get` names: by key, then by path (they differ in pools that
+ * are not directories). A name alone is not enough: it is unique only within its pool.
+ */
+export async function findVolumeByKeyOrPath(conn: LibvirtConnection, id: string): Promise<VolumeRef> {
+  return (await unlessGone(lookupVolume(conn, id))) ?? conn.volumes.lookupByPath(id);
+}
+
 /** Reads everything the volume kind decides on, in one round of pipelined calls. */
 export async function readVolume(conn: LibvirtConnection, ref: VolumeRef): Promise<LiveObject<VolumeLive>> {
   const [xml, info, path] = await Promise.all([conn.volumes.xmlDesc(ref), conn.volumes.info(ref), conn.volumes.path(ref)]);

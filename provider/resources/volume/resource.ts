@@ -1,7 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
-import { isKvmKind, KvmResource } from "../common/resource";
+import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
 import { volumeFields } from "./fields";
 
 /**
@@ -54,5 +54,18 @@ export class Volume extends KvmResource {
    */
   constructor(name: string, args: VolumeArgs, opts?: pulumi.CustomResourceOptions) {
     super("Volume", volumeFields, name, { ...args }, opts);
+  }
+
+  /**
+   * Reads an existing volume without managing it: the stack never changes or deletes it, and
+   * `destroy` only forgets it. It is read from its host at every `up`, `preview` and `refresh`,
+   * and reports what a volume this stack made reports (`key`, `path`, `format`, `capacityBytes`, …).
+   * @param name the Pulumi resource name
+   * @param id the volume's key (its path, for file volumes) or its path; `key` reports the key either
+   *   way. Not its name: that is unique only within its pool.
+   * @param opts the host it lives on (`connection`) and resource options
+   */
+  static get(name: string, id: pulumi.Input<pulumi.ID>, opts?: GetOptions): Volume {
+    return new Volume(name, ...getArguments<VolumeArgs>(id, opts));
   }
 }

@@ -95,6 +95,11 @@ function fakeKind(
     },
     remove: () => (calls.push("remove"), Promise.resolve()),
     outputs: () => ({}),
+    existing: {
+      by: "UUID",
+      find: (_c, id) => Promise.resolve(id),
+      read: () => Promise.reject(new Error("not used by adoption")),
+    },
   };
   return { def, calls };
 }
