@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Network, StoragePool, VirtualMachine, Volume } from "../provider";
 import { EngineHarness, RunResult } from "../test/engine";
+import { configFor } from "../test/integration/support/connections";
 import { testHosts, TestHost } from "../test/integration/support/hosts";
 import { sshWrapper, virshSession } from "./virshSession";
 
@@ -77,15 +78,7 @@ function assertClean(run: RunResult, what: string): void {
 }
 
 async function measure(host: TestHost, n: number, wrapper: string): Promise<void> {
-  const stack = new EngineHarness({
-    config: {
-      "kvm:host": host.host,
-      "kvm:port": String(host.port),
-      "kvm:user": host.user,
-      "kvm:privateKeyPath": host.keyPath,
-      "kvm:knownHostsPath": host.knownHostsPath,
-    },
-  });
+  const stack = new EngineHarness({ config: configFor(host) });
   const resources = 2 + 2 * n;
   try {
     const [createMs, created] = await timed(() => stack.up(fleet(host, n, "v1")));

@@ -13,6 +13,15 @@ export const goodNet = {
   ipv4: { address: "192.168.100.1/24", dhcp: { ranges: [{ start: "192.168.100.10", end: "192.168.100.99" }] } },
 };
 
+/** Inputs each kind accepts, so a test can change one thing in them. */
+export const goodInputs: Record<ResourceKind, Record<string, unknown>> = {
+  StoragePool: { name: "p", path: "/srv/p", connection: conn },
+  Volume: { pool: "default", name: "v", capacity: "1GiB", connection: conn },
+  Network: goodNet,
+  VirtualMachine: { name: "vm", connection: conn },
+  CloudInitDisk: { pool: "default", name: "seed.iso", userData: "#cloud-config\n", metaData: "instance-id: i\n", connection: conn },
+};
+
 /** Each case: inputs that must fail `check`, and the property the failure must name. */
 export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: Record<string, unknown>; property: string; rule: RegExp }> =
   [

@@ -11,9 +11,10 @@ import assert from "node:assert/strict";
 import type { ConnectionArgs } from "../../../provider";
 import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
 import { EngineHarness, opsByName, RunResult, stepOf } from "../../engine";
-import { connectionTo } from "../support/connections";
+import { configFor, connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
 import { RemoteCommandError, virsh } from "../support/virsh";
+import { guestBoot } from "../vm/support";
 
 const { a, b } = testHosts();
 const tag = `pkvm-mv-${process.pid % 100000}`;
@@ -28,10 +29,7 @@ const program = (connection?: ConnectionArgs) => () => {
   const net = new Network("net", { name: names.net, mode: "isolated", connection });
   new VirtualMachine("vm", {
     name: names.vm,
-    domainType: a.domainType as "qemu" | "kvm",
-    kernel: `${a.guestDir}/vmlinuz`,
-    initrd: `${a.guestDir}/initrd.img`,
-    cmdline: "console=ttyS0",
+    ...guestBoot(a),
     memory: "96MiB",
     disks: [{ volumeKey: disk.key }],
     networkInterfaces: [{ network: net.name }],
@@ -39,14 +37,6 @@ const program = (connection?: ConnectionArgs) => () => {
     connection,
   });
 };
-
-const configFor = (host: TestHost) => ({
-  "kvm:host": host.host,
-  "kvm:port": String(host.port),
-  "kvm:user": host.user,
-  "kvm:privateKeyPath": host.keyPath,
-  "kvm:knownHostsPath": host.knownHostsPath,
-});
 
 /** What of the stack virsh finds on a host. */
 async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; net: boolean; vm: string | undefined }> {

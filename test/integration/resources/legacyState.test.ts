@@ -13,6 +13,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
 import { EngineHarness, opsByName, stepOf } from "../../engine";
+import { configFor } from "../support/connections";
 import { testHosts } from "../support/hosts";
 import { virsh } from "../support/virsh";
 
@@ -40,15 +41,6 @@ const program = () => {
     running: false,
   });
 };
-
-/** The stack configuration that reaches `host` (the fixture was written with host A's). */
-const configFor = (host: typeof a) => ({
-  "kvm:host": host.host,
-  "kvm:port": String(host.port),
-  "kvm:user": host.user,
-  "kvm:privateKeyPath": host.keyPath,
-  "kvm:knownHostsPath": host.knownHostsPath,
-});
 
 /** Runs virsh on host A, feeding `xml` as the file argument's content. */
 const virshWithXml = (args: string[], xml: string) => virsh(a, [...args, "/dev/stdin"], { input: xml });

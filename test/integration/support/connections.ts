@@ -12,3 +12,14 @@ export function connectionTo(host: TestHost): ConnectionArgs {
     uri: host.uri,
   };
 }
+
+/** The stack configuration (`kvm:*` keys) that reaches a test host over SSH, for resources without a `connection`. */
+export function configFor(host: TestHost): Record<string, string> {
+  return {
+    "kvm:host": host.host,
+    "kvm:port": String(host.port),
+    "kvm:user": host.user,
+    "kvm:privateKeyPath": host.keyPath,
+    "kvm:knownHostsPath": host.knownHostsPath,
+  };
+}

@@ -5,16 +5,9 @@ import { exposedNames, inputNames, replacingNames, secretNames } from "../../../
 import { parseSpec } from "../../../provider/resources/common/kindSpec";
 import { KINDS, ResourceKind } from "../../../provider/resources/kinds";
 import { handler } from "../../../provider/resources/runtime";
-import { conn, goodNet } from "../../support/badInputCases";
+import { conn, goodInputs, goodNet } from "../../support/badInputCases";
 
-/** Inputs each kind accepts, so a test can add one wrong key to them. */
-const GOOD: Record<ResourceKind, Record<string, unknown>> = {
-  StoragePool: { name: "p", path: "/srv/p", connection: conn },
-  Volume: { pool: "default", name: "v", capacity: "1GiB", connection: conn },
-  Network: goodNet,
-  VirtualMachine: { name: "vm", connection: conn },
-  CloudInitDisk: { pool: "default", name: "seed.iso", userData: "#cloud-config\n", metaData: "instance-id: i\n", connection: conn },
-};
+const GOOD = goodInputs;
 
 const kinds = Object.keys(KINDS) as ResourceKind[];
 

@@ -20,16 +20,9 @@ import { volumeReplacements } from "../../../../provider/resources/volume/drift"
 import { volumeKind } from "../../../../provider/resources/volume/kind";
 import { parseDomainXml, parseNetworkXml, parsePoolXml } from "../../../../provider/xml";
 import { sharedConnectionPool } from "../../../../provider/libvirt";
-import { conn, goodNet } from "../../../support/badInputCases";
+import { goodInputs } from "../../../support/badInputCases";
 
-/** Inputs each kind accepts. */
-const GOOD: Record<ResourceKind, Record<string, unknown>> = {
-  StoragePool: { name: "p", path: "/srv/p", connection: conn },
-  Volume: { pool: "default", name: "v", capacity: "1GiB", connection: conn },
-  Network: goodNet,
-  VirtualMachine: { name: "vm", connection: conn },
-  CloudInitDisk: { pool: "default", name: "seed.iso", userData: "#cloud-config\n", metaData: "instance-id: i\n", connection: conn },
-};
+const GOOD = goodInputs;
 const kinds = Object.keys(KINDS) as ResourceKind[];
 
 /** A spec of a kind from its inputs, as stored state is parsed. */
