@@ -4,6 +4,11 @@
  * host comes from its `kvm:` configuration: create, a no-op preview, one property
  * changed on every domain, destroy. Beside the preview, measured in the same run:
  * the same reads through one `virsh -c qemu+ssh://` session. One `fleet:` line per N.
+ *
+ *   npx tsx scripts/fleetBench.ts [N …] [--profile DIR]
+ *
+ * `--profile DIR` adds one more no-op preview, after the measured one, whose provider host
+ * writes a V8 CPU profile into DIR (open it in Chrome's DevTools or speedscope).
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -77,7 +82,7 @@ function assertClean(run: RunResult, what: string): void {
   assert.deepEqual(run.errors, [], `${what}: ${JSON.stringify(run.errors.slice(0, 3))}`);
 }
 
-async function measure(host: TestHost, n: number, wrapper: string): Promise<void> {
+async function measure(host: TestHost, n: number, wrapper: string, profileDir: string | undefined): Promise<void> {
   const stack = new EngineHarness({ config: configFor(host) });
   const resources = 2 + 2 * n;
   try {
@@ -93,6 +98,15 @@ async function measure(host: TestHost, n: number, wrapper: string): Promise<void
     assert.deepEqual(planned, [], "a no-op preview planned changes");
     const spanMs = providerSpanMs(preview);
     const [virshMs] = await timed(() => virshSession(host, wrapper, sameReads(n)));
+    if (profileDir !== undefined) {
+      const profiled = new EngineHarness({
+        config: configFor(host),
+        state: stack.state,
+        env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+      });
+      assertClean(await profiled.preview(fleet(host, n, "v1")), "profiled preview");
+      console.log(`fleet: n=${n} CPU profile of a no-op preview's provider host in ${profileDir}`);
+    }
 
     const [updateMs, updated] = await timed(() => stack.up(fleet(host, n, "v2")));
     assertClean(updated, "update");
@@ -116,11 +130,16 @@ async function measure(host: TestHost, n: number, wrapper: string): Promise<void
 
 async function main(): Promise<void> {
   const host = testHosts().a;
-  const sizes = process.argv.slice(2).map(Number);
+  const args = process.argv.slice(2);
+  const at = args.indexOf("--profile");
+  const profileDir = at >= 0 ? args.splice(at, 2)[1] : undefined;
+  if (at >= 0 && profileDir === undefined) throw new Error("--profile needs a folder");
+  const sizes = args.map(Number);
+  if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`fleet sizes must be whole numbers: ${args.join(" ")}`);
   const dir = mkdtempSync(join(tmpdir(), "pkvm-fleet-"));
   try {
     const wrapper = sshWrapper(dir, host);
-    for (const n of sizes.length > 0 ? sizes : [20, 100]) await measure(host, n, wrapper);
+    for (const n of sizes.length > 0 ? sizes : [20, 100]) await measure(host, n, wrapper, profileDir);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
