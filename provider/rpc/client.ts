@@ -80,6 +80,9 @@ export class RpcClient {
   private readonly linkClosed?: Promise<Error | undefined>;
   private readonly linkSilentMs?: () => number;
   private ending = false;
+  /** Call packets waiting for the next flush (see {@link queueCall}). */
+  private queued: Buffer[] = [];
+  private flushScheduled = false;
 
   /** Names the link in errors. */
   readonly description: string;
@@ -139,7 +142,7 @@ export class RpcClient {
         },
         onLinkError: reject,
       });
-      this.write(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
+      this.queueCall(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
     });
   }
 
@@ -248,6 +251,25 @@ export class RpcClient {
       type: PacketType.Message,
       serial: 0,
       status: PacketStatus.Ok,
+    });
+  }
+
+  /**
+   * Sends a call packet with the others made in the same turn of the event loop, as one
+   * write: a diff issues its reads together, and over SSH every write is a packet of its
+   * own, encrypted and padded, so a fleet's preview would pay that per call. A call waits
+   * at most until the loop's next check phase. (Stream packets are written at once: their
+   * sender waits for the link to drain.)
+   */
+  private queueCall(bytes: Buffer): void {
+    this.queued.push(bytes);
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      const batch = this.queued;
+      this.queued = [];
+      this.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
     });
   }
 

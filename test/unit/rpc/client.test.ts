@@ -59,6 +59,31 @@ describe("RpcClient", () => {
     assert.equal(new Set(daemon.received.map((p) => p.header.serial)).size, 50);
   });
 
+  it("sends the calls made in one turn of the event loop as one write, in order", async () => {
+    const [clientEnd, daemonEnd] = duplexPair();
+    const writes: number[] = [];
+    const write = clientEnd.write.bind(clientEnd);
+    clientEnd.write = ((chunk: Buffer, ...rest: never[]) => (writes.push(chunk.length), write(chunk, ...rest))) as typeof clientEnd.write;
+    const client = new RpcClient(clientEnd, { description: "test link" });
+    const daemon = new FakeDaemon(daemonEnd);
+    daemon.on(7, (p) => ({ reply: intReply(p.payload.readInt32BE(0)) }));
+    const first = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => client.call(7, new XdrWriter().int(i).toBuffer(), (r) => r.int())),
+    );
+    assert.deepEqual(
+      first,
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+    assert.equal(writes.length, 1, `20 calls took ${writes.length} writes`);
+    assert.deepEqual(
+      daemon.received.map((p) => p.payload.readInt32BE(0)),
+      Array.from({ length: 20 }, (_, i) => i),
+    );
+    // A call made in a later turn goes in a write of its own.
+    assert.equal(await client.call(7, new XdrWriter().int(99).toBuffer(), (r) => r.int()), 99);
+    assert.equal(writes.length, 2);
+  });
+
   it("turns an error reply into a LibvirtError carrying code, domain and message", async () => {
     const { client, daemon } = setup();
     daemon.on(23, () => ({
