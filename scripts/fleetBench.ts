@@ -21,6 +21,11 @@ import { testHosts, TestHost } from "../test/integration/support/hosts";
 import { sshWrapper, virshSession } from "./virshSession";
 
 const PREFIX = "pkvm-fleet";
+/**
+ * Preloaded into a profiled provider host: the engine stops hosts with SIGTERM, on which node
+ * dies without writing its --cpu-prof profile; exiting normally writes it.
+ */
+const EXIT_ON_SIGTERM = `data:text/javascript,${encodeURIComponent('process.on("SIGTERM", () => process.exit(0));')}`;
 const names = (n: number) => ({
   pool: `${PREFIX}-pool`,
   net: `${PREFIX}-net`,
@@ -102,7 +107,7 @@ async function measure(host: TestHost, n: number, wrapper: string, profileDir: s
       const profiled = new EngineHarness({
         config: configFor(host),
         state: stack.state,
-        env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profileDir}` },
+        nodeArgs: ["--cpu-prof", `--cpu-prof-dir=${profileDir}`, "--import", EXIT_ON_SIGTERM],
       });
       assertClean(await profiled.preview(fleet(host, n, "v1")), "profiled preview");
       console.log(`fleet: n=${n} CPU profile of a no-op preview's provider host in ${profileDir}`);

@@ -36,6 +36,8 @@ export interface HarnessOptions {
   continueOnError?: boolean;
   /** Extra environment variables for the host. */
   env?: Record<string, string>;
+  /** Options for node itself when it starts the host (e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
   /** A deadline for each provider call (ms); none by default. A call past it fails its step. */
   callTimeoutMs?: number;
 }
@@ -168,6 +170,7 @@ export class EngineHarness {
         project: this.options.project ?? "test",
         config: values,
         env: this.options.env,
+        nodeArgs: this.options.nodeArgs,
       });
       const client = new ProviderClient(host.address, this.callLog, this.options.callTimeoutMs);
       let outcome: RunOutcome;

@@ -31,6 +31,8 @@ export interface HostOptions {
   config?: Record<string, string>;
   /** More environment variables for the host. */
   env?: Record<string, string>;
+  /** Options for node itself, before the host's script (e.g. `--cpu-prof`, which NODE_OPTIONS refuses). */
+  nodeArgs?: readonly string[];
   /** How long to wait for the port line (ms). */
   startTimeoutMs?: number;
 }
@@ -92,7 +94,7 @@ export class ProviderHost {
     if (options.config) env.PULUMI_CONFIG = JSON.stringify(options.config);
     Object.assign(env, options.env);
     // The engine passes its own gRPC address; the dynamic host only requires that there is one.
-    const child = spawn(process.execPath, [hostScript, "127.0.0.1:0"], {
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), hostScript, "127.0.0.1:0"], {
       cwd: options.cwd,
       env,
       stdio: ["ignore", "pipe", "pipe"],

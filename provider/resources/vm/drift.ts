@@ -3,9 +3,27 @@ import type { VmDifference } from "./compare";
 import { missingVolumes } from "./disks";
 import { keptUefiOs } from "./firmware";
 import { domainModelOf } from "./model";
-import { namingOf, planVm } from "./plan";
+import { namingOf, planVm, VmPlan } from "./plan";
 import type { VmLive } from "./read";
 import type { VmSpec } from "./spec";
+
+const plans = new WeakMap<VmSpec, WeakMap<VmLive, VmPlan>>();
+
+/**
+ * What bringing the live VM to the program takes. A diff needs it twice, for the drift and
+ * for the `pendingRestart` output, and comparing two domain documents is the costliest
+ * part of a VM's diff: it is made once per program and read.
+ */
+export function programPlan(spec: VmSpec, id: string, live: VmLive): VmPlan {
+  let byLive = plans.get(spec);
+  if (!byLive) plans.set(spec, (byLive = new WeakMap()));
+  let plan = byLive.get(live);
+  if (!plan) {
+    plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running, namingOf(spec));
+    byLive.set(live, plan);
+  }
+  return plan;
+}
 
 /**
  * The drift a preview shows: definition, running domain, power state,
@@ -13,7 +31,7 @@ import type { VmSpec } from "./spec";
  * is one line naming both places.
  */
 export function driftOf(spec: VmSpec, id: string, live: VmLive): Drift[] {
-  const plan = planVm(domainModelOf(spec, live.disks, id, keptUefiOs(live.config)), live.config, live.running, namingOf(spec));
+  const plan = programPlan(spec, id, live);
   const lines = new Map<string, { property: string; detail: string; where: string[] }>();
   const add = (d: VmDifference, where: string) => {
     const key = `${d.property}\u0000${d.detail}`;

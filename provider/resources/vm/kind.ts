@@ -2,11 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { DomainRef } from "../../libvirt";
 import type { KindDefinition } from "../common/kindDefinition";
 import { createVm, removeVm, updateVm } from "./apply";
-import { driftOf, vmReplacements } from "./drift";
+import { driftOf, programPlan, vmReplacements } from "./drift";
 import { vmFields } from "./fields";
-import { keptUefiOs } from "./firmware";
-import { domainModelOf } from "./model";
-import { namingOf, pendingRestartOf, planVm } from "./plan";
+import { pendingRestartOf, planVm } from "./plan";
 import { usableAddresses } from "./power";
 import { findVm, vmByUuidOrName, lookupVm, readVm, stateName, VmLive } from "./read";
 import { VmSpec, vmSpecOf } from "./spec";
@@ -30,7 +28,7 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
 
   outputs(spec, live) {
     const s = live.state;
-    const plan = planVm(domainModelOf(spec, s.disks, live.id, keptUefiOs(s.config)), s.config, s.running, namingOf(spec));
+    const plan = programPlan(spec, live.id, s);
     return {
       uuid: live.id,
       state: stateName(s.state),
