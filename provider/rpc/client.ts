@@ -2,6 +2,7 @@ import type { Duplex } from "node:stream";
 import { decodeRemoteError, RpcLinkError, RpcProtocolError } from "./errors";
 import { FramingError, PacketFramer } from "./framer";
 import { KeepaliveMonitor, KeepaliveOptions, silenceError } from "./keepalive";
+import { LinkWriter } from "./linkWriter";
 import { encodePacket, Packet } from "./packet";
 import {
   KEEPALIVE_PROGRAM,
@@ -75,14 +76,11 @@ export class RpcClient {
   private nextSerial = FIRST_SERIAL;
   private failure?: Error;
   private keepalive?: KeepaliveMonitor;
-  private readonly drainWaiters: Array<() => void> = [];
   private readonly pausedBy = new Set<number>();
   private readonly linkClosed?: Promise<Error | undefined>;
   private readonly linkSilentMs?: () => number;
   private ending = false;
-  /** Call packets waiting for the next flush (see {@link queueCall}). */
-  private queued: Buffer[] = [];
-  private flushScheduled = false;
+  private readonly writer: LinkWriter;
 
   /** Names the link in errors. */
   readonly description: string;
@@ -101,7 +99,7 @@ export class RpcClient {
     this.linkClosed = options.linkClosed;
     this.linkSilentMs = options.linkSilentMs;
     link.on("data", (chunk: Buffer) => this.onData(chunk));
-    link.on("drain", () => this.releaseDrainWaiters());
+    this.writer = new LinkWriter(link, () => this.failure !== undefined);
     link.on("error", (err: Error) => this.linkEnded(`link error: ${err.message}`, err));
     // Without a carrier to ask, the stream's peer is the daemon's socket itself.
     link.on("end", () => this.linkEnded("the daemon closed the link"));
@@ -142,7 +140,7 @@ export class RpcClient {
         },
         onLinkError: reject,
       });
-      this.queueCall(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
+      this.writer.queueCall(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
     });
   }
 
@@ -172,7 +170,7 @@ export class RpcClient {
           reject(err);
         },
       });
-      this.write(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
+      this.writer.write(this.packet(proc, PacketType.Call, serial, PacketStatus.Ok, args));
     });
   }
 
@@ -185,7 +183,7 @@ export class RpcClient {
     if (this.keepalive || this.failure) return;
     this.keepalive = new KeepaliveMonitor(
       options,
-      () => this.write(this.keepalivePacket(KeepaliveProc.Ping)),
+      () => this.writer.write(this.keepalivePacket(KeepaliveProc.Ping)),
       // Half the window: the daemon is known silent only for part of it (the check runs
       // on ticks), and a live link answers SSH keepalives far more often than that.
       (silentMs) => this.failAndClose(silenceError(this.description, silentMs, this.linkHeardWithin(silentMs / 2))),
@@ -254,47 +252,14 @@ export class RpcClient {
     });
   }
 
-  /**
-   * Sends a call packet with the others made in the same turn of the event loop, as one
-   * write: a diff issues its reads together, and over SSH every write is a packet of its
-   * own, encrypted and padded, so a fleet's preview would pay that per call. A call waits
-   * at most until the loop's next check phase. (Stream packets are written at once: their
-   * sender waits for the link to drain.)
-   */
-  private queueCall(bytes: Buffer): void {
-    this.queued.push(bytes);
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    setImmediate(() => {
-      this.flushScheduled = false;
-      const batch = this.queued;
-      this.queued = [];
-      this.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch));
-    });
-  }
-
-  /** Writes bytes; returns false when the link asks the writer to wait for 'drain'. */
-  private write(bytes: Buffer): boolean {
-    if (this.failure) return false;
-    return this.link.write(bytes);
-  }
-
-  private waitForDrain(): Promise<void> {
-    return new Promise<void>((resolve) => this.drainWaiters.push(resolve));
-  }
-
-  private releaseDrainWaiters(): void {
-    for (const waiter of this.drainWaiters.splice(0)) waiter();
-  }
-
   private streamChannel(proc: number, serial: number): StreamChannel {
     return {
       proc,
       serial,
       send: async (status, payload) => {
         this.throwIfFailed();
-        if (!this.write(this.packet(proc, PacketType.Stream, serial, status, payload))) {
-          await this.waitForDrain();
+        if (!this.writer.write(this.packet(proc, PacketType.Stream, serial, status, payload))) {
+          await this.writer.waitForDrain();
           // The link may have failed while this send waited for the drain.
           this.throwIfFailed();
         }
@@ -343,7 +308,7 @@ export class RpcClient {
   private dispatch(packet: Packet): void {
     const { header } = packet;
     if (header.prog === KEEPALIVE_PROGRAM) {
-      if (header.proc === KeepaliveProc.Ping) this.write(this.keepalivePacket(KeepaliveProc.Pong));
+      if (header.proc === KeepaliveProc.Ping) this.writer.write(this.keepalivePacket(KeepaliveProc.Pong));
       return;
     }
     if (header.prog !== this.program) {
@@ -427,7 +392,7 @@ export class RpcClient {
     this.streams.clear();
     for (const call of calls) call.onLinkError(err);
     for (const stream of streams) stream.onLinkError(err);
-    this.releaseDrainWaiters();
+    this.writer.releaseDrainWaiters();
     for (const handler of this.closeHandlers) handler(err);
     this.closeHandlers.clear();
   }
