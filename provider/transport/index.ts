@@ -27,4 +27,4 @@ export type { KnownHosts, KnownHostsEntry, KnownHostsProblem, HostKeyVerdict, Ex
 export { knownHostName } from "./hostPatterns";
 export { remoteProxyCommand, shellQuote, validateDaemonUri, validateSocketPath } from "./remoteCommand";
 export type { RemoteCommandInput } from "./remoteCommand";
-export { describeEndpoint, DEFAULT_SOCKET_PATH } from "./describe";
+export { describeEndpoint, targetPort, DEFAULT_SOCKET_PATH } from "./describe";

@@ -4,7 +4,8 @@
  * later read, update and delete goes to where the object was made even when
  * the program or the stack's `kvm:` configuration now names another host.
  */
-import { ConnectionSpec, DEFAULT_URI } from "./connection";
+import { targetPort } from "../../transport";
+import { ConnectionSpec, toEndpoint } from "./connection";
 import { isObject } from "./problems";
 
 /** Outputs every kind stores beside its own table's: where the object lives. */
@@ -24,14 +25,15 @@ export interface HostIdentity {
   socketPath?: string;
 }
 
-/** The identity a connection resolves to on this machine (its defaults applied as the transport applies them). */
+/**
+ * The identity a connection resolves to on this machine: the endpoint the transport is
+ * given (its defaults for port, login and URI applied there), without the way in.
+ */
 export function identityOf(connection: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): HostIdentity {
-  const common = {
-    uri: connection.uri ?? DEFAULT_URI,
-    ...(connection.socketPath === undefined ? {} : { socketPath: connection.socketPath }),
-  };
-  if (connection.host === undefined) return common;
-  return { host: connection.host, port: connection.port ?? 22, user: connection.user ?? env.USER ?? env.LOGNAME ?? "root", ...common };
+  const { uri, socketPath, ssh } = toEndpoint(connection, env);
+  const common = { uri, ...(socketPath === undefined ? {} : { socketPath }) };
+  if (ssh === undefined) return common;
+  return { host: ssh.host, port: targetPort(ssh), user: ssh.user, ...common };
 }
 
 /**
