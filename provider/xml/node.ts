@@ -1,10 +1,12 @@
 /**
  * The generic XML tree that every typed document is read from and written to.
  *
- * Parsing and building both go through `xml2js`; this file is the only place
- * that knows xml2js' object shapes, so the typed models never see them.
+ * Parsing is this package's own reader (`read.ts`); building goes through
+ * `xml2js`' builder, and this file is the only place that knows its object
+ * shapes, so the typed models never see them.
  */
-import { Builder, parseString } from "xml2js";
+import { Builder } from "xml2js";
+import { XmlSyntaxError, readXml } from "./read";
 
 /**
  * One XML element, kept opaque: used for whatever the typed models do not
@@ -47,70 +49,18 @@ export class XmlError extends Error {
   override readonly name = "XmlError";
 }
 
-// The xml2js parser options that keep child order (`$$`) and raw text
-// (`__text__` children, whitespace included, never trimmed).
-const PARSER_OPTIONS = {
-  explicitChildren: true,
-  preserveChildrenOrder: true,
-  charsAsChildren: true,
-  includeWhiteChars: true,
-  explicitCharkey: true,
-  trim: false,
-  normalize: false,
-  normalizeTags: false,
-  xmlns: false,
-  async: false,
-  strict: true,
-  attrkey: "$",
-  charkey: "_",
-  childkey: "$$",
-} as const;
-
-/** The shape xml2js produces with {@link PARSER_OPTIONS}. */
-interface RawNode {
-  "#name": string;
-  $?: Record<string, string>;
-  _?: string;
-  $$?: RawNode[];
-}
-
-const TEXT_NAME = "__text__";
-
-function fromRaw(raw: RawNode): XmlNode {
-  const node: XmlNode = { name: raw["#name"], attrs: { ...(raw.$ ?? {}) }, children: [] };
-  const texts: string[] = [];
-  for (const child of raw.$$ ?? []) {
-    if (child["#name"] === TEXT_NAME) texts.push(child._ ?? "");
-    else node.children.push(fromRaw(child));
-  }
-  if (node.children.length === 0) {
-    if (texts.length > 0) node.text = texts.join("");
-  } else {
-    // Whitespace between child elements is indentation, not content; mixed
-    // content (which libvirt never writes) keeps its text trimmed, so that
-    // re-indenting on build cannot grow it.
-    const meaningful = texts.map((t) => t.trim()).filter((t) => t !== "");
-    if (meaningful.length > 0) node.text = meaningful.join(" ");
-  }
-  return node;
-}
-
 /**
  * Parses an XML document into its root {@link XmlNode}.
- * @throws XmlError when the text is not well-formed XML.
+ * @throws XmlError when the text is not well-formed XML (the message says where and why).
  */
 export function parseXml(xml: string): XmlNode {
-  let result: Record<string, RawNode> | undefined;
-  let failure: Error | undefined;
-  // With `async: false` xml2js calls back synchronously.
-  parseString(xml, PARSER_OPTIONS, (err: Error | null, value: Record<string, RawNode> | null) => {
-    if (err) failure = err;
-    else result = value ?? undefined;
-  });
-  if (failure) throw new XmlError(`malformed XML: ${failure.message.split("\n")[0]}`);
-  const root = result ? Object.values(result)[0] : undefined;
-  if (!root) throw new XmlError("empty XML document");
-  return fromRaw(root);
+  if (xml.trim() === "") throw new XmlError("empty XML document");
+  try {
+    return readXml(xml);
+  } catch (e) {
+    if (e instanceof XmlSyntaxError) throw new XmlError(`malformed XML: ${e.message}`);
+    throw e;
+  }
 }
 
 // XML 1.0 Name production, ASCII subset plus any non-ASCII letter. Checked on
