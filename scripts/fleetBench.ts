@@ -134,6 +134,11 @@ async function measure(host: TestHost, n: number, wrapper: string, profileDir: s
 }
 
 async function main(): Promise<void> {
+  // The program and the engine run in this process, under tsx, which turns source maps on; the
+  // SDK takes a stack trace for every output promise, and mapping each through source maps
+  // doubled this process's CPU, which then competed with the provider host for the machine's
+  // cores. A real preview runs the engine and the program in processes of their own.
+  process.setSourceMapsEnabled(false);
   const host = testHosts().a;
   const args = process.argv.slice(2);
   const at = args.indexOf("--profile");
