@@ -1,12 +1,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import { dynamicProvider } from "../dynamicProvider";
 import type { ResourceKind } from "../kinds";
-import { exposedNames, generatedRow, outputOnlyNames, secretNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
 import { LOGICAL_NAME_INPUT } from "./generatedName";
 import type { ConnectionArgs } from "./connection";
 import { GET_INPUT } from "./get";
-import { COMMON_OUTPUT_NAMES, HostIdentity } from "./hostIdentity";
+import type { HostIdentity } from "./hostIdentity";
+import { Registration, registrationOf } from "./registration";
 import { withSecretInputs } from "./secretInputs";
 
 /**
@@ -45,17 +45,19 @@ export abstract class KvmResource extends pulumi.dynamic.Resource {
     args: pulumi.Inputs,
     opts: pulumi.CustomResourceOptions | undefined,
   ) {
-    // Pulumi makes an output of every property registered, so each exposed one is named even when
-    // the program leaves it unset (a volume's `format` then reports the host's); output-only ones are
-    // unknown until the provider reports them.
-    const exposed = Object.fromEntries(exposedNames(fields).map((key) => [key, undefined]));
-    const outputs = Object.fromEntries([...outputOnlyNames(fields), ...COMMON_OUTPUT_NAMES].map((key) => [key, undefined]));
-    const secrets = ["connection", ...secretNames(fields), ...(opts?.additionalSecretOutputs ?? [])];
+    // The exposed properties named even when unset, the output-only ones unknown until the
+    // provider reports them, and the secrets: see `registration.ts`.
+    const registration = registrationOf(fields);
     super(
       dynamicProvider(kind),
       name,
-      withSecretInputs(fields, { ...exposed, ...args, ...logicalNameInput(fields, name, args), ...outputs }),
-      { ...opts, additionalSecretOutputs: secrets },
+      withSecretInputs(registration.secretInputs, {
+        ...registration.exposed,
+        ...args,
+        ...logicalNameInput(registration, name, args),
+        ...registration.outputs,
+      }),
+      { ...opts, additionalSecretOutputs: [...registration.secretOutputs, ...(opts?.additionalSecretOutputs ?? [])] },
       "pulumi-kvm",
       kind,
     );
@@ -73,8 +75,7 @@ export function isKvmKind(obj: unknown, kind: ResourceKind): boolean {
  * program sets none (it gets no URN; see `generatedName.ts`). Added only then: a name given
  * as an output or a promise is known later, so is whether the Pulumi name is needed.
  */
-function logicalNameInput(fields: FieldTable, name: string, args: pulumi.Inputs): pulumi.Inputs {
-  const row = generatedRow(fields);
+function logicalNameInput({ generated: row }: Registration, name: string, args: pulumi.Inputs): pulumi.Inputs {
   // A `get` reads an object that has its name already.
   if (!row || args[GET_INPUT] === true) return {};
   const own: unknown = args[row.property];

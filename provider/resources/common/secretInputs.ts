@@ -1,7 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConnectionArgs, SECRET_CONNECTION_FIELDS } from "./connection";
-import { secretInputNames } from "./fieldTable";
-import type { FieldTable } from "./fields";
 
 /** Whether a connection (or a jump host in it) holds key text, a passphrase or a password. */
 export function carriesCredentials(connection: pulumi.Unwrap<ConnectionArgs> | undefined): boolean {
@@ -12,14 +10,15 @@ export function carriesCredentials(connection: pulumi.Unwrap<ConnectionArgs> | u
 /**
  * The program's inputs with every secret-bearing one wrapped as a Pulumi
  * secret, so the state's inputs, the outputs and a preview's diff all hold
- * them encrypted: the table's secret rows, and the whole `connection` when
+ * them encrypted: `secretInputs` (the table's secret rows, see
+ * `registration.ts`), and the whole `connection` when
  * it carries credentials (a host name alone stays readable in a preview).
  * `additionalSecretOutputs` would mark the outputs only; Pulumi keeps the
  * inputs as the program sent them.
  */
-export function withSecretInputs(fields: FieldTable, args: pulumi.Inputs): pulumi.Inputs {
+export function withSecretInputs(secretInputs: readonly string[], args: pulumi.Inputs): pulumi.Inputs {
   const out: pulumi.Inputs = { ...args };
-  for (const key of secretInputNames(fields)) if (out[key] !== undefined) out[key] = pulumi.secret(out[key]);
+  for (const key of secretInputs) if (out[key] !== undefined) out[key] = pulumi.secret(out[key]);
   if (out.connection !== undefined) {
     out.connection = pulumi
       .output(out.connection as pulumi.Input<ConnectionArgs>)
