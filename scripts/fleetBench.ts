@@ -14,10 +14,10 @@ import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Network, StoragePool, VirtualMachine, Volume } from "../provider";
 import { EngineHarness, RunResult } from "../test/engine";
 import { configFor } from "../test/integration/support/connections";
 import { testHosts, TestHost } from "../test/integration/support/hosts";
+import { fleetNames, fleetProgram } from "./fleetProgram";
 import { sshWrapper, virshSession } from "./virshSession";
 
 const PREFIX = "pkvm-fleet";
@@ -26,44 +26,25 @@ const PREFIX = "pkvm-fleet";
  * dies without writing its --cpu-prof profile; exiting normally writes it.
  */
 const EXIT_ON_SIGTERM = `data:text/javascript,${encodeURIComponent('process.on("SIGTERM", () => process.exit(0));')}`;
-const names = (n: number) => ({
-  pool: `${PREFIX}-pool`,
-  net: `${PREFIX}-net`,
-  volume: (i: number) => `${PREFIX}-v${String(i).padStart(3, "0")}.qcow2`,
-  domain: (i: number) => `${PREFIX}-d${String(i).padStart(3, "0")}`,
-  count: n,
-});
+const NAMES = fleetNames(PREFIX);
 
-/** The fleet's program; `description` is the property the update run changes on every domain. */
-function fleet(host: TestHost, n: number, description: string) {
-  const name = names(n);
-  return () => {
-    const pool = new StoragePool("pool", { name: name.pool, path: `/var/lib/libvirt/images/${name.pool}` });
-    const net = new Network("net", { name: name.net, mode: "isolated", bridge: "pkfleet0" });
-    for (let i = 0; i < n; i++) {
-      const disk = new Volume(`v${i}`, { pool: pool.name, name: name.volume(i), capacity: "16MiB" });
-      new VirtualMachine(`d${i}`, {
-        name: name.domain(i),
-        domainType: host.domainType as "qemu" | "kvm",
-        kernel: `${host.guestDir}/vmlinuz`,
-        initrd: `${host.guestDir}/initrd.img`,
-        cmdline: "console=ttyS0",
-        memory: "64MiB",
-        disks: [{ volumeKey: disk.key }],
-        networkInterfaces: [{ network: net.name }],
-        running: false,
-        description,
-      });
-    }
-  };
-}
+/** The fleet's program on `host`; `description` is the property the update run changes on every domain. */
+const fleet = (host: TestHost, n: number, description: string) => fleetProgram(NAMES, host, n, description);
 
 /** What a no-op diff reads, as virsh commands: the pool, the network, and each volume and domain. */
 function sameReads(n: number): string[] {
-  const name = names(n);
-  const commands = [`pool-info ${name.pool}`, `pool-dumpxml ${name.pool}`, `net-info ${name.net}`, `net-dumpxml --inactive ${name.net}`];
+  const commands = [
+    `pool-info ${NAMES.pool}`,
+    `pool-dumpxml ${NAMES.pool}`,
+    `net-info ${NAMES.net}`,
+    `net-dumpxml --inactive ${NAMES.net}`,
+  ];
   for (let i = 0; i < n; i++) {
-    commands.push(`vol-dumpxml --pool ${name.pool} ${name.volume(i)}`, `dominfo ${name.domain(i)}`, `dumpxml --inactive ${name.domain(i)}`);
+    commands.push(
+      `vol-dumpxml --pool ${NAMES.pool} ${NAMES.volume(i)}`,
+      `dominfo ${NAMES.domain(i)}`,
+      `dumpxml --inactive ${NAMES.domain(i)}`,
+    );
   }
   return commands;
 }
