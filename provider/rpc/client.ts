@@ -3,7 +3,7 @@ import { decodeRemoteError, RpcLinkError, RpcProtocolError } from "./errors";
 import { FramingError, PacketFramer } from "./framer";
 import { KeepaliveMonitor, KeepaliveOptions, silenceError } from "./keepalive";
 import { LinkWriter } from "./linkWriter";
-import { encodePacket, Packet } from "./packet";
+import { encodePacket, encodePacketParts, Packet } from "./packet";
 import {
   KEEPALIVE_PROGRAM,
   KEEPALIVE_PROTOCOL_VERSION,
@@ -12,6 +12,7 @@ import {
   PacketType,
   REMOTE_PROGRAM,
   REMOTE_PROTOCOL_VERSION,
+  STREAM_INLINE_BYTES,
 } from "./protocol";
 import { StreamChannel, StreamPacketHandler } from "./streamChannel";
 import { XdrReader } from "./xdr";
@@ -258,7 +259,7 @@ export class RpcClient {
       serial,
       send: async (status, payload) => {
         this.throwIfFailed();
-        if (!this.writer.write(this.packet(proc, PacketType.Stream, serial, status, payload))) {
+        if (!this.writeStreamPacket(proc, serial, status, payload)) {
           await this.writer.waitForDrain();
           // The link may have failed while this send waited for the drain.
           this.throwIfFailed();
@@ -270,6 +271,21 @@ export class RpcClient {
         this.setReading(serial, true);
       },
     };
+  }
+
+  /**
+   * Writes a stream packet; false when the link asks the sender to wait for 'drain'. Data
+   * past the first SSH packet's worth is written uncopied ({@link encodePacketParts}): the
+   * SSH channel copies it into its own packets anyway, and the copy saved (with its 256 KiB
+   * allocation per packet) was about a sixth of the provider's CPU time in an upload.
+   */
+  private writeStreamPacket(proc: number, serial: number, status: PacketStatus, payload?: Uint8Array): boolean {
+    const header = { prog: this.program, vers: this.version, proc, type: PacketType.Stream, serial, status };
+    if (payload === undefined || payload.length <= STREAM_INLINE_BYTES) return this.writer.write(encodePacket(header, payload));
+    const [head, rest] = encodePacketParts(header, payload, STREAM_INLINE_BYTES);
+    // Both in the same turn, so no call or keepalive packet can come between them.
+    this.writer.write(head);
+    return this.writer.write(rest);
   }
 
   /**

@@ -3,7 +3,7 @@ export { LibvirtError, RpcLinkError, RpcProtocolError, isNotFoundError, decodeRe
 export { ErrorCode } from "./errorCodes";
 export { FramingError, PacketFramer } from "./framer";
 export { KeepaliveOptions, SILENT_DAEMON_ADVICE } from "./keepalive";
-export { encodePacket, decodeHeader, Packet, PacketHeader } from "./packet";
+export { encodePacket, encodePacketParts, decodeHeader, Packet, PacketHeader } from "./packet";
 export * from "./protocol";
 export { openDownload } from "./downloadStream";
 export { UploadStream } from "./uploadStream";

@@ -29,11 +29,33 @@ export interface Packet {
  * @throws RangeError when the packet would exceed the protocol's limit
  */
 export function encodePacket(header: PacketHeader, payload: Uint8Array = Buffer.alloc(0)): Buffer {
+  const out = headerWith(header, payload, payload.length);
+  out.set(payload, LENGTH_BYTES + HEADER_BYTES);
+  return out;
+}
+
+/**
+ * Encodes one packet as two writes: the length word and header with the first `inline`
+ * payload bytes copied behind them, then the rest of the payload as a view of `payload`.
+ * Stream data goes out this way so that a 256 KiB chunk is not copied once more on its way
+ * into the SSH channel (which copies it into SSH packets anyway); the caller must leave
+ * those bytes unchanged until the link has taken them.
+ * @throws RangeError when the packet would exceed the protocol's limit
+ */
+export function encodePacketParts(header: PacketHeader, payload: Uint8Array, inline: number): [Buffer, Buffer] {
+  const cut = Math.min(inline, payload.length);
+  const head = headerWith(header, payload, cut);
+  head.set(payload.subarray(0, cut), LENGTH_BYTES + HEADER_BYTES);
+  return [head, Buffer.from(payload.buffer, payload.byteOffset + cut, payload.length - cut)];
+}
+
+/** A buffer holding the length word and header of a packet carrying `payload`, with room for `inline` payload bytes. */
+function headerWith(header: PacketHeader, payload: Uint8Array, inline: number): Buffer {
   const total = LENGTH_BYTES + HEADER_BYTES + payload.length;
   if (total > MAX_PACKET_BYTES) {
     throw new RangeError(`packet of ${total} bytes exceeds the ${MAX_PACKET_BYTES}-byte protocol limit`);
   }
-  const out = Buffer.allocUnsafe(total);
+  const out = Buffer.allocUnsafe(LENGTH_BYTES + HEADER_BYTES + inline);
   out.writeUInt32BE(total, 0);
   out.writeUInt32BE(header.prog, 4);
   out.writeUInt32BE(header.vers, 8);
@@ -41,7 +63,6 @@ export function encodePacket(header: PacketHeader, payload: Uint8Array = Buffer.
   out.writeUInt32BE(header.type, 16);
   out.writeUInt32BE(header.serial, 20);
   out.writeUInt32BE(header.status, 24);
-  out.set(payload, LENGTH_BYTES + HEADER_BYTES);
   return out;
 }
 

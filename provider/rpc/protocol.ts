@@ -46,5 +46,22 @@ export const MAX_PACKET_BYTES = 32 * 1024 * 1024;
  * daemon version accepts (VIR_NET_MESSAGE_LEGACY_PAYLOAD_MAX).
  */
 export const MAX_STREAM_CHUNK_BYTES = 262120;
+/**
+ * Bytes an SSH channel carries per SSH packet: OpenSSH's sshd accepts at most 32 KiB on a
+ * session channel, and ssh2 cuts each write to the channel into packets of that size, the
+ * write's last few bytes into a small packet of their own.
+ */
+export const SSH_CHANNEL_PACKET_BYTES = 32 * 1024;
+/**
+ * Stream data we put in one packet: as much as makes the whole packet 256 KiB, within
+ * {@link MAX_STREAM_CHUNK_BYTES} and a whole number of SSH packets, so that no data packet
+ * drags a few-byte SSH packet (its padding, encryption and socket write) behind it.
+ */
+export const STREAM_CHUNK_BYTES = 8 * SSH_CHANNEL_PACKET_BYTES - LENGTH_BYTES - HEADER_BYTES;
+/**
+ * Stream data copied in behind a packet's header: the rest of the first SSH packet. The data
+ * after it is written as the caller's bytes, uncopied ({@link encodePacketParts}).
+ */
+export const STREAM_INLINE_BYTES = SSH_CHANNEL_PACKET_BYTES - LENGTH_BYTES - HEADER_BYTES;
 /** Longest string the protocol carries (REMOTE_STRING_MAX). */
 export const MAX_STRING_BYTES = 4 * 1024 * 1024;

@@ -10,7 +10,7 @@ export interface StreamChannel {
   readonly proc: number;
   /** Serial of the call that opened the stream. */
   readonly serial: number;
-  /** Sends one stream packet; resolves once the link can take more. */
+  /** Sends one stream packet; resolves once the link can take more. The link may keep `payload` uncopied. */
   send(status: number, payload?: Uint8Array): Promise<void>;
   /** Pauses or resumes reading from the link (download backpressure). */
   setReading(reading: boolean): void;

@@ -1,15 +1,17 @@
 import type { RpcClient } from "./client";
 import { decodeRemoteError, RpcProtocolError } from "./errors";
 import { Packet } from "./packet";
-import { MAX_STREAM_CHUNK_BYTES, PacketStatus } from "./protocol";
+import { PacketStatus, STREAM_CHUNK_BYTES } from "./protocol";
 import { StreamChannel } from "./streamChannel";
 
 /**
  * The sending side of a stream opened by a call (volume upload).
  *
- * Bytes are cut into packets of at most {@link MAX_STREAM_CHUNK_BYTES}, and
- * each write waits while the link's buffer is full, so a large upload never
- * queues more than one chunk in memory.
+ * Bytes are cut into packets of {@link STREAM_CHUNK_BYTES}, and each write
+ * waits while the link's buffer is full, so a large upload never queues more
+ * than the link's buffer and one chunk in memory. The link holds on to the
+ * bytes it was given rather than copying them: a caller must not change them
+ * until the upload is finished (buffers read from a file or a socket never are).
  */
 export class UploadStream {
   private error?: Error;
@@ -32,11 +34,11 @@ export class UploadStream {
     return upload;
   }
 
-  /** Sends bytes; resolves when the link can take more. */
+  /** Sends bytes, which must stay unchanged until the upload is finished; resolves when the link can take more. */
   async write(data: Uint8Array): Promise<void> {
-    for (let offset = 0; offset < data.length; offset += MAX_STREAM_CHUNK_BYTES) {
+    for (let offset = 0; offset < data.length; offset += STREAM_CHUNK_BYTES) {
       this.assertOpen();
-      await this.channel.send(PacketStatus.Continue, data.subarray(offset, offset + MAX_STREAM_CHUNK_BYTES));
+      await this.channel.send(PacketStatus.Continue, data.subarray(offset, offset + STREAM_CHUNK_BYTES));
     }
   }
 

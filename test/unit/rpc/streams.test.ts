@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import {
+  encodePacket,
+  encodePacketParts,
   ErrorCode,
+  HEADER_BYTES,
+  LENGTH_BYTES,
   LibvirtError,
   MAX_STREAM_CHUNK_BYTES,
   openDownload,
@@ -9,6 +13,9 @@ import {
   PacketType,
   RpcClient,
   RpcLinkError,
+  SSH_CHANNEL_PACKET_BYTES,
+  STREAM_CHUNK_BYTES,
+  STREAM_INLINE_BYTES,
   UploadStream,
   encodeRemoteError,
 } from "../../../provider/rpc";
@@ -56,6 +63,39 @@ describe("RPC streams", () => {
     assert.deepEqual(Buffer.concat(got), data);
     const callSerial = daemon.received.find((p) => p.header.type === PacketType.Call)!.header.serial;
     assert.equal(finishSerial, callSerial, "stream packets must carry the call's serial");
+  });
+
+  it("sends full chunks as 256 KiB packets, a whole number of SSH packets", async () => {
+    const { client, daemon } = setup();
+    const data = Buffer.alloc(STREAM_CHUNK_BYTES * 2 + 10);
+    for (let i = 0; i < data.length; i++) data[i] = i % 251;
+    const got: Buffer[] = [];
+    daemon.on(UPLOAD, () => ({ reply: Buffer.alloc(0) }));
+    daemon.onStream(UPLOAD, (p) => {
+      if (p.header.status === PacketStatus.Continue) got.push(p.payload);
+      if (p.header.status === PacketStatus.Ok)
+        daemon.send(PacketBuilder.stream(UPLOAD).serial(p.header.serial).withStatus(PacketStatus.Ok).bytes());
+    });
+    const upload = await UploadStream.open(client, UPLOAD, Buffer.alloc(0));
+    await upload.write(data);
+    await upload.finish();
+    assert.deepEqual(
+      got.map((c) => c.length),
+      [STREAM_CHUNK_BYTES, STREAM_CHUNK_BYTES, 10],
+    );
+    assert.equal((LENGTH_BYTES + HEADER_BYTES + STREAM_CHUNK_BYTES) % SSH_CHANNEL_PACKET_BYTES, 0);
+    assert.deepEqual(Buffer.concat(got), data);
+  });
+
+  it("encodes a packet in two parts that read as the whole packet, the second a view of the data", () => {
+    const header = { prog: 1, vers: 1, proc: UPLOAD, type: PacketType.Stream, serial: 9, status: PacketStatus.Continue };
+    const payload = Buffer.alloc(STREAM_CHUNK_BYTES, 3);
+    const [head, rest] = encodePacketParts(header, payload, STREAM_INLINE_BYTES);
+    assert.equal(head.length, SSH_CHANNEL_PACKET_BYTES);
+    assert.deepEqual(Buffer.concat([head, rest]), encodePacket(header, payload));
+    assert.equal(rest.buffer, payload.buffer, "the data past the head was copied");
+    const [short, none] = encodePacketParts(header, payload.subarray(0, 5), STREAM_INLINE_BYTES);
+    assert.deepEqual(Buffer.concat([short, none]), encodePacket(header, payload.subarray(0, 5)));
   });
 
   it("reports the daemon's stream error from finish", async () => {
