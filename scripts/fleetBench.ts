@@ -11,7 +11,7 @@
  * writes a V8 CPU profile into DIR (open it in Chrome's DevTools or speedscope).
  */
 import assert from "node:assert/strict";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { EngineHarness, RunResult } from "../test/engine";
@@ -64,6 +64,17 @@ function providerSpanMs(run: RunResult): number {
   return Math.max(...diffs.map((c) => c.end ?? 0)) - Math.min(...checks.map((c) => c.start));
 }
 
+/**
+ * The machine's CPU time so far, in milliseconds, from /proc/stat's first line (USER_HZ ticks):
+ * busy (neither idle nor waiting for I/O nor taken by the hypervisor), stolen by the hypervisor,
+ * and everything.
+ */
+function machineCpu(): number[] {
+  const ticks = readFileSync("/proc/stat", "utf8").split("\n")[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = ticks;
+  return [(user + nice + system + irq + softirq) * 10, steal * 10, (user + nice + system + idle + iowait + irq + softirq + steal) * 10];
+}
+
 function assertClean(run: RunResult, what: string): void {
   assert.deepEqual(run.errors, [], `${what}: ${JSON.stringify(run.errors.slice(0, 3))}`);
 }
@@ -78,7 +89,11 @@ async function measure(host: TestHost, n: number, wrapper: string, profileDir: s
     await virshSession(host, wrapper, sameReads(n));
     await stack.preview(fleet(host, n, "v1"));
 
+    const machineBefore = machineCpu();
+    const ownBefore = process.cpuUsage();
     const [previewMs, preview] = await timed(() => stack.preview(fleet(host, n, "v1")));
+    const own = process.cpuUsage(ownBefore);
+    const machine = machineCpu().map((v, i) => v - (machineBefore[i] ?? 0));
     assertClean(preview, "preview");
     const planned = preview.steps.filter((s) => s.op !== "same").map((s) => `${s.name}:${s.op}`);
     assert.deepEqual(planned, [], "a no-op preview planned changes");
@@ -108,6 +123,14 @@ async function measure(host: TestHost, n: number, wrapper: string, profileDir: s
       `fleet: n=${n} preview_ms=${previewMs.toFixed(0)} provider_span_ms=${spanMs.toFixed(0)} ` +
         `per_resource_ms=${(spanMs / resources).toFixed(1)} virsh_session_ms=${virshMs.toFixed(0)} ` +
         `preview_over_virsh=${(previewMs / virshMs).toFixed(1)} host_peak_rss_mb=${rssMb.toFixed(0)}`,
+    );
+    // Where the preview's CPU went: the provider host (after the SDK's own start), this process
+    // (the program and the engine), and the whole machine, whose cores all of them share.
+    const [busy = NaN, steal = NaN, all = NaN] = machine;
+    console.log(
+      `fleet: n=${n} preview_cpu provider_host_ms=${preview.hostCpuMs ?? NaN} ` +
+        `program_and_engine_ms=${((own.user + own.system) / 1000).toFixed(0)} machine_busy_ms=${busy} ` +
+        `machine_steal_ms=${steal} machine_capacity_ms=${all}`,
     );
   } finally {
     await stack.destroy();

@@ -40,6 +40,9 @@ describe("engine harness: stack lifecycle", function () {
     assert.equal(a.outputs.path, aPath);
     assert.ok(a.provider.startsWith("exports.handler"));
     assert.deepEqual(b.dependencies, [urnOf("a")]);
+    // The host's memory and its CPU for the run's calls are read while it runs.
+    assert.ok((up.hostPeakRssKiB ?? 0) > 10_000, `peak RSS ${up.hostPeakRssKiB} KiB`);
+    assert.ok(up.hostCpuMs !== undefined && up.hostCpuMs >= 0 && up.hostCpuMs < 60_000, `host CPU ${up.hostCpuMs} ms`);
   });
 
   it("a second up with the same program changes nothing and calls only Check and Diff", async () => {

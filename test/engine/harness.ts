@@ -175,6 +175,7 @@ export class EngineHarness {
       const client = new ProviderClient(host.address, this.callLog, this.options.callTimeoutMs);
       let outcome: RunOutcome;
       let hostPeakRssKiB: number | undefined;
+      let hostCpuMs: number | undefined;
       try {
         await client.getPluginInfo();
         // The engine sends the whole stack config, secrets marked, and the keys in the old
@@ -186,8 +187,11 @@ export class EngineHarness {
           variables[`pulumi-nodejs:config:${k}`] = v;
         }
         await client.configure(args, variables);
+        const cpuBefore = host.cpuMs();
         outcome = await body(client);
         hostPeakRssKiB = host.peakRssKiB();
+        const cpuAfter = host.cpuMs();
+        if (cpuBefore !== undefined && cpuAfter !== undefined) hostCpuMs = cpuAfter - cpuBefore;
       } finally {
         client.close();
         await host.stop();
@@ -204,6 +208,7 @@ export class EngineHarness {
         errors: outcome.errors,
         failures: outcome.failures ?? [],
         hostPeakRssKiB,
+        hostCpuMs,
         calls: this.callLog.slice(firstCall),
         state: this.state,
       };

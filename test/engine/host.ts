@@ -77,6 +77,23 @@ export class ProviderHost {
     }
   }
 
+  /**
+   * The CPU time the host has used so far, all threads, user and system, in milliseconds (from
+   * /proc, whose clock ticks are USER_HZ, 100 a second on Linux); undefined once it has ended or
+   * where /proc does not tell.
+   */
+  cpuMs(): number | undefined {
+    if (this.hasExited || this.child.pid === undefined) return undefined;
+    try {
+      const stat = readFileSync(`/proc/${this.child.pid}/stat`, "utf8");
+      // Fields after the command name (which may hold spaces) start at field 3; utime and stime are 14 and 15.
+      const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+      return (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      return undefined; // ended meanwhile
+    }
+  }
+
   /** True once the process has ended. */
   get hasExited(): boolean {
     return this.child.exitCode !== null || this.child.signalCode !== null;

@@ -76,6 +76,11 @@ export interface RunResult {
   state: StackState;
   /** The provider host's peak resident memory during the run, in KiB (from /proc), when known. */
   hostPeakRssKiB?: number;
+  /**
+   * The CPU time the provider host spent on the run's calls, in milliseconds: from Configure's
+   * answer (the SDK's own start is before it) to the run's end; undefined where /proc does not tell.
+   */
+  hostCpuMs?: number;
 }
 
 /** The step of the resource named `name` (the last one if several). */
