@@ -19,15 +19,29 @@ export function parseCidr(text: string): Cidr | undefined {
   return undefined;
 }
 
-/** The address as a number. */
+/**
+ * The address as a number: 32 bits for IPv4, 128 for IPv6, in any of IPv6's
+ * spellings (compressed `::`, a dotted IPv4 tail as in `::ffff:192.168.1.1`,
+ * a `%zone` suffix). The caller has checked it with `isIPv4` / `isIPv6`.
+ */
 export function ipToBigInt(ip: string): bigint {
-  if (isIPv4(ip)) return ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
-  const [head = "", tail = ""] = ip.split("::");
+  if (isIPv4(ip)) return ipv4ToBigInt(ip);
+  const address = ip.replace(/%.*$/, "");
+  // A dotted IPv4 tail stands for the last two 16-bit groups.
+  const hex = address.replace(/\d+\.\d+\.\d+\.\d+$/, (v4) => {
+    const n = ipv4ToBigInt(v4);
+    return `${(n >> 16n).toString(16)}:${(n & 0xffffn).toString(16)}`;
+  });
+  const [head = "", tail = ""] = hex.split("::");
   const groups = (s: string): string[] => (s === "" ? [] : s.split(":"));
   const h = groups(head);
   const t = groups(tail);
-  const all = ip.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
+  const all = hex.includes("::") ? [...h, ...Array<string>(8 - h.length - t.length).fill("0"), ...t] : h;
   return all.reduce((acc, g) => (acc << 16n) | BigInt(parseInt(g, 16)), 0n);
+}
+
+function ipv4ToBigInt(ip: string): bigint {
+  return ip.split(".").reduce((acc, part) => (acc << 8n) | BigInt(Number(part)), 0n);
 }
 
 /** True when `ip` (of the same family) lies inside `cidr`'s subnet. */
