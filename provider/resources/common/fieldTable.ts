@@ -86,7 +86,8 @@ export function replacedBy(table: FieldTable, olds: object, news: object): strin
     .filter(([name, f]) => {
       const key = f.rules.specKey ?? name;
       if (f.rules.output === "reported" && valueOf(news, key) === undefined) return false;
-      return canonical(valueOf(olds, key)) !== canonical(valueOf(news, key));
+      const identity = f.rules.identity ?? ((v: unknown) => v);
+      return canonical(identity(valueOf(olds, key))) !== canonical(identity(valueOf(news, key)));
     })
     .map(([name]) => name);
 }

@@ -61,6 +61,8 @@ export interface NameRule {
 /** The rules a row may carry besides its type and check. */
 interface RowRules {
   replaces: boolean;
+  /** The part of the parsed value a replacement is judged on (all of it when unset). */
+  identity?: (value: unknown) => unknown;
   secret: boolean;
   output?: OutputRole;
   specKey?: string;
@@ -146,9 +148,17 @@ export class InputField<Arg, Value, T extends Traits = OptionalInput> {
     });
   }
 
-  /** A change of the parsed value cannot be applied in place: the object is replaced. */
-  replaces(): InputField<Arg, Value, T> {
-    return new InputField(this.check, this.optional, this.fallback, { ...this.rules, replaces: true });
+  /**
+   * A change of the parsed value cannot be applied in place: the object is replaced.
+   * @param identity the part of the value that decides the object, when the rest (a
+   *   download's timeout) may change without a replacement
+   */
+  replaces(identity?: (value: Value) => unknown): InputField<Arg, Value, T> {
+    return new InputField(this.check, this.optional, this.fallback, {
+      ...this.rules,
+      replaces: true,
+      identity: identity as ((value: unknown) => unknown) | undefined,
+    });
   }
 
   /** Kept as a secret in state: it may hold a password or private data. */

@@ -1,7 +1,7 @@
 import { In, input, output } from "../common/fields";
 import { choice, generatedObjectName, objectName, size } from "../common/fieldTypes";
 import type { VolumeSourceArgs } from "./resource";
-import { parseSource, VolumeSource } from "./sources";
+import { parseSource, sourceIdentity, VolumeSource } from "./sources";
 
 /** Volume formats this resource creates. */
 export const VOLUME_FORMATS = ["qcow2", "raw"] as const;
@@ -29,13 +29,16 @@ export const volumeFields = {
   /** Disk format, `"qcow2"` by default. Changing it replaces the volume. */
   // As an output, the format the host reports (it may name one this resource does not create).
   format: choice(VOLUME_FORMATS).default("qcow2").replaces().output<"reported", string>("reported"),
-  /** Initial content. Without it the volume starts empty. Changing it replaces the volume. */
+  /**
+   * Initial content. Without it the volume starts empty. Changing it replaces the volume,
+   * except for `timeoutSeconds`, which only says how long a download may wait.
+   */
   source: input<In<VolumeSourceArgs>, VolumeSource>((problems, _property, value, { inputs, program }) => {
     const format = inputs.format ?? "qcow2";
     // Stored state is parsed for delete and refresh, which must work even when
     // the uploaded file has been removed since: its file is not looked at.
     return parseSource(problems, value, typeof format === "string" ? format : undefined, program === true);
-  }).replaces(),
+  }).replaces(sourceIdentity),
   /** The volume's file on the host. */
   path: output<string>(),
   /** libvirt's unique key of the volume (its path, for file volumes). */

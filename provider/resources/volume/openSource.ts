@@ -1,10 +1,7 @@
 import { createReadStream, statSync } from "node:fs";
-import * as http from "node:http";
-import * as https from "node:https";
-import type { IncomingMessage } from "node:http";
+import { fetchUrl } from "./fetchUrl";
+import { ProxyEnv, redactUrl } from "./proxy";
 import type { UploadSource } from "./sources";
-
-const MAX_REDIRECTS = 5;
 
 /** An opened source: its size when known and its bytes, the first chunk already read. */
 export interface OpenedSource {
@@ -18,15 +15,22 @@ export interface OpenedSource {
   close(): void;
 }
 
-/** Opens a local file or an http(s) URL for streaming. */
-export async function openSource(source: UploadSource): Promise<OpenedSource> {
+/**
+ * Opens a local file or an http(s) URL for streaming. A URL is fetched
+ * through the proxy the environment names (see `proxy.ts`), and fails when
+ * it does not answer, or its body stops coming, for `timeoutSeconds`.
+ * @param env where the proxy settings are read (the provider's environment by default)
+ */
+export async function openSource(source: UploadSource, env: ProxyEnv = process.env): Promise<OpenedSource> {
   if (source.kind === "localPath") {
     const size = BigInt(statSync(source.localPath).size);
     return withHead(createReadStream(source.localPath, { highWaterMark: 1024 * 1024 }), size);
   }
-  const res = await get(source.url, MAX_REDIRECTS);
+  const timeoutMs = source.timeoutSeconds * 1000;
+  const res = await fetchUrl(source.url, { timeoutMs, env });
   const length = res.headers["content-length"];
-  return withHead(res, length !== undefined && /^\d+$/.test(length) ? BigInt(length) : undefined);
+  const idle = { ms: timeoutMs, message: `source.url ${redactUrl(source.url)}: no data for ${source.timeoutSeconds} s` };
+  return withHead(res, length !== undefined && /^\d+$/.test(length) ? BigInt(length) : undefined, idle);
 }
 
 /** Bytes made in memory (a cloud-init seed image), as a source. */
@@ -37,38 +41,45 @@ export function openBytes(bytes: Uint8Array): OpenedSource {
   return { size: BigInt(bytes.length), head: bytes.subarray(0, 4), chunks: chunks(), close: () => undefined };
 }
 
-async function withHead(stream: NodeJS.ReadableStream & { destroy(): void }, size: bigint | undefined): Promise<OpenedSource> {
+/** How long a stream may keep a reader waiting, and what to say when it did. */
+interface IdleLimit {
+  ms: number;
+  message: string;
+}
+
+async function withHead(
+  stream: NodeJS.ReadableStream & { destroy(): void },
+  size: bigint | undefined,
+  idle?: IdleLimit,
+): Promise<OpenedSource> {
   const it = (stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
-  const first = await it.next();
+  const next = (): Promise<IteratorResult<Uint8Array>> => (idle ? within(it, idle, stream) : it.next());
+  const first = await next();
   const head = first.done ? new Uint8Array(0) : first.value;
   async function* chunks(): AsyncGenerator<Uint8Array> {
     if (first.done) return;
     yield head;
-    for (let next = await it.next(); !next.done; next = await it.next()) yield next.value;
+    for (let chunk = await next(); !chunk.done; chunk = await next()) yield chunk.value;
   }
   return { size, head, chunks: chunks(), close: () => stream.destroy() };
 }
 
-function get(url: string, redirectsLeft: number): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const client = url.startsWith("https:") ? https : http;
-    const req = client.get(url, (res) => {
-      const status = res.statusCode ?? 0;
-      const location = res.headers.location;
-      if (status >= 300 && status < 400 && location !== undefined) {
-        res.resume();
-        if (redirectsLeft === 0) return reject(new Error(`source.url ${url}: more than ${MAX_REDIRECTS} redirects`));
-        const next = new URL(location, url);
-        if (next.protocol !== "http:" && next.protocol !== "https:")
-          return reject(new Error(`source.url ${url}: redirected to a non-http(s) address ${next.protocol}`));
-        return resolve(get(next.toString(), redirectsLeft - 1));
-      }
-      if (status < 200 || status >= 300) {
-        res.resume();
-        return reject(new Error(`source.url ${url}: the server answered ${status} ${res.statusMessage ?? ""}`.trim()));
-      }
-      resolve(res);
-    });
-    req.on("error", (err) => reject(new Error(`source.url ${url}: ${err.message}`)));
+/**
+ * The stream's next chunk, or a failure when none comes within the limit.
+ * Only the wait for data is timed, not the time the reader spends with a
+ * chunk: a slow upload to the host must not count as a stalled server.
+ */
+async function within(it: AsyncIterator<Uint8Array>, idle: IdleLimit, stream: { destroy(): void }): Promise<IteratorResult<Uint8Array>> {
+  let timer: NodeJS.Timeout | undefined;
+  const stalled = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      stream.destroy();
+      reject(new Error(idle.message));
+    }, idle.ms);
   });
+  try {
+    return await Promise.race([it.next(), stalled]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

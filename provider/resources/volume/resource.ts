@@ -15,10 +15,19 @@ export type VolumeSourceArgs =
       sha256?: pulumi.Input<string>;
     }
   | {
-      /** An http(s) URL fetched by the machine that runs Pulumi (up to 5 redirects) and streamed into the volume. */
+      /**
+       * An http(s) URL fetched by the machine that runs Pulumi (up to 5 redirects) and streamed
+       * into the volume, through the proxy `HTTPS_PROXY` / `HTTP_PROXY` name unless `NO_PROXY`
+       * lists the host (lower-case names are read too).
+       */
       url: pulumi.Input<string>;
       /** Expected SHA-256 (64 hex digits) of the download; a mismatch fails and leaves no volume. */
       sha256?: pulumi.Input<string>;
+      /**
+       * Seconds (1–3600, default 60) the server may take to answer, and the download may go
+       * without data, before the create fails and leaves no volume. Changing it replaces nothing.
+       */
+      timeoutSeconds?: pulumi.Input<number>;
     }
   | {
       /** Key or path of a volume to use as the read-only base of a qcow2 copy-on-write overlay. */

@@ -1,10 +1,11 @@
 import { closeSync, openSync, readSync } from "node:fs";
-import { checkAbsolutePath, checkLocalFile, Problems } from "../common/problems";
+import { checkAbsolutePath, checkInteger, checkLocalFile, Problems } from "../common/problems";
+import { redactUrl } from "./proxy";
 
 /** Where a volume's initial content comes from. */
 export type VolumeSource =
   | { kind: "localPath"; localPath: string; sha256?: string }
-  | { kind: "url"; url: string; sha256?: string }
+  | { kind: "url"; url: string; sha256?: string; timeoutSeconds: number }
   | { kind: "backingVolume"; backingVolume: string }
   | { kind: "cloneOf"; cloneOf: string };
 
@@ -12,11 +13,27 @@ export type VolumeSource =
 export type UploadSource = Extract<VolumeSource, { kind: "localPath" | "url" }>;
 
 const KINDS = ["localPath", "url", "backingVolume", "cloneOf"] as const;
+
+/** How long a URL may take to answer, or leave its download without data, when `source.timeoutSeconds` is unset. */
+export const DEFAULT_URL_TIMEOUT_SECONDS = 60;
+/** The longest `source.timeoutSeconds` accepted: an hour. */
+export const MAX_URL_TIMEOUT_SECONDS = 3600;
 const SHA256 = /^[0-9a-f]{64}$/i;
 
 /** Where an upload's bytes come from, for messages. */
 export function describeSource(source: UploadSource): string {
-  return source.kind === "localPath" ? `source.localPath ${source.localPath}` : `source.url ${source.url}`;
+  return source.kind === "localPath" ? `source.localPath ${source.localPath}` : `source.url ${redactUrl(source.url)}`;
+}
+
+/**
+ * What of a source decides the volume's content, for the diff: a change of
+ * `timeoutSeconds` only changes how a download waits, and must not replace
+ * a volume that already holds its data.
+ */
+export function sourceIdentity(source: VolumeSource | undefined): unknown {
+  if (source?.kind !== "url") return source;
+  const { timeoutSeconds: _wait, ...content } = source;
+  return content;
 }
 
 /** The first bytes of every qcow2 image: `QFI\xfb`. */
@@ -60,7 +77,7 @@ export function parseSource(problems: Problems, value: unknown, format: string |
     problems.add("source", `must set exactly one of ${KINDS.join(", ")} (found ${present.length === 0 ? "none" : present.join(", ")})`);
     return undefined;
   }
-  const known = new Set<string>([...KINDS, "sha256"]);
+  const known = new Set<string>([...KINDS, "sha256", "timeoutSeconds"]);
   for (const k of Object.keys(raw)) if (!known.has(k) && raw[k] !== undefined) problems.add(`source.${k}`, "is not a known source field");
   const sha256 = raw.sha256;
   if (sha256 !== undefined) {
@@ -68,6 +85,12 @@ export function parseSource(problems: Problems, value: unknown, format: string |
     else if (typeof sha256 !== "string" || !SHA256.test(sha256)) problems.add("source.sha256", "must be 64 hexadecimal digits");
   }
   const digest = typeof sha256 === "string" ? sha256.toLowerCase() : undefined;
+  const timeout = raw.timeoutSeconds;
+  if (timeout !== undefined && timeout !== null) {
+    if (kind !== "url") problems.add("source.timeoutSeconds", "only applies to url sources");
+    else checkInteger(problems, "source.timeoutSeconds", timeout, 1, MAX_URL_TIMEOUT_SECONDS);
+  }
+  const timeoutSeconds = typeof timeout === "number" ? timeout : DEFAULT_URL_TIMEOUT_SECONDS;
   const before = problems.all.length;
   let source: VolumeSource | undefined;
   switch (kind) {
@@ -78,7 +101,7 @@ export function parseSource(problems: Problems, value: unknown, format: string |
       }
       break;
     case "url":
-      if (checkUrl(problems, raw.url)) source = { kind, url: raw.url, sha256: digest };
+      if (checkUrl(problems, raw.url)) source = { kind, url: raw.url, sha256: digest, timeoutSeconds };
       break;
     case "backingVolume":
     case "cloneOf": {

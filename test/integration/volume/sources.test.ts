@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
-import { createServer, Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer, IncomingMessage, request as httpRequest, Server } from "node:http";
+import { AddressInfo, connect, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
@@ -45,6 +45,52 @@ function serveGuestFiles(): Promise<Server> {
     }
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+/** A forwarding HTTP proxy on 127.0.0.1 that records each request it carries: absolute-form GETs and CONNECT tunnels. */
+async function startProxy(): Promise<{ server: Server; url: string; seen: string[] }> {
+  const seen: string[] = [];
+  const server = createServer((req, res) => {
+    seen.push(`${req.method} ${req.url}`);
+    const upstream = httpRequest(req.url ?? "", { method: req.method, headers: req.headers }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  server.on("connect", (req: IncomingMessage, client: Socket, head: Buffer) => {
+    seen.push(`CONNECT ${req.url}`);
+    const [host = "", port = ""] = (req.url ?? "").split(/:(?=\d+$)/);
+    const upstream = connect(Number(port), host, () => {
+      client.write("HTTP/1.1 200 Connection Established\r\n\r\n");
+      upstream.write(head);
+      upstream.pipe(client).pipe(upstream);
+    });
+    upstream.on("error", () => client.destroy());
+    client.on("error", () => upstream.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+}
+
+/**
+ * A server that accepts and then stalls: `/silent` never answers; `/stall` sends its
+ * headers and the first 64 KiB of a 4 MiB body, then nothing more.
+ */
+function startStallingServer(): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (req.url === "/stall") {
+      res.writeHead(200, { "content-length": String(4 * 1024 * 1024) });
+      res.write(Buffer.alloc(64 * 1024, 7));
+    }
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
 }
 
 /** Upload summaries reported on the console: volume name, MiB and MiB/s. */
@@ -310,6 +356,130 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
         await assert.rejects(conn.volumes.lookupByName(pool, name), (e: unknown) => isNotFoundError(e), `${name} was left behind`);
     } finally {
       await other.destroy();
+    }
+  });
+  /** Fails unless no volume of these names is on the host. */
+  async function assertNoVolumes(names: string[]): Promise<void> {
+    const pool = await conn.pools.lookupByName(`${tag}-pool`);
+    await conn.pools.refresh(pool);
+    for (const name of names)
+      await assert.rejects(conn.volumes.lookupByName(pool, name), (e: unknown) => isNotFoundError(e), `${name} was left behind`);
+  }
+
+  describe("through the proxy the environment names", () => {
+    let proxy: Awaited<ReturnType<typeof startProxy>>;
+    let direct: Server;
+    let directUrl: string;
+    const directSeen: string[] = [];
+
+    before(async () => {
+      proxy = await startProxy();
+      direct = await serveGuestFiles();
+      direct.on("request", (req: IncomingMessage) => directSeen.push(`${req.method} ${req.url}`));
+      directUrl = `http://127.0.0.1:${(direct.address() as AddressInfo).port}`;
+    });
+
+    after(async () => {
+      await close(proxy.server);
+      await close(direct);
+    });
+
+    /**
+     * A stack whose provider host gets the proxy settings in its environment, where the fetch
+     * reads them. Upper-case names: gRPC (which carries the engine's calls to the host) reads
+     * only the lower-case ones, and must not be sent through the test's proxy.
+     */
+    function proxied(env: Record<string, string>): EngineHarness {
+      return new EngineHarness({ env: { HTTP_PROXY: proxy.url, ...env } });
+    }
+
+    it("fetches a URL, its redirect too, through HTTP_PROXY in absolute form, with the right content", async () => {
+      const other = proxied({});
+      proxy.seen.length = 0;
+      try {
+        const run = await other.up(() => {
+          const v = new Volume("viaProxy", {
+            pool: `${tag}-pool`,
+            name: "via-proxy.raw",
+            format: "raw",
+            source: { url: `${baseUrl}/moved`, sha256: initrdSha, timeoutSeconds: 30 },
+            connection: connectionTo(a),
+          });
+          return { key: v.key, sha: v.sha256 };
+        });
+        assert.deepEqual(run.errors, []);
+        assert.deepEqual(proxy.seen, [`GET ${baseUrl}/moved`, `GET ${baseUrl}/initrd.img`], "the proxy did not carry both requests");
+        assert.equal(run.exports.sha, initrdSha);
+        assert.equal(await volumeSha(textOf(run.exports.key)), initrdSha);
+      } finally {
+        await other.destroy();
+      }
+    });
+
+    it("goes around the proxy for a host and port NO_PROXY lists, loopback included only when listed", async () => {
+      const directPort = new URL(directUrl).port;
+      const other = proxied({ NO_PROXY: `images.example.invalid, 127.0.0.1:${directPort}` });
+      proxy.seen.length = 0;
+      directSeen.length = 0;
+      try {
+        const run = await other.up(() => {
+          const c = connectionTo(a);
+          const around = new Volume("around", {
+            pool: `${tag}-pool`,
+            name: "around.raw",
+            format: "raw",
+            source: { url: `${directUrl}/initrd.img`, sha256: initrdSha },
+            connection: c,
+          });
+          const through = new Volume("through", {
+            pool: `${tag}-pool`,
+            name: "through.raw",
+            format: "raw",
+            source: { url: `${baseUrl}/initrd.img`, sha256: initrdSha },
+            connection: c,
+          });
+          return { around: around.sha256, through: through.sha256 };
+        });
+        assert.deepEqual(run.errors, []);
+        assert.deepEqual(run.exports, { around: initrdSha, through: initrdSha });
+        assert.deepEqual(directSeen, ["GET /initrd.img"], "the listed server was not asked directly, in origin form");
+        assert.deepEqual(proxy.seen, [`GET ${baseUrl}/initrd.img`], "the proxy did not carry exactly the unlisted URL");
+      } finally {
+        await other.destroy();
+      }
+    });
+  });
+
+  it("fails a URL that stalls after timeoutSeconds, naming the URL, the limit and what stalled, and leaves no volume", async () => {
+    const stalling = await startStallingServer();
+    const stallUrl = `http://127.0.0.1:${(stalling.address() as AddressInfo).port}`;
+    const other = new EngineHarness({ continueOnError: true });
+    try {
+      const started = Date.now();
+      const run = await other.up(() => {
+        const c = connectionTo(a);
+        for (const [name, path] of [
+          ["midway", "stall"],
+          ["silent", "silent"],
+        ])
+          new Volume(name, {
+            pool: `${tag}-pool`,
+            name: `${name}.raw`,
+            format: "raw",
+            source: { url: `${stallUrl}/${path}`, timeoutSeconds: 1 },
+            connection: c,
+          });
+      });
+      const elapsed = Date.now() - started;
+      const text = JSON.stringify(run.errors);
+      assert.match(text, new RegExp(`source\\.url ${stallUrl}/stall: no data for 1 s`), text);
+      assert.match(text, new RegExp(`source\\.url ${stallUrl}/silent: no response within 1 s`), text);
+      assert.ok(elapsed < 60_000, `the stalled downloads took ${elapsed} ms to fail`);
+      await assertNoVolumes(["midway.raw", "silent.raw"]);
+      assert.equal(other.state.resources.filter((r) => r.type.endsWith("Volume")).length, 0, "a failed download stayed in state");
+    } finally {
+      await other.destroy();
+      await close(stalling);
     }
   });
 });

@@ -4,7 +4,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sharedConnectionPool } from "../../../provider/libvirt";
 import { Problems } from "../../../provider/resources/common/problems";
+import { replacedBy } from "../../../provider/resources/common/fieldTable";
 import { handler } from "../../../provider/resources/runtime";
+import { volumeFields } from "../../../provider/resources/volume/fields";
 import { formatMismatch, parseSource, QCOW2_MAGIC } from "../../../provider/resources/volume/sources";
 import { conn } from "../../support/badInputCases";
 
@@ -79,6 +81,18 @@ describe("Volume source validation", () => {
       rule: /not a known/,
     },
     { title: "no capacity and no source", inputs: { ...base }, property: "capacity", rule: /required/ },
+    ...[0, 3601, 1.5, "60", -1].map((timeoutSeconds) => ({
+      title: `timeoutSeconds ${JSON.stringify(timeoutSeconds)}`,
+      inputs: { ...base, source: { url: "http://x/y", timeoutSeconds } },
+      property: "source.timeoutSeconds",
+      rule: /^source\.timeoutSeconds must be a whole number from 1 to 3600$/,
+    })),
+    {
+      title: "timeoutSeconds on a local path",
+      inputs: { ...base, source: { localPath: rawFile, timeoutSeconds: 5 } },
+      property: "source.timeoutSeconds",
+      rule: /only applies to url sources/,
+    },
   ];
   for (const c of bad) {
     it(`refuses ${c.title}, naming ${c.property}`, async () => {
@@ -103,6 +117,30 @@ describe("Volume source validation", () => {
     assert.deepEqual(overlay.failures, []);
     const qcow = await handler("Volume").check({}, { ...base, format: "qcow2", capacity: "1GiB", source: { localPath: qcowFile } });
     assert.deepEqual(qcow.failures, []);
+  });
+
+  it("defaults a URL's timeoutSeconds to 60 and keeps a given one", () => {
+    const problems = new Problems();
+    assert.deepEqual(parseSource(problems, { url: "http://x/y" }, "raw", true), {
+      kind: "url",
+      url: "http://x/y",
+      sha256: undefined,
+      timeoutSeconds: 60,
+    });
+    assert.equal(
+      (parseSource(problems, { url: "http://x/y", timeoutSeconds: 3600 }, "raw", true) as { timeoutSeconds: number }).timeoutSeconds,
+      3600,
+    );
+    assert.deepEqual(problems.all, []);
+  });
+
+  it("replaces the volume for a new URL, never for a new timeoutSeconds", () => {
+    const parse = (source: Record<string, unknown>) => ({ source: parseSource(new Problems(), source, "raw", true) });
+    const old = parse({ url: "http://x/y" });
+    assert.deepEqual(replacedBy(volumeFields, old, parse({ url: "http://x/y", timeoutSeconds: 5 })), []);
+    assert.deepEqual(replacedBy(volumeFields, old, parse({ url: "http://x/z", timeoutSeconds: 5 })), ["source"]);
+    assert.deepEqual(replacedBy(volumeFields, old, parse({ url: "http://x/y", sha256: sha })), ["source"]);
+    assert.deepEqual(replacedBy(volumeFields, old, parse({ localPath: rawFile })), ["source"]);
   });
 
   it("parses stored state whose local file is gone, so the volume can still be deleted", () => {
