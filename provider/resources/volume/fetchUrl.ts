@@ -58,7 +58,7 @@ function getOnce(target: URL, options: FetchOptions, where: string): Promise<Inc
   } catch (err) {
     return Promise.reject(new Error(`${where}: ${(err as Error).message}`));
   }
-  const via = proxy ? ` through the proxy ${redactUrl(proxy)}` : "";
+  const via = proxy ? ` (through the proxy ${redactUrl(proxy)})` : "";
   const seconds = options.timeoutMs / 1000;
   return new Promise((resolve, reject) => {
     let stage = "no connection";
@@ -69,13 +69,10 @@ function getOnce(target: URL, options: FetchOptions, where: string): Promise<Inc
       for (const p of pending) p.destroy();
       reject(err);
     };
-    const send = (req: http.ClientRequest): void => {
+    // A request over a tunnel is sent before its TLS handshake ends: that stage is watched there.
+    const send = (req: http.ClientRequest, tunnelled = false): void => {
       pending.push(req);
-      req.on("socket", (socket: Socket) => {
-        // A socket handed over (a tunnel) is already connected.
-        if (socket.connecting) socket.once("connect", () => (stage = "no response"));
-        else stage = "no response";
-      });
+      if (!tunnelled) onConnected(req, () => (stage = "no response"));
       req.on("response", (res) => {
         clearTimeout(timer);
         resolve(res);
@@ -106,7 +103,7 @@ function getOnce(target: URL, options: FetchOptions, where: string): Promise<Inc
         headers: { host: tunnelTo, ...proxyAuthorization(proxy) },
       });
       pending.push(connect);
-      connect.on("socket", (socket: Socket) => socket.once("connect", () => (stage = "no answer to CONNECT")));
+      onConnected(connect, () => (stage = "no answer to CONNECT"));
       connect.on("error", (err) => fail(new Error(`${where}: ${err.message}${via}`)));
       connect.on("connect", (res, socket) => {
         pending.push(socket);
@@ -117,7 +114,7 @@ function getOnce(target: URL, options: FetchOptions, where: string): Promise<Inc
         stage = "no TLS handshake";
         const host = hostOf(target);
         // Certificates are checked as for a direct connection; SNI takes names only.
-        const secure = tls.connect({ socket, servername: isIP(host) === 0 ? host : undefined });
+        const secure = tls.connect({ socket, host, servername: isIP(host) === 0 ? host : undefined });
         pending.push(secure);
         secure.on("error", (err: Error) => fail(new Error(`${where}: ${err.message}${via}`)));
         secure.once("secureConnect", () => (stage = "no response"));
@@ -130,10 +127,19 @@ function getOnce(target: URL, options: FetchOptions, where: string): Promise<Inc
             headers: { ...headers, host: target.host },
             createConnection: () => secure,
           }),
+          true,
         );
       });
       connect.end();
     }
+  });
+}
+
+/** Calls `then` once the request's socket is connected (a kept-alive or tunnelled one already is). */
+function onConnected(req: http.ClientRequest, then: () => void): void {
+  req.on("socket", (socket: Socket) => {
+    if (socket.connecting) socket.once("connect", then);
+    else then();
   });
 }
 

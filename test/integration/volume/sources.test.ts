@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, statSync } from "node:fs";
 import { createServer, IncomingMessage, request as httpRequest, Server } from "node:http";
+import { createServer as createHttpsServer, Server as HttpsServer } from "node:https";
 import { AddressInfo, connect, Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,8 +49,10 @@ function serveGuestFiles(): Promise<Server> {
 }
 
 /** A forwarding HTTP proxy on 127.0.0.1 that records each request it carries: absolute-form GETs and CONNECT tunnels. */
-async function startProxy(): Promise<{ server: Server; url: string; seen: string[] }> {
+async function startProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
+  // A tunnel's sockets leave the server's keeping: they are ended here, or close() would wait for them.
+  const tunnels = new Set<Socket>();
   const server = createServer((req, res) => {
     seen.push(`${req.method} ${req.url}`);
     const upstream = httpRequest(req.url ?? "", { method: req.method, headers: req.headers }, (answer) => {
@@ -67,11 +70,22 @@ async function startProxy(): Promise<{ server: Server; url: string; seen: string
       upstream.write(head);
       upstream.pipe(client).pipe(upstream);
     });
+    for (const socket of [client, upstream]) {
+      tunnels.add(socket);
+      socket.on("close", () => tunnels.delete(socket));
+    }
     upstream.on("error", () => client.destroy());
     client.on("error", () => upstream.destroy());
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, seen };
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => {
+      for (const socket of tunnels) socket.destroy();
+      return close(server);
+    },
+  };
 }
 
 /**
@@ -88,7 +102,7 @@ function startStallingServer(): Promise<Server> {
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve(server)));
 }
 
-function close(server: Server): Promise<void> {
+function close(server: Server | HttpsServer): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -380,7 +394,7 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
     });
 
     after(async () => {
-      await close(proxy.server);
+      await proxy.close();
       await close(direct);
     });
 
@@ -413,6 +427,50 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
         assert.equal(await volumeSha(textOf(run.exports.key)), initrdSha);
       } finally {
         await other.destroy();
+      }
+    });
+
+    it("fetches an https URL through HTTPS_PROXY by a CONNECT tunnel, the server's certificate checked", async () => {
+      // A certificate for 127.0.0.1, which the provider host trusts through NODE_EXTRA_CA_CERTS.
+      const dir = mkdtempSync(join(tmpdir(), "pkvm-vsrc-tls-"));
+      const [key, cert] = [join(dir, "key.pem"), join(dir, "cert.pem")];
+      await exec(
+        "openssl",
+        ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1"].concat([
+          "-addext",
+          "subjectAltName=IP:127.0.0.1",
+          "-keyout",
+          key,
+          "-out",
+          cert,
+        ]),
+      );
+      const secure = createHttpsServer({ key: readFileSync(key), cert: readFileSync(cert) }, (req, res) => {
+        res.writeHead(req.url === "/initrd.img" ? 200 : 404, { "content-length": String(statSync(initrd).size) });
+        res.end(req.url === "/initrd.img" ? readFileSync(initrd) : undefined);
+      });
+      await new Promise<void>((resolve) => secure.listen(0, "127.0.0.1", resolve));
+      const port = (secure.address() as AddressInfo).port;
+      const other = new EngineHarness({ env: { HTTPS_PROXY: proxy.url, NODE_EXTRA_CA_CERTS: cert } });
+      proxy.seen.length = 0;
+      try {
+        const run = await other.up(() => {
+          const v = new Volume("tunnelled", {
+            pool: `${tag}-pool`,
+            name: "tunnelled.raw",
+            format: "raw",
+            source: { url: `https://127.0.0.1:${port}/initrd.img`, sha256: initrdSha },
+            connection: connectionTo(a),
+          });
+          return { key: v.key, sha: v.sha256 };
+        });
+        assert.deepEqual(run.errors, []);
+        assert.deepEqual(proxy.seen, [`CONNECT 127.0.0.1:${port}`]);
+        assert.equal(run.exports.sha, initrdSha);
+        assert.equal(await volumeSha(textOf(run.exports.key)), initrdSha);
+      } finally {
+        await other.destroy();
+        await close(secure);
       }
     });
 
