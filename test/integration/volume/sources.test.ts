@@ -407,24 +407,33 @@ describe("Volume sources through the engine: uploads, URL, checksum, overlay, cl
       return new EngineHarness({ env: { HTTP_PROXY: proxy.url, ...env } });
     }
 
-    it("fetches a URL, its redirect too, through HTTP_PROXY in absolute form, with the right content", async () => {
+    it("fetches a URL, its redirect too, through HTTP_PROXY in absolute form, with the right content; a new timeoutSeconds replaces nothing", async () => {
       const other = proxied({});
       proxy.seen.length = 0;
-      try {
-        const run = await other.up(() => {
-          const v = new Volume("viaProxy", {
-            pool: `${tag}-pool`,
-            name: "via-proxy.raw",
-            format: "raw",
-            source: { url: `${baseUrl}/moved`, sha256: initrdSha, timeoutSeconds: 30 },
-            connection: connectionTo(a),
-          });
-          return { key: v.key, sha: v.sha256 };
+      const program = (timeoutSeconds: number) => () => {
+        const v = new Volume("viaProxy", {
+          pool: `${tag}-pool`,
+          name: "via-proxy.raw",
+          format: "raw",
+          source: { url: `${baseUrl}/moved`, sha256: initrdSha, timeoutSeconds },
+          connection: connectionTo(a),
         });
+        return { key: v.key, sha: v.sha256 };
+      };
+      try {
+        const run = await other.up(program(30));
         assert.deepEqual(run.errors, []);
         assert.deepEqual(proxy.seen, [`GET ${baseUrl}/moved`, `GET ${baseUrl}/initrd.img`], "the proxy did not carry both requests");
         assert.equal(run.exports.sha, initrdSha);
         assert.equal(await volumeSha(textOf(run.exports.key)), initrdSha);
+
+        // How long a download may wait is no part of the content: changing it fetches nothing again.
+        const again = await other.up(program(45));
+        assert.deepEqual(again.errors, []);
+        assert.notEqual(opsByName(again).viaProxy, "replace");
+        assert.equal(again.exports.key, run.exports.key);
+        assert.equal(again.exports.sha, initrdSha);
+        assert.equal(proxy.seen.length, 2, "the URL was fetched again");
       } finally {
         await other.destroy();
       }
