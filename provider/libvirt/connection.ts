@@ -1,6 +1,6 @@
 import type { Duplex } from "node:stream";
 import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError, SILENT_DAEMON_ADVICE } from "../rpc";
-import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds, keepaliveSchedule } from "../transport";
+import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds, keepaliveSchedule, openDebugLog } from "../transport";
 import { Domains } from "./domains";
 import { AuthType, DriverFeature } from "./enums/connect";
 import { Networks } from "./networks";
@@ -123,6 +123,7 @@ export class LibvirtConnection {
         calls.connectSupportsFeature({ feature: DriverFeature.NetworkUpdateHasCorrectOrder }),
       ]);
       if (options.keepalive !== false && keepalive) rpc.startKeepalive(options.keepalive ?? libvirtKeepalive());
+      openDebugLog({ startedAt: options.startedAt })(rpc.description, "libvirt connection opened");
       return new LibvirtConnection(rpc, calls, options.uri, documentedOrder);
     } catch (err) {
       rpc.close();

@@ -29,6 +29,8 @@ export interface AuthPlan {
   summary(): string;
   /** Records a non-fatal problem seen during authentication (e.g. agent unreachable). */
   note(message: string): void;
+  /** Once the login is done, the method the server accepted (the last one offered); a label, never a secret. */
+  succeeded(): string | undefined;
 }
 
 /**
@@ -109,6 +111,7 @@ function followPlan(planned: readonly PlannedMethod[], notes: string[]): AuthPla
     handler,
     exhausted: () => exhausted,
     note: (message) => void notes.push(message),
+    succeeded: () => tried[tried.length - 1],
     summary: () => {
       const parts = [`tried: ${tried.length > 0 ? tried.join(", ") : "nothing the server accepts"}`];
       if (serverOffers !== undefined) parts.push(`server accepts: ${serverOffers.join(", ") || "nothing"}`);

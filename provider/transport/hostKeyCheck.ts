@@ -65,6 +65,14 @@ export async function loadHostKeyCheck(target: SshTarget): Promise<HostKeyCheck>
   return createHostKeyCheck(target, { file, text });
 }
 
+/** Which trust a target's host key is checked against, for the debug log: a file path or the pin, never more. */
+export function describeHostKeyPolicy(target: SshTarget): string {
+  const policy: HostKeyPolicy = target.hostKey ?? { kind: "known-hosts" };
+  if (policy.kind === "fingerprint") return "the pinned fingerprint";
+  if (policy.text !== undefined) return "the given known_hosts text";
+  return `known_hosts file ${expandHome(policy.file ?? defaultKnownHostsFile())}`;
+}
+
 /**
  * Builds the check from a policy and, for known_hosts policies, the content (taken
  * from `policy.text` when the caller passes no source). Pure: no I/O.

@@ -4,6 +4,9 @@
  */
 export { openLink, DEFAULT_LINK_OPTIONS, DEFAULT_CONNECT_TIMEOUT_MS } from "./openLink";
 export { formatSeconds } from "./timeout";
+export { openDebugLog, transportDebugEnabled, NO_DEBUG } from "./debugLog";
+export type { DebugLog, DebugLogOptions } from "./debugLog";
+export { DEFAULT_CONNECT_ATTEMPTS, MAX_CONNECT_ATTEMPTS, MIN_CONNECT_ATTEMPTS } from "./dialRetry";
 export { keepaliveSchedule, DEFAULT_KEEPALIVE_TIMEOUT_MS } from "./keepaliveTimeout";
 export type { KeepaliveSchedule } from "./keepaliveTimeout";
 export { validateEndpoint } from "./validate";

@@ -1,7 +1,9 @@
 /**
  * The entry point: validate the endpoint, then open a local or SSH link.
  */
+import { openDebugLog } from "./debugLog";
 import { describeEndpoint } from "./describe";
+import { DEFAULT_CONNECT_ATTEMPTS } from "./dialRetry";
 import { TransportError } from "./errors";
 import { openLocalLink } from "./localLink";
 import { openSshLink } from "./sshLink";
@@ -49,6 +51,8 @@ export async function openLink(endpoint: LibvirtEndpoint, options: OpenLinkOptio
   const closeTimeoutMs = options.closeTimeoutMs ?? DEFAULT_LINK_OPTIONS.closeTimeoutMs;
   const channelTimeoutMs = options.channelTimeoutMs ?? DEFAULT_LINK_OPTIONS.channelTimeoutMs;
   const deadline = new Deadline(endpoint.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS);
+  // Read per open, not at load, so the switch can be flipped without a restart.
+  const debug = openDebugLog();
   if (endpoint.ssh === undefined) {
     return openLocalLink(endpoint, { connectTimeoutMs: deadline.capped(channelTimeoutMs), closeTimeoutMs, log });
   }
@@ -61,8 +65,15 @@ export async function openLink(endpoint: LibvirtEndpoint, options: OpenLinkOptio
     closeTimeoutMs,
     deadline,
     log,
+    connectAttempts: endpoint.connectAttempts ?? DEFAULT_CONNECT_ATTEMPTS,
+    debug,
   };
-  return openSshLink(endpoint, endpoint.ssh, settings);
+  try {
+    return await openSshLink(endpoint, endpoint.ssh, settings);
+  } catch (error) {
+    debug(describeEndpoint(endpoint), `link failed: ${error instanceof Error ? error.message : String(error)}`);
+    throw error;
+  }
 }
 
 function validateOptions(options: OpenLinkOptions): string[] {

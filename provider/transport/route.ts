@@ -51,7 +51,9 @@ async function connectThrough(target: SshTarget, settings: RouteSettings, opened
   let sock: Duplex | undefined;
   if (target.jump !== undefined) {
     const bastion = await connectThrough(target.jump, settings, opened);
+    settings.debug(describeTarget(target), `asking jump host ${bastion.description} for a TCP forward`);
     sock = await forwardTo(bastion, target, settings.deadline.capped(settings.channelTimeoutMs));
+    settings.debug(describeTarget(target), "TCP forward opened");
   }
   const connection = await connectSsh(target, settings, sock);
   opened.push(connection);

@@ -10,9 +10,12 @@ import type { Duplex } from "node:stream";
 import { Client, type ConnectConfig, type ServerHostKeyAlgorithm } from "ssh2";
 
 import { planAuth, type AuthPlan } from "./auth";
+import type { DebugLog } from "./debugLog";
 import { describeTarget, targetPort } from "./describe";
+import { dialWithRetries, isTransientDialError } from "./dialRetry";
 import { TransportError } from "./errors";
-import { loadHostKeyCheck } from "./hostKeyCheck";
+import { sha256Fingerprint } from "./fingerprint";
+import { describeHostKeyPolicy, loadHostKeyCheck } from "./hostKeyCheck";
 import { formatSeconds, onceEvent, settlesWithin, type Deadline } from "./timeout";
 import type { SshTarget } from "./types";
 
@@ -29,6 +32,10 @@ export interface SshConnectionSettings {
   readonly deadline: Deadline;
   /** Progress messages (no secrets). */
   readonly log: (message: string) => void;
+  /** Attempts at each TCP dial (see `dialRetry.ts`), at least 1. */
+  readonly connectAttempts: number;
+  /** The debug switch's events (no secrets). */
+  readonly debug: DebugLog;
 }
 
 /** An authenticated connection, with what we need to watch and end it. */
@@ -57,7 +64,7 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
   const readyTimeoutMs = target.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS;
   const hostKeyCheck = await loadHostKeyCheck(target);
   const plan = await planAuth(target);
-  const tcp = sock === undefined ? await connectTcp(target, settings.deadline.capped(readyTimeoutMs)) : undefined;
+  const tcp = sock === undefined ? await dialTcp(target, settings, readyTimeoutMs) : undefined;
   const transport: Duplex = tcp ?? (sock as Duplex);
   // Measured after the TCP connect, so the handshake gets what the connect left.
   const loginMs = settings.deadline.capped(readyTimeoutMs);
@@ -74,7 +81,10 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
     // The raw-key form: ssh2 passes the key blob when hostHash is unset.
     hostVerifier: (key: Buffer, verify: (valid: boolean) => void) => {
       hostKeyRefusal = hostKeyCheck.check(key);
-      if (hostKeyRefusal === undefined) settings.log(`${description}: host key verified`);
+      if (hostKeyRefusal === undefined) {
+        settings.log(`${description}: host key verified`);
+        settings.debug(description, `host key verified: ${sha256Fingerprint(key)} (${describeHostKeyPolicy(target)})`);
+      }
       verify(hostKeyRefusal === undefined);
     },
   };
@@ -85,6 +95,12 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
   }
 
   const closed = onceEvent(client, "close");
+  client.on("handshake", (negotiated: HandshakeSummary) => {
+    settings.debug(
+      description,
+      `SSH handshake done: kex ${negotiated.kex}, cipher ${negotiated.cs.cipher}, host key ${negotiated.serverHostKey}`,
+    );
+  });
   let ready = false;
   let failure: Error | undefined;
   try {
@@ -103,10 +119,15 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
           plan.note(`${error.level === "agent" ? "ssh-agent" : "key"}: ${error.message}`);
           return;
         }
-        reject(classify(error, description, loginMs, hostKeyRefusal, plan));
+        const refusal = classify(error, description, loginMs, hostKeyRefusal, plan);
+        settings.debug(description, `login failed (${refusal.kind}): ${refusal.message}`);
+        reject(refusal);
       });
       client.on("close", () => {
-        if (!ready) reject(classify(undefined, description, loginMs, hostKeyRefusal, plan));
+        if (ready) return;
+        const refusal = classify(undefined, description, loginMs, hostKeyRefusal, plan);
+        settings.debug(description, `login failed (${refusal.kind}): ${refusal.message}`);
+        reject(refusal);
       });
       settings.log(`${description}: connecting`);
       try {
@@ -124,6 +145,7 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
   }
   tcp?.setNoDelay(true);
   settings.log(`${description}: authenticated`);
+  settings.debug(description, `authenticated with ${plan.succeeded() ?? "no method (none asked for)"}`);
   // Only now: ssh2 reads the socket with its own 'data' listener from here on, and one
   // added earlier would start the flow before ssh2 listens and lose the first bytes.
   let lastHeard = Date.now();
@@ -144,6 +166,56 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
       }
     },
   };
+}
+
+/** The parts of ssh2's `handshake` event the debug log shows (algorithm names only). */
+interface HandshakeSummary {
+  readonly kex: string;
+  readonly serverHostKey: string;
+  readonly cs: { readonly cipher: string };
+}
+
+/**
+ * Opens the TCP connection, trying again after transient failures (`dialRetry.ts`),
+ * each attempt within what is left of the link's budget.
+ */
+async function dialTcp(target: SshTarget, settings: SshConnectionSettings, readyTimeoutMs: number): Promise<Socket> {
+  const description = describeTarget(target);
+  const attempts = settings.connectAttempts;
+  const attempt = (): Promise<Socket> =>
+    connectTcp(target, settings.deadline.capped(readyTimeoutMs)).catch((error: unknown) => {
+      settings.debug(description, `dial failed: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    });
+  const socket = await dialWithRetries(attempt, {
+    attempts,
+    deadline: settings.deadline,
+    codeOf: dialErrorCode,
+    giveUp: (last, made, elapsedMs) => {
+      if (!(last instanceof TransportError)) return last instanceof Error ? last : new Error(String(last));
+      const cause = last.cause as NodeJS.ErrnoException | undefined;
+      const reason = cause?.code === undefined ? last.message : socketReason(cause);
+      // Fewer attempts than asked with a failure that may pass: the deadline stopped them.
+      const cut = made < attempts && isTransientDialError(dialErrorCode(last));
+      return new TransportError(
+        last.kind,
+        description,
+        `cannot connect to ${description} after ${made} attempts over ${formatSeconds(elapsedMs)}` +
+          `${cut ? ` (the connect timeout left no time for the other ${attempts - made})` : ""}: ${reason}`,
+        { cause: last.cause ?? last },
+      );
+    },
+    onAttempt: (attempt) => settings.debug(description, `dialing (attempt ${attempt} of ${attempts})`),
+  });
+  settings.debug(description, "TCP connected");
+  return socket;
+}
+
+/** The socket error code of a failed dial; undefined for our own timeout, which is not retried. */
+function dialErrorCode(error: unknown): string | undefined {
+  if (!(error instanceof TransportError) || error.kind !== "connect") return undefined;
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? code : undefined;
 }
 
 /** Opens the TCP connection, mapping failures to `connect` / `timeout` errors. */

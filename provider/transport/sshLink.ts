@@ -28,7 +28,20 @@ export async function openSshLink(endpoint: LibvirtEndpoint, target: SshTarget, 
     throw error;
   }
   settings.log(`${description}: remote proxy started`);
+  settings.debug(description, `channel opened: ${proxyProgram(endpoint)}`);
   return watchLink(proxy, route.connections, description, settings);
+}
+
+/** The remote program's name for the debug log: the command line itself is a shell script. */
+function proxyProgram(endpoint: LibvirtEndpoint): string {
+  switch (endpoint.proxy ?? "auto") {
+    case "virt-ssh-helper":
+      return "virt-ssh-helper";
+    case "netcat":
+      return "nc";
+    default:
+      return "virt-ssh-helper or nc";
+  }
 }
 
 interface RunningProxy {
@@ -89,6 +102,7 @@ function watchLink(proxy: RunningProxy, connections: readonly SshConnection[], d
       const why = closing ? undefined : dropReason(watch, connections, description, settings);
       await endAll(connections, settings.closeTimeoutMs);
       settings.log(`${description}: ${why === undefined ? "closed" : `dropped: ${why.message}`}`);
+      settings.debug(description, why === undefined ? "link closed" : `link failed: ${why.message}`);
       settle(why);
     })();
     return tearingDown;

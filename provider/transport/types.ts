@@ -126,6 +126,13 @@ export interface LibvirtEndpoint {
    */
   readonly connectTimeoutMs?: number;
   /**
+   * Tries at each TCP dial to an SSH host (the target, or the outermost jump host), from
+   * 1 to 10; default 3. A dial that fails in a way that may pass (refused, reset, no
+   * route, timed out, resolver unavailable) is tried again after 0.5 s, 1 s, 2 s, … (at
+   * most 4 s), within {@link connectTimeoutMs}; other failures are not retried.
+   */
+  readonly connectAttempts?: number;
+  /**
    * How long an open connection may go unanswered before its calls fail; default 30000 ms.
    * SSH keepalives (for the link) and libvirt keepalives (for the daemon) are sent every
    * sixth of it; a silent link fails at about two thirds, a silent daemon behind a live

@@ -3,6 +3,7 @@
  * problem at once (a user fixing a config wants the whole list, not one per run).
  * Messages name fields and public values only, never secrets.
  */
+import { MAX_CONNECT_ATTEMPTS, MIN_CONNECT_ATTEMPTS } from "./dialRetry";
 import { normalizeFingerprint } from "./fingerprint";
 import { validateDaemonUri, validateSocketPath } from "./remoteCommand";
 import type { HostKeyType, LibvirtEndpoint, SshTarget } from "./types";
@@ -29,6 +30,10 @@ export function validateEndpoint(endpoint: LibvirtEndpoint, env: NodeJS.ProcessE
   if (endpoint.ssh !== undefined) problems.push(...validateTarget(endpoint.ssh, "ssh", env, 0));
   const timeout = endpoint.connectTimeoutMs;
   if (timeout !== undefined && !(Number.isFinite(timeout) && timeout > 0)) problems.push("connectTimeoutMs must be a positive number");
+  const attempts = endpoint.connectAttempts;
+  if (attempts !== undefined && !(Number.isInteger(attempts) && attempts >= MIN_CONNECT_ATTEMPTS && attempts <= MAX_CONNECT_ATTEMPTS)) {
+    problems.push(`connectAttempts must be an integer from ${MIN_CONNECT_ATTEMPTS} to ${MAX_CONNECT_ATTEMPTS}`);
+  }
   const silence = endpoint.keepaliveTimeoutMs;
   if (silence !== undefined && !(Number.isFinite(silence) && silence > 0)) problems.push("keepaliveTimeoutMs must be a positive number");
   return problems;

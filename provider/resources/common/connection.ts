@@ -1,5 +1,5 @@
 import type { LibvirtEndpoint, SshTarget } from "../../transport";
-import { validateEndpoint } from "../../transport";
+import { MAX_CONNECT_ATTEMPTS, MIN_CONNECT_ATTEMPTS, validateEndpoint } from "../../transport";
 import { inputNames, parseFields, secretNames } from "./fieldTable";
 import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
 import { integer, localFile, text } from "./fieldTypes";
@@ -49,6 +49,14 @@ export const connectionFields = {
    */
   connectTimeoutSeconds: integer(1, MAX_CONNECT_TIMEOUT_SECONDS),
   /**
+   * Tries at the TCP connect to the SSH host (the outermost jump host when there is one),
+   * 1 to 10; 3 by default. A refused, reset, unroutable or timed-out connect is tried again
+   * after 0.5 s, 1 s, 2 s, … (at most 4 s between tries), within `connectTimeoutSeconds`;
+   * a failed login, a wrong host key or an unknown host name is not. Shared like
+   * `connectTimeoutSeconds`, and refused on a jump host likewise.
+   */
+  connectAttempts: integer(MIN_CONNECT_ATTEMPTS, MAX_CONNECT_ATTEMPTS),
+  /**
    * Seconds an open connection may go unanswered before its calls fail; 30 by default.
    * SSH and libvirt keepalives go out every sixth of it: a silent SSH link fails after
    * about two thirds of it, a daemon that stops answering while the link is alive after
@@ -91,6 +99,7 @@ export const SECRET_CONNECTION_FIELDS = secretNames(connectionFields) as Connect
 const FROM_CONFIG_TEXT: Partial<Record<ConnectionField, (text: string) => unknown>> = {
   port: numberFromConfig,
   connectTimeoutSeconds: numberFromConfig,
+  connectAttempts: numberFromConfig,
   keepaliveTimeoutSeconds: numberFromConfig,
   agent: (text) => (text === "true" ? true : text === "false" ? false : text),
 };
@@ -118,7 +127,7 @@ function parseConnectionFields(problems: Problems, property: string, value: Reco
 }
 
 /** Fields that hold for the whole route to a host, so only on its outer connection. */
-const ROUTE_WIDE_FIELDS = ["connectTimeoutSeconds", "keepaliveTimeoutSeconds"] as const;
+const ROUTE_WIDE_FIELDS = ["connectTimeoutSeconds", "connectAttempts", "keepaliveTimeoutSeconds"] as const;
 
 /** The default libvirt URI. */
 export const DEFAULT_URI = "qemu:///system";
@@ -144,6 +153,7 @@ export function toEndpoint(spec: ConnectionSpec, env: NodeJS.ProcessEnv = proces
     uri: spec.uri ?? DEFAULT_URI,
     socketPath: spec.socketPath,
     connectTimeoutMs: spec.connectTimeoutSeconds === undefined ? undefined : spec.connectTimeoutSeconds * 1000,
+    connectAttempts: spec.connectAttempts,
     keepaliveTimeoutMs: spec.keepaliveTimeoutSeconds === undefined ? undefined : spec.keepaliveTimeoutSeconds * 1000,
     ssh: spec.host === undefined ? undefined : toTarget(spec, env),
   };

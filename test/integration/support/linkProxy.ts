@@ -16,10 +16,13 @@ export class LinkProxy {
 
   private constructor(private readonly target: { host: string; port: number }) {}
 
-  /** Listens on an ephemeral port of 127.0.0.1, relaying to `target`. */
-  static async start(target: { host: string; port: number }): Promise<LinkProxy> {
+  /** Listens on `port` of 127.0.0.1 (default an ephemeral one), relaying to `target`. */
+  static async start(target: { host: string; port: number }, port = 0): Promise<LinkProxy> {
     const proxy = new LinkProxy(target);
-    await new Promise<void>((resolve) => proxy.server.listen(0, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      proxy.server.once("error", reject);
+      proxy.server.listen(port, "127.0.0.1", resolve);
+    });
     const address = proxy.server.address();
     if (address === null || typeof address === "string") throw new Error("the relay has no TCP address");
     proxy.port = address.port;

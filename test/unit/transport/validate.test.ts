@@ -32,6 +32,15 @@ describe("transport/validate", () => {
     assert.equal(found.length, 7, found.join("\n"));
   });
 
+  it("takes connectAttempts from 1 to 10, whole numbers only", () => {
+    for (const connectAttempts of [1, 3, 10]) assert.deepEqual(problems({ uri: "qemu:///system", ssh: GOOD, connectAttempts }), []);
+    for (const connectAttempts of [0, 11, 2.5, Number.NaN]) {
+      assert.deepEqual(problems({ uri: "qemu:///system", ssh: GOOD, connectAttempts }), [
+        "connectAttempts must be an integer from 1 to 10",
+      ]);
+    }
+  });
+
   it("checks jump hosts with a path in the message", () => {
     const found = problems({ uri: "qemu:///system", ssh: { ...GOOD, jump: { ...GOOD, port: 0 } } });
     assert.deepEqual(found, ["ssh.jump.port must be an integer from 1 to 65535"]);

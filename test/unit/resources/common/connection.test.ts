@@ -105,3 +105,18 @@ describe("resources/common/connection: the keepalive timeout", () => {
     );
   });
 });
+
+describe("resources/common/connection: the connect attempts", () => {
+  it("reach the transport's endpoint, and stay unset when not given", () => {
+    assert.equal(toEndpoint({ host: "hv1", connectAttempts: 5 }, {}).connectAttempts, 5);
+    assert.equal(toEndpoint({ host: "hv1" }, {}).connectAttempts, undefined);
+  });
+
+  it("are read as a number from the stack's kvm:connectAttempts", () => {
+    const config: Record<string, string> = { connectAttempts: "4" };
+    assert.deepEqual(
+      connectionDefaultsFromConfig((key) => config[key]),
+      { connectAttempts: 4 },
+    );
+  });
+});
