@@ -119,15 +119,10 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
           plan.note(`${error.level === "agent" ? "ssh-agent" : "key"}: ${error.message}`);
           return;
         }
-        const refusal = classify(error, description, loginMs, hostKeyRefusal, plan);
-        settings.debug(description, `login failed (${refusal.kind}): ${refusal.message}`);
-        reject(refusal);
+        reject(classify(error, description, loginMs, hostKeyRefusal, plan));
       });
       client.on("close", () => {
-        if (ready) return;
-        const refusal = classify(undefined, description, loginMs, hostKeyRefusal, plan);
-        settings.debug(description, `login failed (${refusal.kind}): ${refusal.message}`);
-        reject(refusal);
+        if (!ready) reject(classify(undefined, description, loginMs, hostKeyRefusal, plan));
       });
       settings.log(`${description}: connecting`);
       try {
@@ -139,6 +134,8 @@ export async function connectSsh(target: SshTarget, settings: SshConnectionSetti
       }
     });
   } catch (error) {
+    // Here, not where ssh2 reports it: an error and the close after it are one failure.
+    settings.debug(description, `login failed: ${error instanceof Error ? error.message : String(error)}`);
     client.destroy();
     tcp?.destroy();
     throw error;

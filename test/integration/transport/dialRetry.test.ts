@@ -139,6 +139,8 @@ describe("transport: dial retries and the debug switch, against the real test ho
       // The link first: a daemon that saw libvirt's own close first ends the link itself, a drop.
       await link.close();
       await connection.close();
+      // A wrong passphrase (the right one with more after it) must not reach the log either.
+      await assert.rejects(openLink(endpoint(target({ auth: { privateKeyFile: copy, passphrase: `${PASSPHRASE}-not` } }))));
     });
     const expected = [
       "dialing \\(attempt 1 of 3\\)",
@@ -149,6 +151,7 @@ describe("transport: dial retries and the debug switch, against the real test ho
       "channel opened: virt-ssh-helper or nc",
       "libvirt connection opened",
       "link closed",
+      "link failed: .*private key file",
     ];
     for (const event of expected) {
       assert.ok(
