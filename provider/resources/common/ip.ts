@@ -9,14 +9,25 @@ export interface Cidr {
   value: bigint;
 }
 
-/** Parses `address/prefix`; undefined when it is not one. */
-export function parseCidr(text: string): Cidr | undefined {
+/** Parses any `address/prefix` range (prefix 0 to 32 or 128); undefined when it is not one. */
+export function parseAddressRange(text: string): Cidr | undefined {
   const [, address, prefixText] = /^([^/]+)\/(\d{1,3})$/.exec(text) ?? [];
   if (address === undefined || prefixText === undefined) return undefined;
   const prefix = Number(prefixText);
-  if (isIPv4(address) && prefix >= 1 && prefix <= 30) return { family: 4, address, prefix, value: ipToBigInt(address) };
-  if (isIPv6(address) && prefix >= 8 && prefix <= 126) return { family: 6, address, prefix, value: ipToBigInt(address) };
+  if (isIPv4(address) && prefix <= 32) return { family: 4, address, prefix, value: ipToBigInt(address) };
+  if (isIPv6(address) && prefix <= 128) return { family: 6, address, prefix, value: ipToBigInt(address) };
   return undefined;
+}
+
+/**
+ * Parses a network's `address/prefix`; undefined when it is not one or its prefix leaves no
+ * room for a network with hosts (IPv4 /1–/30, IPv6 /8–/126).
+ */
+export function parseCidr(text: string): Cidr | undefined {
+  const cidr = parseAddressRange(text);
+  if (cidr === undefined) return undefined;
+  const [min, max] = cidr.family === 4 ? [1, 30] : [8, 126];
+  return cidr.prefix >= min && cidr.prefix <= max ? cidr : undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  * same proxy as the operator's other downloads.
  */
 import { isIP } from "node:net";
-import { ipToBigInt } from "../common/ip";
+import { inSubnet, ipToBigInt, parseAddressRange } from "../common/ip";
 
 /** The proxy settings a fetch looks at: `HTTP_PROXY`, `HTTPS_PROXY`, `NO_PROXY`, each also lower-case. */
 export type ProxyEnv = Readonly<Record<string, string | undefined>>;
@@ -95,14 +95,9 @@ function splitPort(entry: string): { name: string; port?: number } {
 }
 
 /** Whether `host` is an address inside the range `address/prefix`. */
-function inRange(range: string, host: string): boolean {
-  const [address = "", prefixText = ""] = range.split("/");
-  const family = isIP(address);
-  const bits = family === 4 ? 32 : 128;
-  const prefix = Number(prefixText);
-  if (family === 0 || isIP(host) !== family || !/^\d+$/.test(prefixText) || prefix > bits) return false;
-  const shift = BigInt(bits - prefix);
-  return ipToBigInt(host) >> shift === ipToBigInt(address) >> shift;
+function inRange(text: string, host: string): boolean {
+  const range = parseAddressRange(text);
+  return range !== undefined && inSubnet(range, host);
 }
 
 /**

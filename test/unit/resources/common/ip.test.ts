@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { inSubnet, ipToBigInt, parseCidr } from "../../../../provider/resources/common/ip";
+import { inSubnet, ipToBigInt, parseAddressRange, parseCidr } from "../../../../provider/resources/common/ip";
 
 describe("IP addresses as numbers", () => {
   it("reads IPv4", () => {
@@ -37,6 +37,17 @@ describe("IP addresses as numbers", () => {
 });
 
 describe("subnets", () => {
+  it("reads any range, while a network's CIDR needs room for hosts", () => {
+    for (const text of ["0.0.0.0/0", "10.1.2.3/32", "10.0.0.0/31", "::/0", "::1/128"]) {
+      assert.ok(parseAddressRange(text), text);
+      assert.equal(parseCidr(text), undefined, text);
+    }
+    assert.equal(parseAddressRange("10.0.0.0/33"), undefined);
+    assert.equal(parseAddressRange("::/129"), undefined);
+    assert.ok(inSubnet(parseAddressRange("0.0.0.0/0")!, "192.0.2.1"));
+    assert.ok(!inSubnet(parseAddressRange("10.1.2.3/32")!, "10.1.2.4"));
+  });
+
   it("parses IPv4 and IPv6 prefixes, compressed and mapped forms included", () => {
     assert.deepEqual(parseCidr("192.168.1.1/24"), { family: 4, address: "192.168.1.1", prefix: 24, value: 0xc0a80101n });
     assert.deepEqual(parseCidr("fe80::1/64"), { family: 6, address: "fe80::1", prefix: 64, value: 0xfe800000000000000000000000000001n });
