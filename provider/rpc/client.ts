@@ -3,7 +3,7 @@ import { decodeRemoteError, RpcLinkError, RpcProtocolError } from "./errors";
 import { FramingError, PacketFramer } from "./framer";
 import { KeepaliveMonitor, KeepaliveOptions, silenceError } from "./keepalive";
 import { LinkWriter } from "./linkWriter";
-import { encodePacket, encodePacketParts, Packet } from "./packet";
+import { encodePacket, encodePacketParts, Packet, PacketHeader } from "./packet";
 import {
   KEEPALIVE_PROGRAM,
   KEEPALIVE_PROTOCOL_VERSION,
@@ -238,8 +238,12 @@ export class RpcClient {
     return serial;
   }
 
+  private header(proc: number, type: PacketType, serial: number, status: PacketStatus): PacketHeader {
+    return { prog: this.program, vers: this.version, proc, type, serial, status };
+  }
+
   private packet(proc: number, type: PacketType, serial: number, status: PacketStatus, payload?: Uint8Array): Buffer {
-    return encodePacket({ prog: this.program, vers: this.version, proc, type, serial, status }, payload);
+    return encodePacket(this.header(proc, type, serial, status), payload);
   }
 
   private keepalivePacket(proc: KeepaliveProc): Buffer {
@@ -280,12 +284,9 @@ export class RpcClient {
    * allocation per packet) was about a sixth of the provider's CPU time in an upload.
    */
   private writeStreamPacket(proc: number, serial: number, status: PacketStatus, payload?: Uint8Array): boolean {
-    const header = { prog: this.program, vers: this.version, proc, type: PacketType.Stream, serial, status };
+    const header = this.header(proc, PacketType.Stream, serial, status);
     if (payload === undefined || payload.length <= STREAM_INLINE_BYTES) return this.writer.write(encodePacket(header, payload));
-    const [head, rest] = encodePacketParts(header, payload, STREAM_INLINE_BYTES);
-    // Both in the same turn, so no call or keepalive packet can come between them.
-    this.writer.write(head);
-    return this.writer.write(rest);
+    return this.writer.write(...encodePacketParts(header, payload, STREAM_INLINE_BYTES));
   }
 
   /**

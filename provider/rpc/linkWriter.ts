@@ -39,10 +39,16 @@ export class LinkWriter {
     });
   }
 
-  /** Writes bytes now; returns false when the link asks the writer to wait for 'drain'. */
-  write(bytes: Buffer): boolean {
+  /**
+   * Writes one packet now, in one or more parts (a stream packet's header, then its data
+   * uncopied): all in the same turn, so no other packet can come between them. Returns false
+   * when the link asks the writer to wait for 'drain'.
+   */
+  write(...parts: Buffer[]): boolean {
     if (this.failed()) return false;
-    return this.link.write(bytes);
+    let more = true;
+    for (const part of parts) more = this.link.write(part);
+    return more;
   }
 
   /** Resolves on the link's next 'drain', or when the link fails ({@link releaseDrainWaiters}). */
