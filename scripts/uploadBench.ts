@@ -20,13 +20,13 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { randomFillSync } from "node:crypto";
-import { closeSync, createReadStream, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from "node:fs";
+import { closeSync, createReadStream, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { Client } from "ssh2";
 import { StoragePool, Volume } from "../provider";
 import { ConnectionPool, LibvirtConnection, VolumeRef } from "../provider/libvirt";
+import { buildVolumeXml } from "../provider/xml";
 import { EngineHarness } from "../test/engine";
 import { configFor } from "../test/integration/support/connections";
 import { sshEndpoint } from "../test/integration/support/endpoints";
@@ -77,31 +77,34 @@ async function scp(host: TestHost, wrapper: string, file: string, cipher?: strin
   return { ms, cipher: /kex: client->server cipher: (\S+)/.exec(stderr)?.[1] ?? "?" };
 }
 
-/** The client-to-server cipher ssh2 negotiates with `host` when left to its defaults, as the transport leaves it. */
-function ssh2Cipher(host: TestHost): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const client = new Client();
-    let cipher = "?";
-    client.on("handshake", (negotiated) => (cipher = negotiated.cs.cipher));
-    client.on("ready", () => {
-      client.end();
-      resolve(cipher);
-    });
-    client.on("error", reject);
-    // Only asks which cipher: no data goes over it, and the measured paths check the host key.
-    client.connect({
-      host: host.host,
-      port: host.port,
-      username: host.user,
-      privateKey: readFileSync(host.keyPath),
-      hostVerifier: () => true,
-    });
-  });
+/**
+ * The client-to-server cipher the transport negotiates with `host` when left to its defaults:
+ * read off the transport's own debug line for the handshake, on a link opened (host key
+ * checked) the way the measured paths open theirs.
+ */
+async function transportCipher(host: TestHost): Promise<string> {
+  const lines: string[] = [];
+  const write = process.stderr.write.bind(process.stderr);
+  const saved = process.env.PULUMI_KVM_DEBUG;
+  process.env.PULUMI_KVM_DEBUG = "transport";
+  process.stderr.write = (chunk: string | Uint8Array) => lines.push(String(chunk)) > 0;
+  const pool = new ConnectionPool();
+  try {
+    await pool.use(sshEndpoint(host), async () => undefined);
+  } finally {
+    process.stderr.write = write;
+    if (saved === undefined) delete process.env.PULUMI_KVM_DEBUG;
+    else process.env.PULUMI_KVM_DEBUG = saved;
+    await pool.closeAll();
+  }
+  const cipher = lines.map((l) => /cipher (\S+?),/.exec(l)?.[1]).find((c) => c !== undefined);
+  if (cipher === undefined) throw new Error("the transport's debug log named no cipher");
+  return cipher;
 }
 
 async function createVolume(conn: LibvirtConnection, bytes: number): Promise<VolumeRef> {
   const pool = await conn.pools.lookupByName(POOL);
-  const xml = `<volume><name>${VOLUME}</name><capacity unit='bytes'>${bytes}</capacity><target><format type='raw'/></target></volume>`;
+  const xml = buildVolumeXml({ name: VOLUME, capacity: { value: bytes, unit: "bytes" }, target: { format: "raw" } });
   return conn.volumes.create(pool, xml);
 }
 
@@ -173,7 +176,7 @@ async function main(): Promise<void> {
     const file = join(dir, "random.raw");
     randomFile(file, mib);
     const wrapper = sshWrapper(dir, host);
-    const providerCipher = await ssh2Cipher(host);
+    const providerCipher = await transportCipher(host);
     assert.deepEqual((await stack.up(program())).errors, [], "the pool's create failed");
     const ms: Record<"scp" | "scpSame" | "raw" | "resource", number[]> = { scp: [], scpSame: [], raw: [], resource: [] };
     let scpCipher = "?";
