@@ -1,6 +1,6 @@
 export { StoragePool, StoragePoolArgs } from "./pool/resource";
 export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/resource";
-export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs } from "./network/resource";
+export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs, DnsHostArgs } from "./network/resource";
 export {
   VirtualMachine,
   VirtualMachineArgs,

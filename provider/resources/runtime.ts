@@ -2,7 +2,8 @@
  * What the serialized provider loads at call time (see `dynamicProvider.ts`):
  * the stack's connection defaults, set by `configure`, and one handler per
  * resource kind. Every stored state loads this file by its path
- * (`pulumi-kvm/dist/provider/resources/runtime`): it stays here.
+ * (`pulumi-kvm/dist/provider/resources/runtime`): it stays here, and that
+ * path (with and without `.js`) stays in package.json's `exports`.
  */
 import { adapt, KindProvider } from "./common/adapter";
 import { connectionDefaultsFromConfig, ConnectionSpec } from "./common/connection";

@@ -213,8 +213,12 @@ export function output<Out>(opts: { secret?: boolean } = {}): OutputField<Out> {
   return new OutputField<Out>(opts.secret ?? false);
 }
 
-/** Shorthand for a public input type as Pulumi programs give it. */
-export type In<T> = pulumi.Input<T>;
+/**
+ * Shorthand for a public input type as Pulumi programs give it. A re-export of `pulumi.Input`
+ * itself, not an alias of it: the public types then read `Input<…>`, a name a program can
+ * import, rather than a name of this package that it cannot.
+ */
+export type { Input as In } from "@pulumi/pulumi";
 
 type TraitsOf<F> = F extends { types?: { traits: infer T } } ? T : never;
 type InputKeys<T> = { [K in keyof T]: T[K] extends { role: "input" } ? K : never }[keyof T];

@@ -5,7 +5,15 @@ import { Problems } from "./problems";
  * A size: bytes as a number, a string with a unit ("20GiB", "512MiB"; whole
  * numbers only, "1.5 GB" is refused), or `{ value, unit }`.
  */
-export type SizeArg = number | string | { value: number; unit: string };
+export type SizeArg =
+  | number
+  | string
+  | {
+      /** A whole number of `unit`s. */
+      value: number;
+      /** A unit as libvirt spells it: `b` or `bytes`, `KiB` … `EiB` (or `k` … `E`) by 1024, `KB` … `EB` by 1000. */
+      unit: string;
+    };
 
 /**
  * The largest size libvirt accepts, 2^63 - 1 bytes: it parses a domain's

@@ -22,7 +22,9 @@ export interface NetworkIpArgs {
   address: pulumi.Input<string>;
   /** DHCP service: address ranges and static hosts (static hosts change live). */
   dhcp?: pulumi.Input<{
+    /** Address ranges leased to guests, each from `start` to `end` (both in the network's subnet). */
     ranges?: pulumi.Input<pulumi.Input<{ start: pulumi.Input<string>; end: pulumi.Input<string> }>[]>;
+    /** Static hosts: a fixed address (and name) for a MAC address. */
     hosts?: pulumi.Input<pulumi.Input<DhcpHostArgs>[]>;
   }>;
 }

@@ -57,7 +57,12 @@ export interface VirtualMachineNetworkInterfaceArgs {
   /** An existing host bridge. */
   bridge?: pulumi.Input<string>;
   /** macvtap on a host interface; `mode` is `"bridge"` by default. */
-  direct?: pulumi.Input<{ dev: pulumi.Input<string>; mode?: pulumi.Input<"bridge" | "vepa" | "private" | "passthrough"> }>;
+  direct?: pulumi.Input<{
+    /** The host interface, e.g. `"eno1"`. */
+    dev: pulumi.Input<string>;
+    /** How guests on the interface reach each other and the host (libvirt's macvtap modes). */
+    mode?: pulumi.Input<"bridge" | "vepa" | "private" | "passthrough">;
+  }>;
   /** MAC address; by default derived from the VM name and what the interface is plugged into (52:54:00:…): the same on every run, and unchanged when other interfaces are added or moved. */
   mac?: pulumi.Input<string>;
   /** NIC model, `"virtio"` by default. */
