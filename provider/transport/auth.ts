@@ -69,6 +69,17 @@ export async function planAuth(target: SshTarget, env: NodeJS.ProcessEnv = proce
     if (socket === undefined || socket === "") notes.push("ssh-agent skipped: SSH_AUTH_SOCK is not set");
     else planned.push({ label: `ssh-agent at ${socket}`, serverName: "publickey", method: { type: "agent", username, agent: socket } });
   }
+  for (const file of auth.identityFiles ?? []) {
+    const path = expandHome(file);
+    const key = await tryLoadKeyFile(path, auth.passphrase, where);
+    if (typeof key === "string") notes.push(`IdentityFile ${path} skipped: ${key}`);
+    else
+      planned.push({
+        label: `private key file ${path} (${key.type})`,
+        serverName: "publickey",
+        method: { type: "publickey", username, key },
+      });
+  }
   if (auth.password !== undefined) {
     const password = auth.password;
     planned.push({ label: "password", serverName: "password", method: { type: "password", username, password } });
@@ -143,6 +154,22 @@ function loadKey(data: string | Buffer, passphrase: string | undefined, what: st
   }
   if (!key.isPrivateKey()) throw new TransportError("auth", where, `${what} for ${where} is a public key, not a private key`);
   return key;
+}
+
+/** A key file an ssh config names, or why it is skipped (never a secret). */
+async function tryLoadKeyFile(path: string, passphrase: string | undefined, where: string): Promise<ParsedKey | string> {
+  let data: Buffer;
+  try {
+    data = await readFile(path);
+  } catch (error) {
+    return `cannot be read (${(error as NodeJS.ErrnoException).code ?? "read error"})`;
+  }
+  try {
+    return loadKey(data, passphrase, "it", where);
+  } catch (error) {
+    // loadKey's messages are fixed texts: "it for user@host:port is encrypted; …".
+    return error instanceof TransportError ? error.message.replace(/^it for \S+ /, "") : "could not be parsed";
+  }
 }
 
 /**

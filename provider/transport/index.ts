@@ -31,3 +31,7 @@ export { knownHostName } from "./hostPatterns";
 export { remoteProxyCommand, shellQuote, validateDaemonUri, validateSocketPath } from "./remoteCommand";
 export type { RemoteCommandInput } from "./remoteCommand";
 export { describeEndpoint, targetPort, DEFAULT_SOCKET_PATH } from "./describe";
+export { parseSshConfig, SshConfigError } from "./sshConfigFile";
+export type { SshConfig, SshConfigEntry, SshConfigSection } from "./sshConfigFile";
+export { resolveSshHost } from "./sshConfig";
+export type { SshConfigContext, SshConfigHost, SshHostRequest } from "./sshConfig";

@@ -12,8 +12,8 @@ import type { TransportError } from "./errors";
 
 /**
  * How to authenticate an SSH user. Several methods may be given; they are tried in
- * this order: key text, key file, ssh-agent, password (as `password`, then as
- * `keyboard-interactive`).
+ * this order: key text, key file, ssh-agent, the key files of an ssh config, password (as
+ * `password`, then as `keyboard-interactive`).
  *
  * Explicit keys come first because they are what the caller named for this host, and
  * sshd counts every offered key against `MaxAuthTries` (default 6): an agent holding
@@ -31,6 +31,13 @@ export interface SshAuth {
    * the agent's socket path.
    */
   readonly agent?: boolean | string;
+  /**
+   * Key files an ssh config names (`IdentityFile`), tried in order after the agent, as ssh
+   * does. Unlike {@link privateKeyFile}, one that is missing, cannot be read or cannot be
+   * decrypted (with {@link passphrase}, if any) is skipped, said in the failure message
+   * should no method succeed: a config names keys for many hosts, and ssh skips them too.
+   */
+  readonly identityFiles?: readonly string[];
   /** Password for `password` / `keyboard-interactive` authentication. Secret. */
   readonly password?: string;
 }

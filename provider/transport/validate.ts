@@ -73,11 +73,18 @@ function validateAuth(target: SshTarget, at: string, env: NodeJS.ProcessEnv): st
   if (auth.privateKeyFile !== undefined && auth.privateKeyFile === "") problems.push(`${at}.auth.privateKeyFile is empty`);
   if (auth.password !== undefined && auth.password === "") problems.push(`${at}.auth.password is empty`);
   if (typeof auth.agent === "string" && auth.agent === "") problems.push(`${at}.auth.agent: give a socket path or true`);
-  if (auth.passphrase !== undefined && auth.privateKey === undefined && auth.privateKeyFile === undefined) {
+  const identityFiles = auth.identityFiles ?? [];
+  if (identityFiles.some((f) => f === "")) problems.push(`${at}.auth.identityFiles holds an empty path`);
+  if (auth.passphrase !== undefined && auth.privateKey === undefined && auth.privateKeyFile === undefined && identityFiles.length === 0) {
     problems.push(`${at}.auth.passphrase is given without privateKey or privateKeyFile`);
   }
   const agentUsable = auth.agent === true ? (env["SSH_AUTH_SOCK"] ?? "") !== "" : typeof auth.agent === "string";
-  const hasMethod = auth.privateKey !== undefined || auth.privateKeyFile !== undefined || auth.password !== undefined || agentUsable;
+  const hasMethod =
+    auth.privateKey !== undefined ||
+    auth.privateKeyFile !== undefined ||
+    identityFiles.length > 0 ||
+    auth.password !== undefined ||
+    agentUsable;
   if (!hasMethod) {
     problems.push(
       auth.agent === true

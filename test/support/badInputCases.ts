@@ -2,7 +2,14 @@ import { join } from "node:path";
 import type { ResourceKind } from "../../provider/resources/kinds";
 
 /** Files that exist, as check requires of a connection's key and known_hosts; never read, as no host is reached. */
-export const localFiles = { key: join(__dirname, "fixtures", "key"), knownHosts: join(__dirname, "fixtures", "known_hosts") };
+export const localFiles = {
+  key: join(__dirname, "fixtures", "key"),
+  knownHosts: join(__dirname, "fixtures", "known_hosts"),
+  /** An ssh config whose line 3 cannot be parsed. */
+  badSshConfig: join(__dirname, "fixtures", "ssh_config_bad"),
+  /** An ssh config that reaches every host through a ProxyCommand. */
+  proxyCommandSshConfig: join(__dirname, "fixtures", "ssh_config_proxycommand"),
+};
 
 /** A connection to a host that does not exist: a test that reached it would fail loudly. */
 export const conn = { host: "hv1.example", user: "ops", privateKeyPath: localFiles.key, knownHostsPath: localFiles.knownHosts };
@@ -178,6 +185,41 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       kind: "Network",
       inputs: { ...goodNet, connection: { ...conn, jump: { host: "bastion", connectTimeoutSeconds: 5 } } },
       property: "connection.jump.connectTimeoutSeconds",
+      rule: /outer connection/,
+    },
+    {
+      title: "ssh config path not a string",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, sshConfigPath: 1 } },
+      property: "connection.sshConfigPath",
+      rule: /must be a string/,
+    },
+    {
+      title: "ssh config file missing",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, sshConfigPath: "/nonexistent/pkvm/ssh_config" } },
+      property: "connection.sshConfigPath",
+      rule: /does not exist on the machine that runs Pulumi/,
+    },
+    {
+      title: "ssh config file that cannot be parsed",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, sshConfigPath: localFiles.badSshConfig } },
+      property: "connection",
+      rule: /reads ssh config .*ssh_config_bad line 3: cannot be parsed/,
+    },
+    {
+      title: "ssh config reaching the host through a ProxyCommand",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, sshConfigPath: localFiles.proxyCommandSshConfig } },
+      property: "connection",
+      rule: /ssh_config_proxycommand line 3: ProxyCommand is not supported/,
+    },
+    {
+      title: "ssh config path on a jump host",
+      kind: "Network",
+      inputs: { ...goodNet, connection: { ...conn, jump: { host: "bastion", sshConfigPath: localFiles.badSshConfig } } },
+      property: "connection.jump.sshConfigPath",
       rule: /outer connection/,
     },
     {

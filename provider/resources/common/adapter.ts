@@ -1,8 +1,9 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { LibvirtConnection, sharedConnectionPool } from "../../libvirt";
+import { SshConfigError } from "../../transport";
 import { ADOPT_INPUT, adoptRequested, checkAdopt, createOrAdopt } from "./adopt";
 import { ConnectionSpec, checkConnection, checkInheritedDefaults, resolveConnection, toEndpoint } from "./connection";
-import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, sameHost, storedIdentity } from "./hostIdentity";
+import { COMMON_OUTPUT_NAMES, connectionAt, describeIdentity, HostIdentity, identityOf, isHostOf, storedIdentity } from "./hostIdentity";
 import { PartialCreateError, messageOf } from "./errors";
 import { bothGenerated, withGeneratedName } from "./generatedName";
 import { GET_INPUT, isGet } from "./get";
@@ -52,14 +53,16 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   const parse = (inputs: Inputs, program: boolean): { spec?: Spec; problems: Problems } => {
     const problems = new Problems();
     const { connection } = inputs;
-    checkConnection(problems, "connection", connection, process.env, program);
+    const fromConfig = defaults();
+    checkConnection(problems, "connection", connection, process.env, program, fromConfig.sshConfigPath);
     checkAdopt(problems, inputs);
     // Checked just above: the connection's fields are as its table declares them.
     const own = connection as ConnectionSpec | undefined;
-    const fromConfig = defaults();
     // What a connection that is no object (refused above, or not known yet in a preview) inherits cannot be told.
     if (connection === undefined || isObject(connection)) checkInheritedDefaults(problems, own, fromConfig, program);
     const resolved = resolveConnection(own, fromConfig);
+    // A host that comes from kvm:host is resolved through the ssh config only here.
+    if (problems.all.length === 0) checkSshConfig(problems, resolved);
     const result = parseSpec(def, inputs, resolved, program);
     problems.addAll("", result.problems);
     return { spec: problems.all.length === 0 ? result.spec : undefined, problems };
@@ -106,7 +109,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const recorded = storedIdentity(props.hostIdentity);
     const program = recorded === undefined;
     const problems = new Problems();
-    checkConnection(problems, "connection", props.connection, process.env, program);
+    checkConnection(problems, "connection", props.connection, process.env, program, defaults().sshConfigPath);
     // Checked just above: the connection's fields are as its table declares them.
     const own = props.connection as ConnectionSpec | undefined;
     if (own === undefined || isObject(own)) checkInheritedDefaults(problems, own, defaults(), program);
@@ -137,7 +140,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       const unknown = Object.keys(news).filter((k) => containsUnknown(news[k]));
       const replaces = unknown.filter((k) => k === "name" || k === "connection");
       const connection = news.connection as ConnectionSpec | undefined;
-      if (!replaces.includes("connection") && !sameHost(lives, identityOf(resolveConnection(connection, defaults())))) {
+      if (!replaces.includes("connection") && !isHostOf(lives, resolveConnection(connection, defaults()))) {
         replaces.push("connection");
       }
       return { changes: true, replaces };
@@ -145,7 +148,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const newSpec = specOf(news, "inputs");
     const replaces = replacementsOf(def, oldSpec, newSpec);
     const target = identityOf(newSpec.connection);
-    const moves = !sameHost(lives, target);
+    const moves = !isHostOf(lives, newSpec.connection);
     if (moves) {
       replaces.push("connection");
       if (recorded && storedIdentity(olds.hostIdentity) === undefined) movedFrom.set(id, recorded);
@@ -248,6 +251,16 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   };
 }
 
+/** Records, under `connection`, why the connection's ssh config file cannot resolve its host. */
+function checkSshConfig(problems: Problems, connection: ConnectionSpec): void {
+  try {
+    toEndpoint(connection);
+  } catch (error) {
+    if (!(error instanceof SshConfigError)) throw error;
+    problems.add("connection", `reads ${error.message}`);
+  }
+}
+
 /** Runs one provider method so that its failure names the object it was about. */
 async function naming<T>(subject: string, fn: () => Promise<T>): Promise<T> {
   try {
@@ -276,7 +289,7 @@ function withHostRecord(olds: Inputs, news: Inputs, connection: ConnectionSpec |
   if (connection === undefined) return program;
   const host = identityOf(connection);
   const before = storedIdentity(olds[HOST_INPUT]);
-  return { ...program, [HOST_INPUT]: host, ...(before && !sameHost(before, host) ? { [MOVED_FROM_INPUT]: before } : {}) };
+  return { ...program, [HOST_INPUT]: host, ...(before && !isHostOf(before, connection) ? { [MOVED_FROM_INPUT]: before } : {}) };
 }
 
 /** The host recorded in checked inputs, if any. */

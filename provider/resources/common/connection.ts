@@ -1,9 +1,10 @@
-import type { LibvirtEndpoint, SshTarget } from "../../transport";
-import { MAX_CONNECT_ATTEMPTS, MIN_CONNECT_ATTEMPTS, validateEndpoint } from "../../transport";
+import type { LibvirtEndpoint, SshConfig, SshConfigHost, SshTarget } from "../../transport";
+import { MAX_CONNECT_ATTEMPTS, MIN_CONNECT_ATTEMPTS, resolveSshHost, SshConfigError, validateEndpoint } from "../../transport";
 import { inputNames, parseFields, secretNames } from "./fieldTable";
 import { ArgsOf, In, input, InputField, ValuesOf } from "./fields";
 import { integer, localFile, text } from "./fieldTypes";
 import { checkKnownFields, isObject, Problems } from "./problems";
+import { firstExisting, loadSshConfig, NO_SSH_CONFIG, localUserOf, sshConfigContext } from "./sshConfigFile";
 
 /** An hour: longer is no longer a timeout a user waits on. */
 const MAX_CONNECT_TIMEOUT_SECONDS = 3600;
@@ -64,9 +65,24 @@ export const connectionFields = {
    * and refused on a jump host likewise.
    */
   keepaliveTimeoutSeconds: integer(MIN_KEEPALIVE_TIMEOUT_SECONDS, MAX_CONNECT_TIMEOUT_SECONDS),
+  /**
+   * OpenSSH client configuration file to read `host` through (`Host` aliases, HostName, Port,
+   * User, IdentityFile, UserKnownHostsFile, ProxyJump); `~/.ssh/config` when it exists by
+   * default; `none` reads no file (as `ssh -F none`). The connection's own fields win over
+   * the file. Refused on a jump host: one file serves the whole route.
+   */
+  sshConfigPath: sshConfigPathField(),
   /** A bastion to reach `host` through. */
   jump: jumpField(),
 };
+
+/** The `sshConfigPath` row: a file on this machine, or `none`. */
+function sshConfigPathField(): InputField<In<string>, string | undefined> {
+  const file = localFile();
+  return input<In<string>, string>((problems, property, value, ctx) =>
+    value === NO_SSH_CONFIG ? value : file.parse(problems, property, value, ctx),
+  );
+}
 
 /** The `jump` row: a connection itself (its type is named here, so the table's type does not depend on itself). */
 function jumpField(): InputField<In<ConnectionArgs>, ConnectionSpec | undefined> {
@@ -127,7 +143,10 @@ function parseConnectionFields(problems: Problems, property: string, value: Reco
 }
 
 /** Fields that hold for the whole route to a host, so only on its outer connection. */
-const ROUTE_WIDE_FIELDS = ["connectTimeoutSeconds", "connectAttempts", "keepaliveTimeoutSeconds"] as const;
+const ROUTE_WIDE_FIELDS = ["connectTimeoutSeconds", "connectAttempts", "keepaliveTimeoutSeconds", "sshConfigPath"] as const;
+
+/** Fields about this machine rather than a host: a resource naming another host still takes them from the stack. */
+const MACHINE_FIELDS = ["sshConfigPath"] as const;
 
 /** The default libvirt URI. */
 export const DEFAULT_URI = "qemu:///system";
@@ -135,11 +154,14 @@ export const DEFAULT_URI = "qemu:///system";
 /**
  * The effective connection: the resource's own fields over the stack's
  * `kvm:` defaults. A resource that names another host does not inherit the
- * default host's credentials.
+ * default host's credentials, only what concerns this machine (`kvm:sshConfigPath`).
  */
 export function resolveConnection(own: ConnectionSpec | undefined, defaults: ConnectionSpec): ConnectionSpec {
   const mine = own ?? {};
-  if (mine.host !== undefined && defaults.host !== undefined && mine.host !== defaults.host) return { ...mine };
+  if (mine.host !== undefined && defaults.host !== undefined && mine.host !== defaults.host) {
+    const machine = Object.fromEntries(MACHINE_FIELDS.filter((k) => defaults[k] !== undefined).map((k) => [k, defaults[k]]));
+    return { ...machine, ...dropUndefined(mine) };
+  }
   return { ...defaults, ...dropUndefined(mine) };
 }
 
@@ -147,43 +169,86 @@ function dropUndefined<T extends object>(value: T): Partial<T> {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
-/** Turns a connection into the transport's endpoint description. */
-export function toEndpoint(spec: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): LibvirtEndpoint {
+/**
+ * Turns a connection into the transport's endpoint description, its host resolved through
+ * its ssh config file (unless `sshConfig` is false): see {@link targetOf}.
+ * @throws SshConfigError when the file cannot be read or a value it gives cannot be used.
+ */
+export function toEndpoint(spec: ConnectionSpec, env: NodeJS.ProcessEnv = process.env, sshConfig = true): LibvirtEndpoint {
+  const config = sshConfig && spec.host !== undefined ? loadSshConfig(spec.sshConfigPath, env) : undefined;
   return {
     uri: spec.uri ?? DEFAULT_URI,
     socketPath: spec.socketPath,
     connectTimeoutMs: spec.connectTimeoutSeconds === undefined ? undefined : spec.connectTimeoutSeconds * 1000,
     connectAttempts: spec.connectAttempts,
     keepaliveTimeoutMs: spec.keepaliveTimeoutSeconds === undefined ? undefined : spec.keepaliveTimeoutSeconds * 1000,
-    ssh: spec.host === undefined ? undefined : toTarget(spec, env),
+    ssh: spec.host === undefined ? undefined : toTarget(spec, env, config),
   };
 }
 
-function toTarget(spec: ConnectionSpec, env: NodeJS.ProcessEnv): SshTarget {
-  const agent = spec.agent ?? (spec.privateKey === undefined && spec.privateKeyPath === undefined && spec.password === undefined);
+/** The target a connection names, through `config` when there is one. */
+function toTarget(spec: ConnectionSpec, env: NodeJS.ProcessEnv, config: SshConfig | undefined): SshTarget {
+  const fromFile =
+    config === undefined || spec.host === undefined
+      ? undefined
+      : resolveSshHost(
+          config,
+          { host: spec.host, port: spec.port, user: spec.user, jumpGiven: spec.jump !== undefined },
+          sshConfigContext(env),
+        );
+  return targetOf(spec, fromFile, env, config);
+}
+
+/**
+ * The target from a connection's own fields (`spec`) and what its ssh config file says of
+ * its host (`fromFile`), the fields winning as ssh's command line does: HostName is where
+ * to connect; Port and User fill what the fields leave out; its IdentityFile keys are
+ * tried after the agent when the fields name no key; its first UserKnownHostsFile that
+ * exists (else the first) holds the host key when neither `knownHostsPath` nor
+ * `hostKeyFingerprint` is given; its ProxyJump is the jump host unless `jump` is given.
+ * Each hop (of `jump` or of ProxyJump) is itself resolved through the file.
+ */
+function targetOf(
+  spec: ConnectionSpec,
+  fromFile: SshConfigHost | undefined,
+  env: NodeJS.ProcessEnv,
+  config: SshConfig | undefined,
+): SshTarget {
+  const ownKey = spec.privateKey !== undefined || spec.privateKeyPath !== undefined;
+  const identityFiles = ownKey || fromFile === undefined || fromFile.identityFiles.length === 0 ? undefined : fromFile.identityFiles;
+  const agent = spec.agent ?? (!ownKey && spec.password === undefined);
+  const jump =
+    spec.jump !== undefined
+      ? toTarget(spec.jump, env, config)
+      : fromFile?.jump !== undefined
+        ? targetOf({}, fromFile.jump, env, config)
+        : undefined;
   return {
-    host: spec.host ?? "",
-    port: spec.port,
-    user: spec.user ?? env.USER ?? env.LOGNAME ?? "root",
+    host: fromFile?.host ?? spec.host ?? "",
+    port: spec.port ?? fromFile?.port,
+    user: spec.user ?? fromFile?.user ?? localUserOf(env),
     auth: {
       privateKeyFile: spec.privateKeyPath,
       privateKey: spec.privateKey,
       passphrase: spec.passphrase,
       agent: agent === false ? undefined : agent,
+      ...(identityFiles === undefined ? {} : { identityFiles }),
       password: spec.password,
     },
     hostKey:
       spec.hostKeyFingerprint !== undefined
         ? { kind: "fingerprint", fingerprint: spec.hostKeyFingerprint }
-        : { kind: "known-hosts", file: spec.knownHostsPath },
-    jump: spec.jump ? toTarget(spec.jump, env) : undefined,
+        : { kind: "known-hosts", file: spec.knownHostsPath ?? firstExisting(fromFile?.knownHostsFiles ?? []) },
+    jump,
   };
 }
 
 /**
  * Checks a connection and records each problem under `property` (e.g.
  * `connection.port`); for the program's inputs (`program`), the key and known_hosts files it
- * names must exist on this machine.
+ * names must exist on this machine. The host is resolved through the connection's ssh config
+ * file (`stackSshConfigPath`, the stack's `kvm:sshConfigPath`, when it names none), so a file
+ * that cannot be read or parsed is a problem naming its path and line.
  */
 export function checkConnection(
   problems: Problems,
@@ -191,6 +256,7 @@ export function checkConnection(
   value: unknown,
   env: NodeJS.ProcessEnv = process.env,
   program = false,
+  stackSshConfigPath?: string,
 ): void {
   if (value === undefined) return;
   if (!isObject(value)) {
@@ -208,7 +274,15 @@ export function checkConnection(
       if (hop[field] !== undefined) problems.add(`${at}.${field}`, "set it on the outer connection: it covers the whole route");
     }
   }
-  for (const message of validateEndpoint(toEndpoint(spec, env), env)) {
+  let endpoint: LibvirtEndpoint;
+  try {
+    endpoint = toEndpoint({ sshConfigPath: stackSshConfigPath, ...dropUndefined(spec) }, env);
+  } catch (error) {
+    // The file belongs to this machine: its problem is named by file and line, under the connection.
+    if (error instanceof SshConfigError) return void problems.add(property, `reads ${error.message}`);
+    throw error;
+  }
+  for (const message of validateEndpoint(endpoint, env)) {
     // The transport names fields by its own paths (ssh.auth.…); say them in the user's terms.
     problems.add(property, message.replace(/^ssh\.(auth\.)?/, "").replace(/\bssh\.jump\b/g, "jump"));
   }

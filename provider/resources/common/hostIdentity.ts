@@ -27,10 +27,12 @@ export interface HostIdentity {
 
 /**
  * The identity a connection resolves to on this machine: the endpoint the transport is
- * given (its defaults for port, login and URI applied there), without the way in.
+ * given (its defaults for port, login and URI applied there, its host resolved through the
+ * ssh config file, so an alias is recorded as the host, port and login it stands for),
+ * without the way in. `sshConfig: false` leaves the file out, as releases before it did.
  */
-export function identityOf(connection: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): HostIdentity {
-  const { uri, socketPath, ssh } = toEndpoint(connection, env);
+export function identityOf(connection: ConnectionSpec, env: NodeJS.ProcessEnv = process.env, sshConfig = true): HostIdentity {
+  const { uri, socketPath, ssh } = toEndpoint(connection, env, sshConfig);
   const common = { uri, ...(socketPath === undefined ? {} : { socketPath }) };
   if (ssh === undefined) return common;
   return { host: ssh.host, port: targetPort(ssh), user: ssh.user, ...common };
@@ -42,6 +44,15 @@ export function identityOf(connection: ConnectionSpec, env: NodeJS.ProcessEnv = 
  */
 export function sameHost(a: HostIdentity, b: HostIdentity): boolean {
   return a.host === b.host && a.port === b.port && a.uri === b.uri && a.socketPath === b.socketPath;
+}
+
+/**
+ * Whether `recorded` is the host `connection` reaches: the identity it resolves to, or the
+ * one it resolved to before ssh config files were read, so a state recorded then sees no
+ * move because `~/.ssh/config` names the same host differently.
+ */
+export function isHostOf(recorded: HostIdentity, connection: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): boolean {
+  return sameHost(recorded, identityOf(connection, env)) || sameHost(recorded, identityOf(connection, env, false));
 }
 
 /** For messages: `ops@hv1:22 qemu:///system`, or `the local socket (qemu:///system)`. */
@@ -70,9 +81,14 @@ export function storedIdentity(value: unknown): HostIdentity | undefined {
 /**
  * The connection that reaches `identity`: its host, port, login, URI and socket, with
  * the way in (key, agent or password, host-key check, jump host, timeouts) taken from
- * `credentials` — the resource's connection as resolved today.
+ * `credentials` — the resource's connection as resolved today. When `credentials` still
+ * lead to that host, they are kept as they are but for the login, so a host named by an
+ * ssh config alias is still reached through what the file says of the alias.
  */
-export function connectionAt(identity: HostIdentity, credentials: ConnectionSpec): ConnectionSpec {
+export function connectionAt(identity: HostIdentity, credentials: ConnectionSpec, env: NodeJS.ProcessEnv = process.env): ConnectionSpec {
+  if (identity.host !== undefined && credentials.host !== undefined && isHostOf(identity, credentials, env)) {
+    return { ...credentials, user: identity.user };
+  }
   const target = { uri: identity.uri, socketPath: identity.socketPath };
   if (identity.host === undefined) {
     return {

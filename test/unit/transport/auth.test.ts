@@ -53,6 +53,32 @@ describe("transport/auth", () => {
     assert.ok(plan.exhausted());
   });
 
+  it("tries an ssh config's key files after the agent, skipping those it cannot use and saying why", async () => {
+    const missing = join(dir, "missing");
+    const plan = await planAuth(
+      target({ agent: "/tmp/agent.sock", identityFiles: [missing, encryptedKeyFile, join(dir, "plain")], password: "pw" }),
+      {},
+    );
+    const picked = drive(plan, null);
+    assert.deepEqual(
+      picked.map((m) => (m === false ? false : m.type)),
+      ["agent", "publickey", "password", "keyboard-interactive", false],
+    );
+    assert.match(plan.summary(), new RegExp(`IdentityFile ${missing} skipped: cannot be read \\(ENOENT\\)`));
+    assert.match(plan.summary(), new RegExp(`IdentityFile ${encryptedKeyFile} skipped: is encrypted`));
+    assert.match(plan.summary(), new RegExp(`private key file ${join(dir, "plain")} \\(ssh-ed25519\\)`));
+    const decrypted = await planAuth(target({ identityFiles: [encryptedKeyFile], passphrase: PASSPHRASE }), {});
+    assert.deepEqual(
+      drive(decrypted, null).map((m) => (m === false ? false : m.type)),
+      ["publickey", false],
+      "the passphrase opens a config's key",
+    );
+    await assert.rejects(
+      planAuth(target({ identityFiles: [missing] }), {}),
+      authError(/no usable authentication method.*IdentityFile .*missing skipped/),
+    );
+  });
+
   it("skips methods the server does not offer, and says so in the summary", async () => {
     const plan = await planAuth(target({ privateKey: plainKey, password: "hunter2" }), {});
     const types = drive(plan, ["publickey"]).map((m) => (m === false ? false : m.type));
