@@ -7,7 +7,7 @@ import * as path from "path";
 import { CallMethod, CallRecord, ProviderClient } from "./client";
 import { deleteResource } from "./deletes";
 import { Deployment, DeploymentMode } from "./deployment";
-import { ProviderHost } from "./host";
+import { HostLine, ProviderHost } from "./host";
 import { deleteRecords, finishUp, refreshAll } from "./lifecycle";
 import { EngineMonitor } from "./monitor";
 import { Program, messageOf, runProgram, withRuntimeLock } from "./program";
@@ -40,6 +40,8 @@ export interface HarnessOptions {
   nodeArgs?: readonly string[];
   /** A deadline for each provider call (ms); none by default. A call past it fails its step. */
   callTimeoutMs?: number;
+  /** Called with each line a provider host prints, as it arrives (the run's {@link RunResult.output} holds them too). */
+  onOutput?: (line: HostLine) => void;
 }
 
 /** What a run's body reports back. */
@@ -171,6 +173,7 @@ export class EngineHarness {
         config: values,
         env: this.options.env,
         nodeArgs: this.options.nodeArgs,
+        onLine: this.options.onOutput,
       });
       const client = new ProviderClient(host.address, this.callLog, this.options.callTimeoutMs);
       let outcome: RunOutcome;

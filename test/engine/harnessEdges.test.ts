@@ -37,6 +37,20 @@ describe("engine harness: failures, validation, concurrency, serialization", fun
     );
   });
 
+  it("a failed create whose dependent the program exports still ends the run", async () => {
+    const stack = new EngineHarness();
+    const started = Date.now();
+    const up = await stack.up(() => {
+      const bad = new JsonFile("bad", { dir, name: "bad", content: "x", failCreate: "plain" });
+      const dependent = new JsonFile("dependent", { dir, name: "dependent", content: bad.path });
+      return { path: dependent.path };
+    });
+    assert.equal(stepOf(up, "bad")?.error, "create of bad refused");
+    assert.equal(stepOf(up, "dependent"), undefined);
+    assert.deepEqual(up.exports, {});
+    assert.ok(Date.now() - started < 20_000, `the run took ${Date.now() - started} ms`);
+  });
+
   it("a partial create keeps the resource in the state with its id; the next up updates it", async () => {
     const stack = new EngineHarness();
     const up = await stack.up(() => {

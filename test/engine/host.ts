@@ -35,6 +35,8 @@ export interface HostOptions {
   nodeArgs?: readonly string[];
   /** How long to wait for the port line (ms). */
   startTimeoutMs?: number;
+  /** Called with each line printed after the port line, as it arrives (to show progress while a run goes on). */
+  onLine?: (line: HostLine) => void;
 }
 
 /** The host's entry point, as the engine runs it. */
@@ -160,7 +162,9 @@ export class ProviderHost {
             );
             return;
           }
-          lines.push({ stream, text, time: Date.now() });
+          const line: HostLine = { stream, text, time: Date.now() };
+          lines.push(line);
+          options.onLine?.(line);
         });
       }
     });

@@ -60,6 +60,10 @@ const FEATURES = new Set(["secrets", "resourceReferences"]);
 export class EngineMonitor {
   /** The stack's exports in wire form, once the program registered them. */
   exports: JsonObject = {};
+  /** Registrations received and not yet answered. */
+  private inFlight = 0;
+  /** When a registration last arrived or was answered (`Date.now()`). */
+  private lastActivity = Date.now();
   private stackUrn?: string;
 
   constructor(
@@ -161,12 +165,29 @@ export class EngineMonitor {
 
   /** Runs the handler; its rejection becomes the registration's error, as an engine failure would. */
   private answer<T>(reg: Registration, callback: Callback<T>, build: (a: RegistrationAnswer) => T): void {
+    this.inFlight++;
+    this.lastActivity = Date.now();
     const work: Promise<RegistrationAnswer> = reg.custom ? this.handler(reg) : Promise.resolve({ id: "", outputs: reg.inputs });
+    const settled = (): void => {
+      this.inFlight--;
+      this.lastActivity = Date.now();
+    };
     work.then(
-      (a) => callback(null, build(a)),
+      (a) => {
+        settled();
+        callback(null, build(a));
+      },
       // A fresh error: the SDK rewrites the message of what it gets, and the step keeps the original.
-      (err: unknown) => callback(Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: grpc.status.UNKNOWN })),
+      (err: unknown) => {
+        settled();
+        callback(Object.assign(new Error(err instanceof Error ? err.message : String(err)), { code: grpc.status.UNKNOWN }));
+      },
     );
+  }
+
+  /** Milliseconds since a registration last arrived or was answered, or 0 while one is being handled. */
+  idleMs(): number {
+    return this.inFlight > 0 ? 0 : Date.now() - this.lastActivity;
   }
 }
 

@@ -29,6 +29,9 @@ export interface ProgramRunOptions {
  */
 const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { leakedPromises?: () => [Set<unknown>, string] };
 
+/** How long a run that has failed may go without a registration before it is over (ms). */
+const STALL_MS = 2000;
+
 /** Runs are serialized in a process: the SDK's runtime settings (monitor, config, stack) are global. */
 let processLock: Promise<void> = Promise.resolve();
 
@@ -60,9 +63,23 @@ export async function runProgram(program: Program, options: ProgramRunOptions): 
   const saved = process.listeners("unhandledRejection");
   process.removeAllListeners("unhandledRejection");
   process.on("unhandledRejection", note);
+  let stop = (): void => undefined;
   try {
-    await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? undefined).catch(note);
-    await pulumi.runtime.disconnect();
+    const run = (async () => {
+      await pulumi.runtime.runInPulumiStack(async () => (await program()) ?? undefined).catch(note);
+      await pulumi.runtime.disconnect();
+    })();
+    // After a failure, outputs of what failed never resolve: a program that exports one (or
+    // anything built on it) would wait forever, where a real run ends as its process runs out
+    // of work. The run ends once something failed and no registration came or went for a while.
+    const stalled = new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        if (failures.length > 0 && options.monitor.idleMs() >= STALL_MS) resolve();
+      }, 50);
+      stop = () => clearInterval(timer);
+    });
+    await Promise.race([run, stalled]);
+    stop();
     // Unhandled rejections are reported after the microtask queue drains: give them two turns.
     await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -71,6 +88,7 @@ export async function runProgram(program: Program, options: ProgramRunOptions): 
     const [leaks, message] = debuggable.leakedPromises?.() ?? [new Set<unknown>(), ""];
     if (failures.length === 0 && leaks.size > 0) failures.push(new Error(message));
   } finally {
+    stop();
     process.removeListener("unhandledRejection", note);
     for (const listener of saved) process.on("unhandledRejection", listener);
   }
