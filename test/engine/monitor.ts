@@ -144,6 +144,16 @@ export class EngineMonitor {
     callback(null, res);
   }
 
+  /**
+   * SDKs from 3.256 ask for every feature at once here first, and fall back to
+   * {@link supportsFeature} when the monitor answers UNIMPLEMENTED, as an older engine does.
+   * Answering so keeps one feature list (FEATURES) for every SDK the package supports; older
+   * SDKs never call this, and their `resource_pb` has no `DeploymentInfo` to answer with.
+   */
+  getDeploymentInfo(_req: unknown, callback: Callback<never>): void {
+    callback(Object.assign(new Error("GetDeploymentInfo is not implemented by the test engine"), { code: grpc.status.UNIMPLEMENTED }));
+  }
+
   invoke(req: resproto.ResourceInvokeRequest, callback: Callback<never>): void {
     callback(
       Object.assign(new Error(`invoke of ${req.getTok()} is not supported by the test engine`), { code: grpc.status.UNIMPLEMENTED }),
