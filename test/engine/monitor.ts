@@ -129,6 +129,10 @@ export class EngineMonitor {
       const res = new resproto.ReadResourceResponse();
       res.setUrn(urn);
       res.setProperties(toStruct(answer.outputs));
+      // The engine answers the id that Read returned. SDKs from 3.276 take an answer without one
+      // for an unknown id in a preview; older SDKs' message has no id field (nor `setId`).
+      const withId = res as Partial<{ setId(id: string): unknown }>;
+      withId.setId?.(answer.id);
       return res;
     });
   }
