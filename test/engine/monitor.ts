@@ -129,6 +129,10 @@ export class EngineMonitor {
       const res = new resproto.ReadResourceResponse();
       res.setUrn(urn);
       res.setProperties(toStruct(answer.outputs));
+      // The engine answers the id that Read returned. SDKs from 3.276 take an answer without one
+      // for an unknown id in a preview; older SDKs' message has no id field (nor `setId`).
+      const withId = res as Partial<{ setId(id: string): unknown }>;
+      withId.setId?.(answer.id);
       return res;
     });
   }
@@ -142,6 +146,16 @@ export class EngineMonitor {
     const res = new resproto.SupportsFeatureResponse();
     res.setHassupport(FEATURES.has(req.getId()));
     callback(null, res);
+  }
+
+  /**
+   * SDKs from 3.256 ask for every feature at once here first, and fall back to
+   * {@link supportsFeature} when the monitor answers UNIMPLEMENTED, as an older engine does.
+   * Answering so keeps one feature list (FEATURES) for every SDK the package supports; older
+   * SDKs never call this, and their `resource_pb` has no `DeploymentInfo` to answer with.
+   */
+  getDeploymentInfo(_req: unknown, callback: Callback<never>): void {
+    callback(Object.assign(new Error("GetDeploymentInfo is not implemented by the test engine"), { code: grpc.status.UNIMPLEMENTED }));
   }
 
   invoke(req: resproto.ResourceInvokeRequest, callback: Callback<never>): void {

@@ -199,7 +199,9 @@ describe("resource classes: get", function () {
       },
       "project",
       "stack",
-      true,
+      // Not a preview: from 3.276 the SDK takes a read answered without an id for an unknown id
+      // in a preview, and its mock monitor answers none (a real engine answers Read's id).
+      false,
     );
   });
 
