@@ -40,9 +40,9 @@ export function defaultKnownHostsFile(): string {
   return join(homedir(), ".ssh", "known_hosts");
 }
 
-/** Expands a leading `~/` to the home directory, as OpenSSH does for its paths. */
-export function expandHome(path: string): string {
-  return path === "~" || path.startsWith("~/") ? join(homedir(), path.slice(1)) : path;
+/** Expands a leading `~/` to the home directory (`home`, the account's by default), as OpenSSH does for its paths. */
+export function expandHome(path: string, home: string = homedir()): string {
+  return path === "~" || path.startsWith("~/") ? join(home, path.slice(1)) : path;
 }
 
 /**

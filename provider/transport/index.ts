@@ -28,6 +28,7 @@ export { sha256Fingerprint, normalizeFingerprint, keyTypeOfBlob } from "./finger
 export { parseKnownHosts, checkHostKey } from "./knownHosts";
 export type { KnownHosts, KnownHostsEntry, KnownHostsProblem, HostKeyVerdict, ExpectedKey, KnownHostsHosts } from "./knownHosts";
 export { knownHostName } from "./hostPatterns";
+export { expandHome } from "./hostKeyCheck";
 export { remoteProxyCommand, shellQuote, validateDaemonUri, validateSocketPath } from "./remoteCommand";
 export type { RemoteCommandInput } from "./remoteCommand";
 export { describeEndpoint, targetPort, DEFAULT_SOCKET_PATH } from "./describe";

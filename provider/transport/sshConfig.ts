@@ -12,6 +12,7 @@
  * when it is what applies to a host, is refused: the host would be reached some other way
  * than ssh reaches it.
  */
+import { expandHome } from "./hostKeyCheck";
 import { matchPatternList } from "./hostPatterns";
 import { SshConfigError, type SshConfig, type SshConfigEntry } from "./sshConfigFile";
 
@@ -173,9 +174,7 @@ function portOf(config: SshConfig, entry: SshConfigEntry | undefined): number | 
 
 /** A path value: a leading `~` is the home directory, then tokens. */
 function expandPath(config: SshConfig, entry: SshConfigEntry, value: string, tokens: Record<string, string>, home: string): string {
-  const expanded = expandTokens(config, entry, value, tokens);
-  if (expanded === "~") return home;
-  return expanded.startsWith("~/") ? `${home}${expanded.slice(1)}` : expanded;
+  return expandHome(expandTokens(config, entry, value, tokens), home);
 }
 
 /** Replaces `%x` tokens; a token not in `tokens` is refused, naming it, rather than kept as text. */

@@ -3,8 +3,7 @@
  * row says `.required()` or gives a `.default(…)`; kind-specific shapes are
  * declared with `input(check)` in the kind's own `fields.ts`.
  */
-import { homedir } from "node:os";
-import { join } from "node:path";
+import { expandHome } from "../../transport";
 import { input, In, InputField, NameRule } from "./fields";
 import { checkAbsolutePath, checkBoolean, checkEnum, checkInteger, checkLocalFile, checkName, fitsXml, NamedObject } from "./problems";
 import { checkSize, SizeArg } from "./sizeInput";
@@ -64,7 +63,7 @@ export function generatedObjectName(object: NamedObject, file?: Omit<NameRule, "
 export function localFile(): InputField<In<string>, string | undefined> {
   return input<In<string>, string>((problems, property, value, { program }) => {
     if (typeof value !== "string") return void problems.add(property, "must be a string");
-    const path = value === "~" || value.startsWith("~/") ? join(homedir(), value.slice(1)) : value;
+    const path = expandHome(value);
     return !program || checkLocalFile(problems, property, path) ? value : undefined;
   });
 }

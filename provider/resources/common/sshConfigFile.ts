@@ -8,7 +8,7 @@ import { readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
-import { parseSshConfig, SshConfigError, type SshConfig, type SshConfigContext } from "../../transport";
+import { expandHome, parseSshConfig, SshConfigError, type SshConfig, type SshConfigContext } from "../../transport";
 
 /** The `sshConfigPath` that reads no file, as `ssh -F none` does. */
 export const NO_SSH_CONFIG = "none";
@@ -45,7 +45,7 @@ export function loadSshConfig(path: string | undefined, env: NodeJS.ProcessEnv):
     const fallback = join(env.HOME, ".ssh", "config");
     return exists(fallback) ? read(fallback) : undefined;
   }
-  return read(path === "~" || path.startsWith("~/") ? join(home, path.slice(1)) : path);
+  return read(expandHome(path, home));
 }
 
 function exists(path: string): boolean {
