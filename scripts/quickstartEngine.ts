@@ -13,8 +13,8 @@
  */
 import { mkdirSync, rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { EngineHarness, RunResult } from "../test/engine";
-import type { ConfigValue, Program } from "../test/engine";
+import { EngineHarness, moduleProgram, RunResult } from "../test/engine";
+import type { ConfigValue } from "../test/engine";
 
 const example = resolve(__dirname, "../examples/quickstart");
 
@@ -34,11 +34,7 @@ function configFromEnv(): Record<string, ConfigValue> {
 }
 
 /** Loads examples/quickstart afresh, as each `pulumi` run does, and returns its exports. */
-const quickstart: Program = () => {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(example)) delete require.cache[key];
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh load per run: `import` would load it once
-  return { ...(require(example) as Record<string, unknown>) };
-};
+const quickstart = moduleProgram(example);
 
 /** One line per step: its op and the resource's name and type. */
 function printSteps(run: RunResult): void {

@@ -7,6 +7,7 @@
 export { EngineHarness } from "./harness";
 export type { ConfigValue, HarnessOptions } from "./harness";
 export type { Program } from "./program";
+export { moduleProgram } from "./moduleProgram";
 export { stepOf, opsByName, callsOf, stdoutOf } from "./results";
 export type { RunResult, RunKind, Step, StepOp, RunError, ResourceCheckFailure } from "./results";
 export { emptyState, loadState, saveState, findResource, cloneState } from "./state";

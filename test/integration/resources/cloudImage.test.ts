@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { ConnectionPool } from "../../../provider/libvirt";
-import { EngineHarness, opsByName, stdoutOf, textOf } from "../../engine";
+import { EngineHarness, moduleProgram, opsByName, stdoutOf, textOf } from "../../engine";
 import { localEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
@@ -11,10 +11,7 @@ const example = join(__dirname, "../../../examples/cloud-image");
 const name = `pkvm-img-${process.pid % 10000}`;
 
 /** Runs examples/cloud-image as `pulumi up` would: a fresh module load per run. */
-function cloudImage(): Record<string, unknown> {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(example)) delete require.cache[key];
-  return { ...(require(example) as Record<string, unknown>) };
-}
+const cloudImage = moduleProgram(example);
 
 // The test guest's bootable disk stands in for a cloud image: it boots from its disk and reads the seed.
 describe("examples/cloud-image through the engine, with the test guest's disk as the image", function () {

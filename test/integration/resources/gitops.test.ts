@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConnectionPool } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
-import { EngineHarness, opsByName } from "../../engine";
+import { EngineHarness, moduleProgram, opsByName } from "../../engine";
 import { sshEndpoint } from "../support/endpoints";
 import { testHosts, TestHost } from "../support/hosts";
 
@@ -12,10 +12,7 @@ const example = join(__dirname, "../../../examples/gitops");
 const prefix = `pkvm-go-${process.pid % 10000}`;
 
 /** Runs examples/gitops as `pulumi up` would: a fresh module load per run. */
-function gitops(): Record<string, unknown> {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(example)) delete require.cache[key];
-  return { ...(require(example) as Record<string, unknown>) };
-}
+const gitops = moduleProgram(example);
 
 /** A host entry of `gitops:hosts`, as a stack's config would hold it. */
 const hostEntry = (h: TestHost, subnet: number, bridge: string) => ({

@@ -2,17 +2,14 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { ConnectionPool } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
-import { EngineHarness, opsByName, textOf } from "../../engine";
+import { EngineHarness, moduleProgram, opsByName, textOf } from "../../engine";
 import { localEndpoint } from "../support/endpoints";
 import { testHosts } from "../support/hosts";
 
 const example = join(__dirname, "../../../examples/quickstart");
 
 /** Runs examples/quickstart as `pulumi up` would: a fresh module load per run. */
-function quickstart(): Record<string, unknown> {
-  for (const key of Object.keys(require.cache)) if (key.startsWith(example)) delete require.cache[key];
-  return { ...(require(example) as Record<string, unknown>) };
-}
+const quickstart = moduleProgram(example);
 
 describe("examples/quickstart through the engine (what `npm run quickstart` runs with the Pulumi CLI)", function () {
   this.timeout(300_000);
