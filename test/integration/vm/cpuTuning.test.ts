@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { VirtualMachine, VirtualMachineArgs } from "../../../provider";
-import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
+import { ConnectionPool, DomainModificationImpact, LibvirtConnection } from "../../../provider/libvirt";
 import { Domain, parseCpuset } from "../../../provider/xml";
 import { EngineHarness, opsByName, stdoutOf } from "../../engine";
 import { connectionTo } from "../support/connections";
@@ -93,6 +93,27 @@ describe("VirtualMachine CPU topology and vCPU pinning through the engine on hos
     assert.deepEqual(pinsOf(running), { 0: "0,1", 1: "0" });
     assert.deepEqual(pinsOf(config), { 0: "0,1", 1: "0" });
     assert.deepEqual(opsByName(await stack.up(next)), { vm: "same" });
+  });
+
+  it("previews a pin changed by hand as drift of vcpuPinning and puts it back live (same domain id)", async () => {
+    const next = program({ sockets: 1, cores: 2, threads: 1 }, { 0: "0,1", 1: "0" });
+    const ref = await conn.domains.lookupByName(name);
+    await conn.domains.pinVcpu(ref, 1, [1], DomainModificationImpact.Live | DomainModificationImpact.Config);
+    const preview = await stack.preview(next);
+    assert.deepEqual(preview.errors, []);
+    assert.equal(preview.steps.find((s) => s.name === "vm")?.op, "update");
+    const lines = stdoutOf(preview).filter((l) => l.includes("vcpuPinning[1]"));
+    assert.ok(
+      lines.some((l) => /applied live/.test(l)),
+      `no drift line names vcpuPinning[1]:\n${stdoutOf(preview).join("\n")}`,
+    );
+    console.log(`      ${lines[0]}`);
+    const up = await stack.up(next);
+    assert.deepEqual(up.errors, []);
+    const { config, running } = await definitions(conn, name);
+    assert.ok(running, "the VM is not running");
+    assert.equal(running.id, firstId, "the VM was restarted");
+    assert.deepEqual([pinsOf(running)[1], pinsOf(config)[1]], ["0", "0"]);
   });
 
   it("undoes a pin the program withdraws live: the vCPU may run on every host CPU again; a second run is same", async () => {
