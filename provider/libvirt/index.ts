@@ -24,6 +24,7 @@ export {
   DomainMetadataType,
   InterfaceAddressSource,
   IpAddressType,
+  BlockIoTuneParam,
 } from "./enums/domain";
 export { NetworkListFlags, NetworkXmlFlags, NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags } from "./enums/network";
 export {
@@ -44,3 +45,4 @@ export { DomainRef, NetworkRef, PoolRef, VolumeRef, uuidToString, uuidToBytes } 
 export { PROCEDURES } from "./procedures";
 export { RemoteCalls } from "./remoteCalls";
 export { Codec, FlagSet } from "./wire/codec";
+export { TypedParam, TypedParamType, TypedParamValue, typedParam, typedParams } from "./wire/typedParams";

@@ -33,6 +33,7 @@ import { array, bool, enumeration, flags, int, none, opaque, optional, string, s
 import {
   AUTH_TYPE_LIST_MAX,
   CPUMAP_MAX,
+  DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
   DOMAIN_INTERFACE_MAX,
   DOMAIN_LIST_MAX,
   NETWORK_DHCP_LEASES_MAX,
@@ -41,6 +42,7 @@ import {
   STORAGE_VOL_LIST_MAX,
 } from "./wire/limits";
 import { call, download, upload } from "./wire/procedure";
+import { typedParams } from "./wire/typedParams";
 
 /*
  * Every procedure of libvirt's remote program (remote_protocol.x) that this
@@ -145,6 +147,16 @@ export const PROCEDURES = Object.freeze({
   domainUndefineFlags: call(231, struct({ dom: domainRef, flags: flags<DomainUndefineFlags>() }), none),
   domainDestroyFlags: call(234, struct({ dom: domainRef, flags: flags<DomainDestroyFlags>() }), none),
   domainBlockResize: call(251, struct({ dom: domainRef, disk: string, size: uhyper, flags: flags<DomainBlockResizeFlags>() }), none),
+  domainSetBlockIoTune: call(
+    252,
+    struct({
+      dom: domainRef,
+      disk: string,
+      params: typedParams(DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX),
+      flags: flags<DomainModificationImpact>(),
+    }),
+    none,
+  ),
   domainShutdownFlags: call(258, struct({ dom: domainRef, flags: flags<DomainShutdownFlags>() }), none),
   storageVolResize: call(260, struct({ vol: volumeRef, capacity: uhyper, flags: flags<VolumeResizeFlags>() }), none),
   domainSetMetadata: call(

@@ -5,6 +5,7 @@ export {
   VirtualMachine,
   VirtualMachineArgs,
   VirtualMachineDiskArgs,
+  VirtualMachineDiskIoLimitArgs,
   VirtualMachineNetworkInterfaceArgs,
   VirtualMachineWaitForIpArgs,
   VirtualMachineGraphicsArgs,

@@ -53,7 +53,9 @@ export { buildDevice, devicesOf } from "./domain/devices";
 /** Fields every device has. */
 export type { DeviceAddress, DeviceCommon } from "./domain/common";
 /** Disks. */
-export type { Disk, DiskBus, DiskSource } from "./domain/disk";
+export type { Disk, DiskBus, DiskIotune, DiskSource, IotuneLimit } from "./domain/disk";
+/** The `<iotune>` limits the disk model names, and their element names. */
+export { IOTUNE_LIMITS, iotuneElementName } from "./domain/disk";
 /** Network interfaces. */
 export type { InterfaceSource, NetInterface } from "./domain/interface";
 /** Graphics consoles. */

@@ -10,7 +10,19 @@
  * here by identity, target device and MAC address, because these are what
  * get attached and detached one by one.
  */
-import { compareDomain, Device, Difference, Disk, Domain, keyDevices, NetInterface, sizeToBytes } from "../../xml";
+import {
+  compareDomain,
+  Device,
+  Difference,
+  Disk,
+  DiskIotune,
+  Domain,
+  iotuneElementName,
+  IOTUNE_LIMITS,
+  keyDevices,
+  NetInterface,
+  sizeToBytes,
+} from "../../xml";
 import { METADATA_NAMESPACE } from "./model";
 import { comparedIn } from "./remedies";
 
@@ -30,6 +42,8 @@ export interface VmChangeFields {
   detach: { key: string; device: Device; hotpluggable: boolean };
   /** A device whose settings a running guest takes in place (a display's password). */
   update: { key: string; device: Device };
+  /** A disk's I/O limits (`<iotune>`), by its target; none declared: every limit removed. */
+  iotune: { key: string; target: string; iotune: DiskIotune | undefined };
   /** Anything else: a new definition, which a running domain only takes at its next start. */
   definition: Record<never, never>;
 }
@@ -153,7 +167,15 @@ function diskFields(d: Disk): Record<string, string | boolean | number | undefin
     bus: d.target.bus,
     readonly: d.readonly === true,
     bootOrder: d.bootOrder,
+    cache: d.driver?.cache,
+    io: d.driver?.io,
+    discard: d.driver?.discard,
   };
+}
+
+/** The `<iotune>` limits as libvirt applies them: an absent limit is 0, no limit. */
+function limitsOf(d: Disk): Record<string, number> {
+  return Object.fromEntries(IOTUNE_LIMITS.map((l) => [iotuneElementName(l), d.iotune?.[l] ?? 0]));
 }
 
 function nicFields(n: NetInterface): Record<string, string | number | undefined> {
@@ -189,6 +211,11 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedT
     else {
       const diff = fieldDiffs(diskFields(want), diskFields(have));
       if (diff) out.push({ property, detail: `${want.target.dev}: ${diff}`, change: { kind: "definition" } });
+      const limits = fieldDiffs(limitsOf(want), limitsOf(have));
+      if (limits) {
+        const change: VmChange = { kind: "iotune", key, target: want.target.dev, iotune: want.iotune };
+        out.push({ property, detail: `${want.target.dev}: ${limits}`, change });
+      }
     }
   });
   const wantTargets = new Set(wantDisks.map((d) => d.target.dev));

@@ -56,6 +56,29 @@ export interface VirtualMachineDiskArgs {
   bootOrder?: pulumi.Input<number>;
   /** Guest device name (`vdb`, `sda`); by default the first free name of its bus, in list order. */
   target?: pulumi.Input<string>;
+  /** Host page cache use (libvirt's `<driver cache>`); the hypervisor's default (`writeback`) when unset. Changing it needs a restart. */
+  cache?: pulumi.Input<"none" | "writethrough" | "writeback" | "directsync" | "unsafe">;
+  /** How QEMU submits I/O: `"native"` (Linux AIO; needs `cache` `"none"` or `"directsync"`), `"threads"` or `"io_uring"`. Changing it needs a restart. */
+  io?: pulumi.Input<"native" | "threads" | "io_uring">;
+  /** `"unmap"` passes the guest's discard (TRIM) requests to the image, `"ignore"` (the default) drops them. Changing it needs a restart. */
+  discard?: pulumi.Input<"unmap" | "ignore">;
+  /** I/O operations per second the disk may do; no limit when unset. Changes apply live to a running VM. */
+  iops?: pulumi.Input<VirtualMachineDiskIoLimitArgs>;
+  /** Bytes per second the disk may move; no limit when unset. Changes apply live to a running VM. */
+  bytesPerSecond?: pulumi.Input<VirtualMachineDiskIoLimitArgs>;
+}
+
+/**
+ * A per-second limit of a {@link VirtualMachine} disk (libvirt's `<iotune>`): `total`, or
+ * `read` and/or `write`, not both (libvirt cannot mix them). Each is a whole number from 1 to 10^15.
+ */
+export interface VirtualMachineDiskIoLimitArgs {
+  /** Reads and writes together. */
+  total?: pulumi.Input<number>;
+  /** Reads alone. */
+  read?: pulumi.Input<number>;
+  /** Writes alone. */
+  write?: pulumi.Input<number>;
 }
 
 /** One network interface of a {@link VirtualMachine}: give exactly one of `network`, `bridge` or `direct`. */

@@ -1,8 +1,9 @@
-import { applyDomainOverrides, Device, Disk, Domain, element, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
+import { applyDomainOverrides, Device, Disk, DiskIotune, Domain, element, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
 import type { ResolvedDisk } from "./disks";
 import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";
 import type { NicSpec } from "./specDevices";
+import type { DiskTuningSpec } from "./specDiskTuning";
 import type { FilesystemSpec, GraphicsSpec, PeripheralsSpec, SerialSpec } from "./specPeripherals";
 
 /** The namespace of what this provider keeps in a domain's `<metadata>`. */
@@ -22,6 +23,22 @@ export function machineOf(spec: VmSpec): string | undefined {
   return spec.machine;
 }
 
+/** The `<iotune>` a disk's limits mean; none without limits. */
+export function iotuneOf(d: DiskTuningSpec): DiskIotune | undefined {
+  const { iops, bytesPerSecond: bytes } = d;
+  if (!iops && !bytes) return undefined;
+  const tune: DiskIotune = {
+    totalBytesSec: bytes?.total,
+    readBytesSec: bytes?.read,
+    writeBytesSec: bytes?.write,
+    totalIopsSec: iops?.total,
+    readIopsSec: iops?.read,
+    writeIopsSec: iops?.write,
+  };
+  for (const k of Object.keys(tune) as (keyof DiskIotune)[]) if (tune[k] === undefined) delete tune[k];
+  return tune;
+}
+
 /** The `<disk>` element a disk means. */
 export function diskDevice(d: ResolvedDisk): Disk {
   const disk: Disk = {
@@ -31,6 +48,11 @@ export function diskDevice(d: ResolvedDisk): Disk {
     driver: { name: "qemu", type: d.format },
     target: { dev: d.target, bus: d.bus },
   };
+  if (d.cache !== undefined) disk.driver = { ...disk.driver, cache: d.cache };
+  if (d.io !== undefined) disk.driver = { ...disk.driver, io: d.io };
+  if (d.discard !== undefined) disk.driver = { ...disk.driver, discard: d.discard };
+  const iotune = iotuneOf(d);
+  if (iotune) disk.iotune = iotune;
   if (d.readonly) disk.readonly = true;
   if (d.bootOrder !== undefined) disk.bootOrder = d.bootOrder;
   return disk;

@@ -11,8 +11,8 @@
  * restart). `compare.ts`, `plan.ts` and `update.ts` ask this table; none of
  * them decides live-or-restart on its own.
  */
-import { DomainMetadataType, DomainModificationImpact, DomainRef, LibvirtConnection } from "../../libvirt";
-import { buildDevice, buildXml, Device, Domain, parseCpuset, sizeToBytes } from "../../xml";
+import { BlockIoTuneParam, DomainMetadataType, DomainModificationImpact, DomainRef, LibvirtConnection } from "../../libvirt";
+import { buildDevice, buildXml, Device, DiskIotune, Domain, parseCpuset, sizeToBytes } from "../../xml";
 import type { VmChange, VmChangeKind } from "./compare";
 
 /** One of libvirt's readings of a VM. */
@@ -82,6 +82,18 @@ async function pinnedCpus(conn: LibvirtConnection, cpuset: string | undefined): 
   // The list was checked with the inputs: a failure here is a bug, not a user's mistake.
   if (!("cpus" in parsed)) throw new Error(`vcpuPinning: ${parsed.problem}`);
   return parsed.cpus;
+}
+
+/** Every limit of `<iotune>` as the block I/O tune call names it; 0 for one not declared, which removes it. */
+function blockIoTuneLimits(t: DiskIotune | undefined): Record<BlockIoTuneParam, number> {
+  return {
+    [BlockIoTuneParam.TotalBytesSec]: t?.totalBytesSec ?? 0,
+    [BlockIoTuneParam.ReadBytesSec]: t?.readBytesSec ?? 0,
+    [BlockIoTuneParam.WriteBytesSec]: t?.writeBytesSec ?? 0,
+    [BlockIoTuneParam.TotalIopsSec]: t?.totalIopsSec ?? 0,
+    [BlockIoTuneParam.ReadIopsSec]: t?.readIopsSec ?? 0,
+    [BlockIoTuneParam.WriteIopsSec]: t?.writeIopsSec ?? 0,
+  };
 }
 
 /** The remedy of every kind of VM change. */
@@ -158,9 +170,20 @@ export const VM_REMEDIES: RemedyTable = {
       apply: (t, change) => t.conn.domains.updateDevice(t.ref, buildXml(buildDevice(change.device)), t.flags),
     },
   },
+  iotune: {
+    compared: BOTH,
+    why:
+      "A disk's I/O limits are QEMU's throttling of the running drive, which the block I/O tune call changes in place; " +
+      "every limit is sent (0 for none), so a removed one is lifted and a total replaces a read/write pair.",
+    live: {
+      fits: () => true,
+      alsoInDefinition: sameDevice,
+      apply: (t, change) => t.conn.domains.setBlockIoTune(t.ref, change.target, blockIoTuneLimits(change.iotune), t.flags),
+    },
+  },
   definition: {
     compared: BOTH,
-    why: "Everything else (maxMemory, maxVcpus, the cpu topology, firmware, a changed disk or NIC, the kernel command line, the cloud-init seed, …) only a new definition carries, and a running guest takes it at a restart.",
+    why: "Everything else (maxMemory, maxVcpus, the cpu topology, firmware, a changed disk or NIC, a disk's cache, io or discard (libvirt refuses to change them on a running drive), the kernel command line, the cloud-init seed, …) only a new definition carries, and a running guest takes it at a restart.",
   },
 };
 

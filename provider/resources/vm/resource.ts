@@ -8,6 +8,7 @@ import { VirtualMachineCloudInitArgs, vmFields } from "./fields";
 export type {
   VirtualMachineCloudInitArgs,
   VirtualMachineDiskArgs,
+  VirtualMachineDiskIoLimitArgs,
   VirtualMachineFilesystemArgs,
   VirtualMachineGraphicsArgs,
   VirtualMachineNetworkInterfaceArgs,

@@ -6,6 +6,7 @@
  */
 import { canonicalCpuset } from "../domain/cpuset";
 import { Device, devicesOf } from "../domain/devices";
+import { IOTUNE_LIMITS } from "../domain/disk";
 import { Domain } from "../domain/types";
 import { XmlNode } from "../node";
 import { RuleContext } from "./context";
@@ -255,4 +256,15 @@ export function vcpuCurrentDefault(doc: Domain, ctx: Ctx): void {
 /** Both: sorts clock timers by name. */
 export function sortTimers(doc: Domain): void {
   doc.clock?.timers?.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Both: an `<iotune>` limit of 0 is no limit, and an `<iotune>` with nothing left is none. */
+export function zeroIotuneIsNone(doc: Domain): void {
+  for (const disk of devicesOf(doc.devices, "disk")) {
+    const tune = disk.iotune;
+    if (!tune) continue;
+    for (const limit of IOTUNE_LIMITS) if (tune[limit] === 0) delete tune[limit];
+    const empty = IOTUNE_LIMITS.every((l) => tune[l] === undefined) && !tune.extra;
+    if (empty) delete disk.iotune;
+  }
 }

@@ -125,6 +125,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: "A running domain reports the backing chain (<backingStore/>) and a source index for each disk.",
   },
   {
+    name: "domain-disk-iotune-zero",
+    appliesTo: "domain",
+    apply: dom.zeroIotuneIsNone,
+    why: "libvirt writes no <iotune> element for a limit of 0 (no limit), and no <iotune> at all when every limit is 0: the virDomainSetBlockIoTune call that removes a limit sets it to 0.",
+  },
+  {
     name: "domain-cpu-check-at-start",
     appliesTo: "domain",
     apply: dom.cpuCheckAtStart,

@@ -30,7 +30,8 @@ export interface TestHost {
 
 const HOW = 'run through `npm test`, or eval "$(scripts/test-hosts env)" first';
 
-function need(env: NodeJS.ProcessEnv, name: string): string {
+/** Reads a variable the hosts' environment must hold; a missing one fails, saying how to get it. */
+export function need(env: NodeJS.ProcessEnv, name: string): string {
   const value = env[name];
   if (!value) throw new Error(`${name} is not set: ${HOW}`);
   return value;

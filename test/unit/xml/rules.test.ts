@@ -201,6 +201,23 @@ describe("xml/normalize rules", () => {
       assert.deepEqual(d.extra?.children, []);
     });
 
+    it("domain-disk-iotune-zero: a limit of 0 is none, and an iotune of zeros is no iotune", () => {
+      const zeros = devs("<disk type='file'><target dev='vda'/><iotune><total_iops_sec>0</total_iops_sec></iotune></disk>");
+      const [none] = devicesOf(apply("domain-disk-iotune-zero", "domain", zeros, devs(""), "desired").devices, "disk");
+      assert.equal(none.iotune, undefined);
+      const mixed = devs(
+        "<disk type='file'><target dev='vda'/><iotune><read_bytes_sec>0</read_bytes_sec><total_iops_sec>300</total_iops_sec></iotune></disk>",
+      );
+      const [kept] = devicesOf(apply("domain-disk-iotune-zero", "domain", mixed, devs("")).devices, "disk");
+      assert.deepEqual(kept.iotune, { totalIopsSec: 300 });
+      const withMax = devs("<disk type='file'><target dev='vda'/><iotune><total_iops_sec_max>9</total_iops_sec_max></iotune></disk>");
+      const [max] = devicesOf(apply("domain-disk-iotune-zero", "domain", withMax, devs("")).devices, "disk");
+      assert.ok(max.iotune?.extra, "an unmodelled child keeps the element");
+      const want = devs("<disk type='file'><target dev='vda'/></disk>");
+      assert.deepEqual(compareDomain(want, zeros), []);
+      assert.deepEqual(compareDomain(zeros, want), []);
+    });
+
     it('domain-cpu-check-at-start: a running domain reports check="full"', () => {
       const want = dom("<cpu mode='custom' check='none'><model>qemu64</model></cpu>");
       const running = dom("<cpu mode='custom' check='full'><model>qemu64</model></cpu>", " id='3'");
