@@ -20,6 +20,7 @@ import { DomainRef } from "./handles";
 import type { RemoteCalls } from "./remoteCalls";
 import { DomainInfo, DomainInterface, DomainStateInfo } from "./replies";
 import { FlagSet } from "./wire/codec";
+import { cpumapOf } from "./wire/cpumap";
 import { NEED_RESULTS, NO_FLAGS } from "./wire/fixedArgs";
 import { ullongParam } from "./wire/typedParams";
 
@@ -135,6 +136,15 @@ export class Domains {
    */
   setVcpus(dom: DomainRef, count: number, flags: FlagSet<DomainModificationImpact | DomainVcpuFlags>): Promise<void> {
     return this.calls.domainSetVcpusFlags({ dom, nvcpus: count, flags });
+  }
+
+  /**
+   * Lets one vCPU run only on the given host CPUs (`virDomainPinVcpuFlags`);
+   * all online CPUs ({@link LibvirtConnection.onlineCpus}) undo a pin.
+   * `flags` are {@link DomainModificationImpact} values.
+   */
+  pinVcpu(dom: DomainRef, vcpu: number, cpus: readonly number[], flags: FlagSet<DomainModificationImpact>): Promise<void> {
+    return this.calls.domainPinVcpuFlags({ dom, vcpu, cpumap: cpumapOf(cpus), flags });
   }
 
   /**

@@ -12,6 +12,8 @@ export {
   VirtualMachineSerialConsoleArgs,
   VirtualMachineFilesystemArgs,
   VirtualMachineCloudInitArgs,
+  VirtualMachineCpuArgs,
+  VirtualMachineVcpuPinningArgs,
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

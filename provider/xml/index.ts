@@ -36,12 +36,16 @@ export type {
   Domain,
   DomainClock,
   DomainCpu,
+  DomainCputune,
   DomainFeatures,
   DomainOs,
   DomainVcpu,
   LifecycleAction,
   MaxMemory,
+  VcpuPin,
 } from "./domain/types";
+/** CPU lists (`0-3,^2`) as libvirt reads and spells them. */
+export { CPUSET_MAX_CPUS, canonicalCpuset, formatCpuset, parseCpuset } from "./domain/cpuset";
 /** Domain devices. */
 export type { Device, ModelledDeviceKind, OtherDevice } from "./domain/devices";
 /** Typed filter over a device list; one device as its element (for attach, detach, update). */

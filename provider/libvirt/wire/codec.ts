@@ -38,6 +38,11 @@ export function fixedOpaque(size: number): Codec<Buffer> {
   return { write: (w, v) => void w.fixedOpaque(v, size), read: (r) => r.fixedOpaque(size) };
 }
 
+/** `opaque name<max>`: a length word, then the bytes (a bitmap of host CPUs). */
+export function opaque(max: number): Codec<Buffer> {
+  return { write: (w, v) => void w.opaque(v), read: (r) => r.opaque(max) };
+}
+
 /** `type *name`: a present flag, then the value (`remote_string` is `optional(string)`). */
 export function optional<T>(item: Codec<T>): Codec<T | undefined> {
   return {

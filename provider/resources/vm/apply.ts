@@ -14,7 +14,8 @@ import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { keptUefiOs, uefiOsFor } from "./firmware";
 import { domainModelOf, machineOf } from "./model";
-import { liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
+import type { VmDifference } from "./compare";
+import { appliesLive, liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
 import { keepingHandAdded } from "./handAdded";
@@ -63,16 +64,29 @@ export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: Vm
   }
 }
 
-/** Applies what the running guest can take; a refusal is reported, and the change left to a restart. */
-async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLive, plan: VmPlan, desired: Domain): Promise<void> {
-  if (!live.running) return;
+/**
+ * Applies what the running guest can take (the plan's live calls, then
+ * `extra`); a refusal is reported, and the change left to a restart.
+ * @returns the differences the running guest refused
+ */
+async function applyLiveCalls(
+  conn: LibvirtConnection,
+  spec: VmSpec,
+  live: VmLive,
+  plan: VmPlan,
+  desired: Domain,
+  extra: readonly VmDifference[] = [],
+): Promise<VmDifference[]> {
+  if (!live.running) return [];
   const inDefinition = plan.config.map((d) => d.change);
-  for (const d of liveCallsOf(plan, live.running)) {
+  const refused: VmDifference[] = [];
+  for (const d of [...liveCallsOf(plan, live.running), ...extra]) {
     try {
       await applyLive({ conn, ref: live.ref, desired, flags: liveFlags(d.change, inDefinition, live.config) }, d.change, d.property);
       progress(KIND, spec.name, `${d.property}: applied live (${d.detail})`);
     } catch (err) {
       if (!(err instanceof LibvirtError)) throw err;
+      refused.push(d);
       progress(
         KIND,
         spec.name,
@@ -80,6 +94,7 @@ async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLiv
       );
     }
   }
+  return refused;
 }
 
 /** Brings the VM to the spec in place (the kind's `update`); `olds` is the spec of the previous run. */
@@ -87,14 +102,18 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
   const ref = live.ref;
   const uefi = keptUefiOs(live.config);
   const desired = domainModelOf(spec, requireVolumes(live.disks), id, uefi);
-  await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
-
-  let now = await readDefinitions(conn, ref);
-  let plan = planVm(desired, now.config, now.running, namingOf(spec));
   // Settings the program no longer declares: invisible to the comparison with the host, found by comparing the programs.
   const overrides = olds.xmlOverrides !== undefined || spec.xmlOverrides !== undefined;
   const previous = domainModelOf(olds, live.disks, id, uefi);
-  const withdrawn = withdrawnParts(previous, desired, overrides);
+  const withdrawnAll = withdrawnParts(previous, desired, overrides);
+  // A withdrawn pin the running guest can drop is undone live with the other live changes; the rest takes a new definition.
+  const running = live.running;
+  const undoneLive = running ? withdrawnAll.filter((d) => d.change.kind === "pin" && appliesLive(d, running)) : [];
+  const refused = await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired, undoneLive);
+  const withdrawn = withdrawnAll.filter((d) => !undoneLive.includes(d) || refused.includes(d));
+
+  let now = await readDefinitions(conn, ref);
+  let plan = planVm(desired, now.config, now.running, namingOf(spec));
   if (plan.config.length > 0 || withdrawn.length > 0) {
     const what = [...plan.config, ...withdrawn].map((d) => d.property);
     progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);

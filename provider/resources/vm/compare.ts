@@ -32,6 +32,8 @@ export interface VmChangeFields {
   memory: { to: bigint };
   /** The number of online vCPUs. */
   vcpus: { from: number; to: number };
+  /** One vCPU's pin: the CPU list it may run on, or every host CPU when `cpuset` is undefined. */
+  pin: { vcpu: number; cpuset?: string };
   /** The description text. */
   description: Record<never, never>;
   /** A device to add; `hotpluggable` says whether a running guest can take it. */
@@ -87,6 +89,7 @@ const EXACT: Record<string, string> = {
 const PREFIXED: [RegExp, string][] = [
   [/^memory\b/, "maxMemory"],
   [/^vcpu\b/, "maxVcpus"],
+  [/^cpu\.topology\b/, "cpu"],
   [/^cpu\b/, "cpuMode"],
   [/^os\.(loader|nvram|<firmware>)/, "firmware"],
   [/^os\b/, "arch"],
@@ -104,7 +107,15 @@ const PREFIXED: [RegExp, string][] = [
  * `xmlOverrides` when the program has some; otherwise it is named by path.
  */
 export function propertyOf(path: string, overrides: boolean): string {
+  const pin = pinnedVcpuOf(path);
+  if (pin !== undefined) return `vcpuPinning[${pin}]`;
   return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? (overrides ? "xmlOverrides" : `(definition) ${path}`);
+}
+
+/** The vCPU a comparison path names the pin of (`cputune.vcpupins[1].cpuset`), if it does. */
+export function pinnedVcpuOf(path: string): number | undefined {
+  const m = /^cputune\.vcpupins\[(\d+)\]/.exec(path);
+  return m ? Number(m[1]) : undefined;
 }
 
 function describe(d: Difference): string {
@@ -114,8 +125,11 @@ function describe(d: Difference): string {
   return `declared ${d.desired ?? "nothing"}, the host has ${d.live ?? "nothing"}`;
 }
 
-/** A new display password is set in place (QEMU changes it live); everything else takes a new definition. */
+/** A new display password is set in place (QEMU changes it live), so is a vCPU's pin; everything else takes a new definition. */
 function changeOf(d: Difference, desired: Domain): VmChange {
+  const vcpu = pinnedVcpuOf(d.path);
+  const pin = desired.cputune?.vcpupins?.find((p) => p.vcpu === vcpu);
+  if (vcpu !== undefined && pin) return { kind: "pin", vcpu, cpuset: pin.cpuset };
   const m = /^devices\.graphics\[([^\]]+)\]\.passwd$/.exec(d.path);
   if (!m || d.desired === undefined) return { kind: "definition" };
   const device = [...keyDevices(desired.devices)].find(([, { group, key }]) => group === "graphics" && key === m[1])?.[0];

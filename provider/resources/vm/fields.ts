@@ -5,6 +5,14 @@ import { FieldCheck, In, input, InputField, output } from "../common/fields";
 import { absolutePath, choice, documentText, flag, generatedObjectName, integer, matching } from "../common/fieldTypes";
 import { checkEnum, checkInteger, isObject } from "../common/problems";
 import { checkSize, SizeArg } from "../common/sizeInput";
+import {
+  checkCpuTopology,
+  checkVcpuPinning,
+  CpuTopologySpec,
+  VcpuPinSpec,
+  VirtualMachineCpuArgs,
+  VirtualMachineVcpuPinningArgs,
+} from "./specCpu";
 import { checkDisks, checkNics, DiskSpec, GivenNic } from "./specDevices";
 import {
   checkCloudInit,
@@ -233,6 +241,13 @@ export const vmFields = {
   vcpus: integer(1, 1024).default(1),
   /** vCPUs the VM boots with room for; `vcpus` by default. Changing it needs a restart. */
   maxVcpus: integer(1, 1024),
+  /** The guest CPU's topology; sockets × cores × threads must equal `maxVcpus` (`vcpus` when unset). Changing it needs a restart. */
+  cpu: input<In<VirtualMachineCpuArgs>, CpuTopologySpec>(checkCpuTopology),
+  /**
+   * Host CPUs each vCPU may run on, by vCPU number (below `maxVcpus`), e.g. `{ 0: "0", 1: "1-3,^2" }`;
+   * applied live. A vCPU taken out of it may run on every host CPU again; vCPUs it never named are left as they are.
+   */
+  vcpuPinning: input<In<VirtualMachineVcpuPinningArgs>, VcpuPinSpec[]>(checkVcpuPinning),
   /** Memory the guest is given (the balloon target), 512MiB by default; changed live up to `maxMemory`. */
   memory: memorySize()
     .default(512n * MIB)

@@ -163,7 +163,14 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
   if (spec.filesystems.some((f) => f.driver === "virtiofs")) dom.extra = { attrs: {}, children: [sharedMemoryBacking()] };
   if (uuid !== undefined) dom.uuid = uuid;
   if (spec.description !== undefined) dom.description = spec.description;
-  if (spec.cpuMode !== undefined) dom.cpu = { mode: spec.cpuMode };
+  if (spec.cpuMode !== undefined || spec.cpu !== undefined) {
+    dom.cpu = {};
+    if (spec.cpuMode !== undefined) dom.cpu.mode = spec.cpuMode;
+    if (spec.cpu !== undefined) dom.cpu.topology = { ...spec.cpu };
+  }
+  if (spec.vcpuPinning !== undefined && spec.vcpuPinning.length > 0) {
+    dom.cputune = { vcpupins: spec.vcpuPinning.map((p) => ({ vcpu: p.vcpu, cpuset: p.cpuset })) };
+  }
   const os = dom.os ?? {};
   const machine = machineOf(spec);
   if (machine !== undefined) os.machine = machine;

@@ -15,6 +15,7 @@ export type {
   VirtualMachineSerialConsoleArgs,
   VirtualMachineWaitForIpArgs,
 } from "./fields";
+export type { VirtualMachineCpuArgs, VirtualMachineVcpuPinningArgs } from "./specCpu";
 
 /** Inputs of a {@link VirtualMachine}. */
 export interface VirtualMachineArgs extends ArgsOf<typeof vmFields>, ConnectedArgs {}

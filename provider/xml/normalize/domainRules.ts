@@ -4,6 +4,7 @@
  * All run on copies; "live" rules consult the desired definition so that a
  * value the user did declare is never normalized away.
  */
+import { canonicalCpuset } from "../domain/cpuset";
 import { Device, devicesOf } from "../domain/devices";
 import { IOTUNE_LIMITS } from "../domain/disk";
 import { Domain } from "../domain/types";
@@ -196,11 +197,23 @@ export function autoselectedFirmware(doc: Domain, ctx: Ctx): void {
   if (os && !os.firmware && os.loader?.type === "pflash") os.firmware = "efi";
 }
 
-/** Live, running: a host-model CPU, shown expanded into the model libvirt chose, reads as declared. */
+/**
+ * Live, running: a host-model CPU, shown expanded into the model libvirt
+ * chose, reads as declared; its topology is the guest's own and stays, so
+ * a new topology still waits for a restart.
+ */
 export function hostModelExpanded(doc: Domain, ctx: Ctx): void {
   const want = ctx.desired.cpu;
   if (ctx.role !== "live" || !isRunning(doc) || want?.mode !== "host-model") return;
+  const topology = doc.cpu?.topology;
   doc.cpu = structuredClone(want);
+  if (topology) doc.cpu.topology = topology;
+  else delete doc.cpu.topology;
+}
+
+/** Both: every vCPU pin's CPU list in libvirt's spelling (`0,1` → `0-1`, `1-3,^2` → `1,3`). */
+export function canonicalCpusets(doc: Domain): void {
+  for (const pin of doc.cputune?.vcpupins ?? []) pin.cpuset = canonicalCpuset(pin.cpuset);
 }
 
 /** Live: drops a running disk's source index and empty backing chain. */

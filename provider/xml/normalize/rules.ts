@@ -149,6 +149,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: "A running domain shows a host-model CPU expanded into the CPU model and features libvirt chose for this host.",
   },
   {
+    name: "domain-cpuset-spelling",
+    appliesTo: "domain",
+    apply: (doc) => dom.canonicalCpusets(doc),
+    why: "libvirt stores a vCPU pin's CPU list in its own spelling (0,1 as 0-1; 1-3,^2 as 1,3): lists are compared as the CPUs they select.",
+  },
+  {
     name: "domain-machine-alias",
     appliesTo: "domain",
     apply: dom.resolveMachineAlias,

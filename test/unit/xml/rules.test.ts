@@ -252,6 +252,41 @@ describe("xml/normalize rules", () => {
       assert.equal(compareDomain(want, dom(expanded))[0]?.path, "cpu.mode", "an inactive definition that says custom differs");
     });
 
+    it("domain-cpu-host-model-expanded: the running guest's topology stays, so a new one still differs", () => {
+      const want = dom("<cpu mode='host-model'><topology sockets='2' cores='1' threads='1'/></cpu>");
+      const shown =
+        "<cpu mode='custom' match='exact'><model>Skylake-Client-IBRS</model><topology sockets='1' dies='1' cores='2' threads='1'/></cpu>";
+      assert.deepEqual(apply("domain-cpu-host-model-expanded", "domain", dom(shown, " id='3'"), want).cpu?.topology, {
+        sockets: 1,
+        dies: 1,
+        cores: 2,
+        threads: 1,
+      });
+      assert.deepEqual(
+        compareDomain(want, dom(shown, " id='3'")).map((d) => d.path),
+        ["cpu.topology.sockets", "cpu.topology.cores"],
+      );
+    });
+
+    it("domain-cpuset-spelling: vCPU pins compare as the sets of CPUs they select", () => {
+      const want = dom("<cputune><vcpupin vcpu='0' cpuset='0,1'/><vcpupin vcpu='1' cpuset='1-3,^2'/></cputune>");
+      const live = dom("<cputune><vcpupin vcpu='0' cpuset='0-1'/><vcpupin vcpu='1' cpuset='1,3'/><vcpupin vcpu='2' cpuset='0'/></cputune>");
+      const out = apply("domain-cpuset-spelling", "domain", want, want);
+      assert.deepEqual(
+        out.cputune?.vcpupins?.map((p) => p.cpuset),
+        ["0-1", "1,3"],
+      );
+      // A pin of a vCPU the program leaves unpinned is not compared.
+      assert.deepEqual(compareDomain(want, live), []);
+      assert.deepEqual(
+        compareDomain(want, dom("<cputune><vcpupin vcpu='0' cpuset='0'/></cputune>")).map((d) => [d.path, d.kind]),
+        [
+          ["cputune.vcpupins[0].cpuset", "changed"],
+          ["cputune.vcpupins[1]", "missing"],
+        ],
+      );
+    });
+
     it("domain-machine-alias: q35 and pc match their versioned machine", () => {
       const live = dom("<os><type machine='pc-q35-7.2'>hvm</type></os>");
       assert.equal(apply("domain-machine-alias", "domain", live, dom("<os><type machine='q35'>hvm</type></os>")).os?.machine, "q35");
