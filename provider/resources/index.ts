@@ -11,6 +11,7 @@ export {
   VirtualMachineSerialConsoleArgs,
   VirtualMachineFilesystemArgs,
   VirtualMachineCloudInitArgs,
+  VirtualMachineTpmArgs,
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

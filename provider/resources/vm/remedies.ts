@@ -136,7 +136,7 @@ export const VM_REMEDIES: RemedyTable = {
   },
   definition: {
     compared: BOTH,
-    why: "Everything else (maxMemory, maxVcpus, firmware, a changed disk or NIC, the kernel command line, the cloud-init seed, …) only a new definition carries, and a running guest takes it at a restart.",
+    why: "Everything else (maxMemory, maxVcpus, firmware, a changed disk or NIC, the kernel command line, the cloud-init seed, a TPM added, removed or changed (QEMU has no TPM hotplug), …) only a new definition carries, and a running guest takes it at a restart.",
   },
 };
 

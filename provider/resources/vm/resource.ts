@@ -14,6 +14,7 @@ export type {
   VirtualMachineSerialConsoleArgs,
   VirtualMachineWaitForIpArgs,
 } from "./fields";
+export type { VirtualMachineTpmArgs } from "./tpm";
 
 /** Inputs of a {@link VirtualMachine}. */
 export interface VirtualMachineArgs extends ArgsOf<typeof vmFields>, ConnectedArgs {}

@@ -202,6 +202,17 @@ export function hostModelExpanded(doc: Domain, ctx: Ctx): void {
   doc.cpu = structuredClone(want);
 }
 
+/** Live: a TPM emulator backend without `persistent_state` reads as the "no" the desired TPM declares. */
+export function tpmPersistentStateDefault(doc: Domain, ctx: Ctx): void {
+  if (ctx.role !== "live") return;
+  for (const [live, want] of pairs(doc, ctx)) {
+    if (live.kind !== "tpm" || want?.kind !== "tpm" || live.backend?.type !== "emulator") continue;
+    if (want.backend?.extra?.attrs.persistent_state !== "no" || live.backend.extra?.attrs.persistent_state !== undefined) continue;
+    live.backend.extra ??= { attrs: {}, children: [] };
+    live.backend.extra.attrs.persistent_state = "no";
+  }
+}
+
 /** Live: drops a running disk's source index and empty backing chain. */
 export function dropDiskRuntime(doc: Domain, ctx: Ctx): void {
   if (ctx.role !== "live") return;

@@ -125,6 +125,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: "A running domain reports the backing chain (<backingStore/>) and a source index for each disk.",
   },
   {
+    name: "domain-tpm-persistent-state-default",
+    appliesTo: "domain",
+    apply: dom.tpmPersistentStateDefault,
+    why: "libvirt writes a TPM emulator's persistent_state='no' (its default) as no attribute at all.",
+  },
+  {
     name: "domain-cpu-check-at-start",
     appliesTo: "domain",
     apply: dom.cpuCheckAtStart,
