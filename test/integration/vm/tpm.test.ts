@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { VirtualMachine, VirtualMachineTpmArgs } from "../../../provider";
 import { ConnectionPool, LibvirtConnection } from "../../../provider/libvirt";
 import { devicesOf, Domain, Tpm } from "../../../provider/xml";
@@ -63,11 +63,25 @@ function program(maxMemory = "256MiB", tpm: VirtualMachineTpmArgs = {}) {
   };
 }
 
-/** Defined, never started VMs, one per TPM config: their definitions must read back without a difference. */
-const CONFIGS: { key: string; firmware: "bios" | "uefi"; tpm: VirtualMachineTpmArgs; model: string; persistent: string | undefined }[] = [
-  { key: "bios-default", firmware: "bios", tpm: {}, model: "tpm-tis", persistent: undefined },
-  { key: "bios-crb-kept", firmware: "bios", tpm: { model: "crb", persistentState: true }, model: "tpm-crb", persistent: "yes" },
-  { key: "uefi-tis", firmware: "uefi", tpm: { model: "tis", version: "2.0" }, model: "tpm-tis", persistent: undefined },
+/** One VM per TPM config, whose definitions must read back without a difference; only the one keeping its state is started. */
+const CONFIGS: {
+  key: string;
+  firmware: "bios" | "uefi";
+  tpm: VirtualMachineTpmArgs;
+  running: boolean;
+  model: string;
+  persistent: string | undefined;
+}[] = [
+  { key: "bios-default", firmware: "bios", tpm: {}, running: false, model: "tpm-tis", persistent: undefined },
+  {
+    key: "bios-crb-kept",
+    firmware: "bios",
+    tpm: { model: "crb", persistentState: true },
+    running: true,
+    model: "tpm-crb",
+    persistent: "yes",
+  },
+  { key: "uefi-tis", firmware: "uefi", tpm: { model: "tis", version: "2.0" }, running: false, model: "tpm-tis", persistent: undefined },
 ];
 
 function configsProgram() {
@@ -78,7 +92,9 @@ function configsProgram() {
         domainType: a.domainType as "qemu" | "kvm",
         firmware: c.firmware,
         memory: "128MiB",
-        running: false,
+        running: c.running,
+        // SeaBIOS with nothing to boot ignores ACPI power buttons: a stop is a power-off after this wait.
+        shutdownTimeoutSeconds: 3,
         tpm: c.tpm,
         connection: connectionTo(a),
       });
@@ -175,20 +191,31 @@ describe("VirtualMachine with a TPM through the engine on host A", function () {
     assert.deepEqual(opsByName(again), { tpm: "same" });
   });
 
-  it("defines each TPM config so that it reads back without a difference", async () => {
+  it("defines each TPM config so that it reads back without a difference; persistentState keeps the state past delete", async () => {
     const up = await configs.up(configsProgram());
     assert.deepEqual(up.errors, []);
     assert.deepEqual(opsByName(up), Object.fromEntries(CONFIGS.map((c) => [c.key, "create"])));
+    let kept = "";
     for (const c of CONFIGS) {
-      const tpm = tpmOf((await definitions(conn, `${name}-${c.key}`)).config);
-      assert.equal(tpm?.model, c.model, c.key);
-      assert.equal(tpm?.backend?.extra?.attrs.persistent_state, c.persistent, c.key);
+      const { ref, config, running } = await definitions(conn, `${name}-${c.key}`);
+      for (const dom of c.running ? [config, running] : [config]) {
+        assert.equal(tpmOf(dom)?.model, c.model, c.key);
+        assert.equal(tpmOf(dom)?.backend?.extra?.attrs.persistent_state, c.persistent, c.key);
+      }
+      if (c.running) kept = stateDir(ref.uuid);
     }
+    assert.ok(existsSync(`${kept}/tpm2/tpm2-00.permall`), `no TPM state at ${kept}`);
     const again = await configs.up(configsProgram());
     assert.deepEqual(again.errors, []);
     assert.deepEqual(opsByName(again), Object.fromEntries(CONFIGS.map((c) => [c.key, "same"])));
-    const down = await configs.destroy();
-    assert.deepEqual(down.errors, []);
+    try {
+      const down = await configs.destroy();
+      assert.deepEqual(down.errors, []);
+      assert.ok(existsSync(`${kept}/tpm2/tpm2-00.permall`), "persistentState: the TPM state was removed with the VM");
+    } finally {
+      // Kept on purpose by the VM's delete: nothing else would remove it.
+      rmSync(kept, { recursive: true, force: true });
+    }
   });
 
   it("removes the domain and its TPM state on destroy", async () => {
