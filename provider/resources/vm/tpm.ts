@@ -80,11 +80,7 @@ export function tpmDevice(tpm: TpmSpec, vm: Pick<VmValues, "firmware" | "arch">)
   return {
     kind: "tpm",
     model: `tpm-${tpmModelOf(tpm, vm)}`,
-    backend: {
-      type: "emulator",
-      version: tpm.version,
-      extra: { attrs: { persistent_state: tpm.persistentState ? "yes" : "no" }, children: [] },
-    },
+    backend: { type: "emulator", version: tpm.version, persistentState: tpm.persistentState },
   };
 }
 

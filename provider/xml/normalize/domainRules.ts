@@ -207,9 +207,7 @@ export function tpmPersistentStateDefault(doc: Domain, ctx: Ctx): void {
   if (ctx.role !== "live") return;
   for (const [live, want] of pairs(doc, ctx)) {
     if (live.kind !== "tpm" || want?.kind !== "tpm" || live.backend?.type !== "emulator") continue;
-    if (want.backend?.extra?.attrs.persistent_state !== "no" || live.backend.extra?.attrs.persistent_state !== undefined) continue;
-    live.backend.extra ??= { attrs: {}, children: [] };
-    live.backend.extra.attrs.persistent_state = "no";
+    if (want.backend?.persistentState === false && live.backend.persistentState === undefined) live.backend.persistentState = false;
   }
 }
 

@@ -70,7 +70,7 @@ const CONFIGS: {
   tpm: VirtualMachineTpmArgs;
   running: boolean;
   model: string;
-  persistent: string | undefined;
+  persistent: boolean | undefined;
 }[] = [
   { key: "bios-default", firmware: "bios", tpm: {}, running: false, model: "tpm-tis", persistent: undefined },
   {
@@ -79,7 +79,7 @@ const CONFIGS: {
     tpm: { model: "crb", persistentState: true },
     running: true,
     model: "tpm-crb",
-    persistent: "yes",
+    persistent: true,
   },
   { key: "uefi-tis", firmware: "uefi", tpm: { model: "tis", version: "2.0" }, running: false, model: "tpm-tis", persistent: undefined },
 ];
@@ -200,7 +200,7 @@ describe("VirtualMachine with a TPM through the engine on host A", function () {
       const { ref, config, running } = await definitions(conn, `${name}-${c.key}`);
       for (const dom of c.running ? [config, running] : [config]) {
         assert.equal(tpmOf(dom)?.model, c.model, c.key);
-        assert.equal(tpmOf(dom)?.backend?.extra?.attrs.persistent_state, c.persistent, c.key);
+        assert.equal(tpmOf(dom)?.backend?.persistentState, c.persistent, c.key);
       }
       if (c.running) kept = stateDir(ref.uuid);
     }
