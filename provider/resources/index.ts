@@ -14,6 +14,7 @@ export {
   VirtualMachineCloudInitArgs,
   VirtualMachineCpuArgs,
   VirtualMachineVcpuPinningArgs,
+  VirtualMachineTpmArgs,
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

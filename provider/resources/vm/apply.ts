@@ -18,13 +18,14 @@ import type { VmDifference } from "./compare";
 import { appliesLive, liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
+import { tpmUndefineFlags } from "./tpm";
 import { keepingHandAdded } from "./handAdded";
 import { applyLive, liveFlags } from "./remedies";
 import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
-/** Undefine removes UEFI variables and a managed save image too: both belong to the VM. */
+/** Undefine removes UEFI variables and a managed save image too: both belong to the VM (its TPM state: `tpm.ts`). */
 const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave;
 
 /** Defines a VM under `uuid`, sets autostart, boots it when it should run; undone on refusal. */
@@ -36,7 +37,7 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
     define: (xml: string) => conn.domains.define(xml),
     isActive: (ref: DomainRef) => conn.domains.isActive(ref),
     destroy: (ref: DomainRef) => conn.domains.destroy(ref),
-    undefine: (ref: DomainRef) => conn.domains.undefine(ref, UNDEFINE_FLAGS),
+    undefine: (ref: DomainRef) => conn.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(spec.tpm, true)),
   };
   return defineThenStart(calls, {
     kind: KIND,
@@ -52,12 +53,12 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
   });
 }
 
-/** Stops a VM (gracefully first) and undefines it with its NVRAM; one removed meanwhile is done. */
+/** Stops a VM (gracefully first) and undefines it with its NVRAM and TPM state; one removed meanwhile is done. */
 export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<void> {
   try {
     await stopVm(conn, ref, spec.name, spec.shutdownTimeoutSeconds);
     progress(KIND, spec.name, "undefining");
-    await conn.domains.undefine(ref, UNDEFINE_FLAGS);
+    await conn.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(spec.tpm));
   } catch (err) {
     // Removed by someone else meanwhile: what delete wanted.
     if (!isNotFoundError(err)) throw err;

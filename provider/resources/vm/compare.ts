@@ -98,6 +98,7 @@ const PREFIXED: [RegExp, string][] = [
   [/^devices\.channels\[org\.qemu\.guest_agent\.0\]/, "guestAgent"],
   [/^devices\.graphics\b/, "graphics"],
   [/^devices\.filesystems\b/, "filesystems"],
+  [/^devices\.tpms\b/, "tpm"],
   [/memoryBacking/, "filesystems (virtiofs needs shared memory)"],
   [/^devices\.other\[controller:scsi/, "disks (SCSI controller)"],
 ];

@@ -24,6 +24,7 @@ import {
   GraphicsSpec,
   SerialSpec,
 } from "./specPeripherals";
+import { checkTpm, TpmSpec, VirtualMachineTpmArgs } from "./tpm";
 
 /** Hypervisor drivers a VM may use: `kvm` (hardware) or `qemu` (software emulation). */
 export const DOMAIN_TYPES = ["kvm", "qemu"] as const;
@@ -293,6 +294,12 @@ export const vmFields = {
   guestAgent: flag().default(true),
   /** Host directories shared with the guest. Changes take effect at the next start. */
   filesystems: input<In<In<VirtualMachineFilesystemArgs>[]>, FilesystemSpec[]>(checkFilesystems).default(() => []),
+  /**
+   * A TPM 2.0 emulated by swtpm on the host; none when unset. Its state is kept across updates and
+   * restarts and removed when the VM is deleted (unless `persistentState`). Adding, removing or
+   * changing it takes a restart.
+   */
+  tpm: input<In<VirtualMachineTpmArgs>, TpmSpec>(checkTpm),
   /**
    * A cloud-init seed, attached as a cdrom after `disks`. With a
    * {@link CloudInitDisk} (or a given `sha256`), a change of the seed's

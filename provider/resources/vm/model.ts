@@ -4,6 +4,7 @@ import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";
 import type { NicSpec } from "./specDevices";
 import type { DiskTuningSpec } from "./specDiskTuning";
+import { tpmDevice } from "./tpm";
 import type { FilesystemSpec, GraphicsSpec, PeripheralsSpec, SerialSpec } from "./specPeripherals";
 
 /** The namespace of what this provider keeps in a domain's `<metadata>`. */
@@ -154,6 +155,7 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
       ...spec.nics.map(nicDevice),
       ...(disks.some((d) => d.bus === "scsi") ? [scsiController()] : []),
       ...peripheralDevices(spec),
+      ...(spec.tpm ? [tpmDevice(spec.tpm, spec)] : []),
     ],
   };
   if (spec.cloudInit?.sha256 !== undefined) {

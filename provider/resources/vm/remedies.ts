@@ -183,7 +183,7 @@ export const VM_REMEDIES: RemedyTable = {
   },
   definition: {
     compared: BOTH,
-    why: "Everything else (maxMemory, maxVcpus, the cpu topology, firmware, a changed disk or NIC, a disk's cache, io or discard (libvirt refuses to change them on a running drive), the kernel command line, the cloud-init seed, …) only a new definition carries, and a running guest takes it at a restart.",
+    why: "Everything else (maxMemory, maxVcpus, the cpu topology, firmware, a changed disk or NIC, a disk's cache, io or discard (libvirt refuses to change them on a running drive), the kernel command line, the cloud-init seed, a TPM added, removed or changed (QEMU has no TPM hotplug), …) only a new definition carries, and a running guest takes it at a restart.",
   },
 };
 

@@ -16,6 +16,7 @@ export type {
   VirtualMachineWaitForIpArgs,
 } from "./fields";
 export type { VirtualMachineCpuArgs, VirtualMachineVcpuPinningArgs } from "./specCpu";
+export type { VirtualMachineTpmArgs } from "./tpm";
 
 /** Inputs of a {@link VirtualMachine}. */
 export interface VirtualMachineArgs extends ArgsOf<typeof vmFields>, ConnectedArgs {}

@@ -9,6 +9,7 @@ import type { Problems } from "../common/problems";
 import type { vmFields } from "./fields";
 import { checkCpuAgainstVcpus } from "./specCpu";
 import { checkBootOrders, DiskSpec, NicSpec, withMacs, withSeed } from "./specDevices";
+import { checkTpmFits } from "./tpm";
 
 export type { DiskSpec, NicSpec } from "./specDevices";
 
@@ -46,6 +47,7 @@ export function vmSpecOf(values: VmValues, problems: Problems): Omit<VmSpec, "co
   const disks = withSeed(values.disks, values.cloudInit);
   const nics = withMacs(problems, "networkInterfaces", values.nics, name);
   checkBootOrders(problems, disks, nics);
+  checkTpmFits(problems, values);
 
   if (waitForIp && !running) problems.add("waitForIp", "cannot be set when running is false: a stopped VM has no address");
   if (waitForIp?.source === "agent" && !guestAgent)

@@ -216,6 +216,15 @@ export function canonicalCpusets(doc: Domain): void {
   for (const pin of doc.cputune?.vcpupins ?? []) pin.cpuset = canonicalCpuset(pin.cpuset);
 }
 
+/** Live: a TPM emulator backend without `persistent_state` reads as the "no" the desired TPM declares. */
+export function tpmPersistentStateDefault(doc: Domain, ctx: Ctx): void {
+  if (ctx.role !== "live") return;
+  for (const [live, want] of pairs(doc, ctx)) {
+    if (live.kind !== "tpm" || want?.kind !== "tpm" || live.backend?.type !== "emulator") continue;
+    if (want.backend?.persistentState === false && live.backend.persistentState === undefined) live.backend.persistentState = false;
+  }
+}
+
 /** Live: drops a running disk's source index and empty backing chain. */
 export function dropDiskRuntime(doc: Domain, ctx: Ctx): void {
   if (ctx.role !== "live") return;

@@ -131,6 +131,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: "libvirt writes no <iotune> element for a limit of 0 (no limit), and no <iotune> at all when every limit is 0: the virDomainSetBlockIoTune call that removes a limit sets it to 0.",
   },
   {
+    name: "domain-tpm-persistent-state-default",
+    appliesTo: "domain",
+    apply: dom.tpmPersistentStateDefault,
+    why: "libvirt writes a TPM emulator's persistent_state='no' (its default) as no attribute at all.",
+  },
+  {
     name: "domain-cpu-check-at-start",
     appliesTo: "domain",
     apply: dom.cpuCheckAtStart,

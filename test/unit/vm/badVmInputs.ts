@@ -497,6 +497,23 @@ export const badVmCases: BadVmCase[] = [
     property: "xmlOverrides",
     rule: /domainType input/,
   },
+  { title: "TPM not an object", inputs: { ...goodVm, tpm: true }, property: "tpm", rule: /must be an object/ },
+  { title: "unknown TPM model", inputs: { ...goodVm, tpm: { model: "tpm-crb" } }, property: "tpm.model", rule: /"tis", "crb"/ },
+  { title: "TPM 1.2", inputs: { ...goodVm, tpm: { version: "1.2" } }, property: "tpm.version", rule: /"2.0"/ },
+  {
+    title: "TPM persistentState not a boolean",
+    inputs: { ...goodVm, tpm: { persistentState: "yes" } },
+    property: "tpm.persistentState",
+    rule: /true or false/,
+  },
+  { title: "unknown TPM key", inputs: { ...goodVm, tpm: { backend: "passthrough" } }, property: "tpm.backend", rule: /known: model/ },
+  {
+    title: "CRB TPM on an ARM guest",
+    inputs: { ...goodVm, arch: "aarch64", tpm: { model: "crb" } },
+    property: "tpm.model",
+    rule: /x86 guest/,
+  },
+  { title: "TPM on s390x", inputs: { ...goodVm, arch: "s390x", tpm: {} }, property: "tpm", rule: /not offered for arch "s390x"/ },
   { title: "input misspelt", inputs: { ...goodVm, memroy: "1GiB" }, property: "memroy", rule: /not a VirtualMachine input/ },
   {
     title: "connection port out of range",

@@ -218,6 +218,15 @@ describe("xml/normalize rules", () => {
       assert.deepEqual(compareDomain(zeros, want), []);
     });
 
+    it('domain-tpm-persistent-state-default: an absent persistent_state reads as the declared "no"', () => {
+      const live = devs("<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>");
+      const state = (d: DocTypes["domain"]) => devicesOf(d.devices, "tpm")[0]?.backend?.persistentState;
+      const want = (v: string) => devs(`<tpm model='tpm-crb'><backend type='emulator' version='2.0' persistent_state='${v}'/></tpm>`);
+      assert.equal(state(apply("domain-tpm-persistent-state-default", "domain", live, want("no"))), false);
+      // A declared "yes" is not libvirt's default: its absence stays a difference.
+      assert.equal(state(apply("domain-tpm-persistent-state-default", "domain", live, want("yes"))), undefined);
+    });
+
     it('domain-cpu-check-at-start: a running domain reports check="full"', () => {
       const want = dom("<cpu mode='custom' check='none'><model>qemu64</model></cpu>");
       const running = dom("<cpu mode='custom' check='full'><model>qemu64</model></cpu>", " id='3'");
