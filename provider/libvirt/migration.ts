@@ -113,6 +113,10 @@ export async function migrateLive(
     return undefined;
   };
 
+  const stopFirst = stopReason();
+  // Nothing is asked of either host once the caller gave up.
+  if (stopFirst !== undefined) throw failure("begin", stopFirst, "source");
+
   let protection = false;
   try {
     const [sourceParams, destParams, changeProtection] = await Promise.all([
@@ -179,7 +183,7 @@ export async function migrateLive(
   const stopPrepared = stopReason();
   if (stopPrepared !== undefined) throw await undoBeforePerform("prepare", stopPrepared, prepared.cookie);
 
-  const watch = watchPerform(source, dom, options, stopReason);
+  const watch = watchPerform(source, dom, options, deadline, stopReason);
   let performed: Buffer | undefined;
   let performError: unknown;
   try {
@@ -261,13 +265,13 @@ function watchPerform(
   source: LibvirtConnection,
   dom: DomainRef,
   options: LiveMigrationOptions,
+  deadline: number | undefined,
   stopReason: () => string | undefined,
 ): { stop(): Promise<void>; readonly abortedFor?: string } {
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
   const state: { done: boolean; abortedFor?: string; wake?: () => void } = { done: false };
   const onAbort = (): void => state.wake?.();
   options.signal?.addEventListener("abort", onAbort);
-  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
   const loop = (async () => {
     while (!state.done) {
       const untilDeadline = deadline === undefined ? interval : Math.max(0, deadline - Date.now());

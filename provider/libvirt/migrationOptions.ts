@@ -35,9 +35,10 @@ export interface LiveMigrationOptions {
   /**
    * Targets (`vda`, …) of the disks whose contents are copied to the
    * destination during the migration (`NON_SHARED_DISK`, `migrate_disks`; QEMU's
-   * NBD storage copy). The destination's images must already exist, at least as
-   * large, at the paths the destination XML names. Disks not listed must be on
-   * storage both hosts share.
+   * NBD storage copy). The destination's images should already exist, as large,
+   * at the paths the destination XML names (libvirt creates a missing one only
+   * when its folder is a storage pool of the destination; otherwise prepare
+   * fails). Disks not listed must be on storage both hosts share.
    */
   copyDisks?: readonly string[];
   /** The destination's port for the disk copy (`disks_port`); default: libvirt's choice from its range. */

@@ -14,6 +14,7 @@ import { pipeline } from "node:stream/promises";
 import { promisify } from "node:util";
 import {
   ConnectionPool,
+  DomainListFlags,
   DomainRef,
   DomainState,
   DomainUndefineFlags,
@@ -84,6 +85,7 @@ async function rejection(promise: Promise<unknown>): Promise<MigrationError> {
     (e: unknown) => e,
   );
   assert.ok(err instanceof MigrationError, `expected a MigrationError, got ${String(err)}`);
+  console.log(`      ${err.message}`);
   return err;
 }
 
@@ -99,6 +101,7 @@ describe("live migration from host A to host B (migrateLive)", function () {
   let dir = "";
   let volA: VolumeRef;
   let volB: VolumeRef;
+  let pathA = "";
   let pathB = "";
   let dom: DomainRef;
   let destinationXml = "";
@@ -131,7 +134,7 @@ describe("live migration from host A to host B (migrateLive)", function () {
     const defaultPool = async (conn: LibvirtConnection): Promise<PoolRef> => conn.pools.lookupByName("default");
     volA = await connA.volumes.create(await defaultPool(connA), qcow2VolumeXml(`${tag}-a.qcow2`));
     volB = await connB.volumes.create(await defaultPool(connB), qcow2VolumeXml(`${tag}-b.qcow2`));
-    const pathA = await connA.volumes.path(volA);
+    pathA = await connA.volumes.path(volA);
     pathB = await connB.volumes.path(volB);
     // A pattern in A's disk that the copy must carry (host A is this machine).
     await exec("qemu-io", ["-f", "qcow2", "-c", "write -P 0x5a 0 1M", pathA]);
@@ -250,5 +253,26 @@ describe("live migration from host A to host B (migrateLive)", function () {
     const { stdout } = await exec("qemu-io", ["-f", "qcow2", "-r", "-c", "read -P 0x5a 0 1M", copy]);
     assert.doesNotMatch(stdout, /verification failed/i, stdout);
     assert.match(stdout, /read 1048576\/1048576 bytes/, stdout);
+  });
+
+  it("moves it back to A on libvirt's default address and port, transient there, B keeping its definition", async () => {
+    const onB = await connB.domains.lookupByName(name);
+    // No address: A's libvirt names itself by its hostname and picks a port of its range.
+    const result = await migrateLive(connB, connA, onB, {
+      destinationXml: guestXml(a, name, network, path.join(dir, "back.log"), pathA, dom.uuid),
+      copyDisks: ["vdb"],
+      persist: false,
+      undefineSource: false,
+    });
+    assert.equal(result.domain.uuid, dom.uuid);
+    const onA = await connA.domains.lookupByName(name);
+    assert.equal((await connA.domains.state(onA)).state, DomainState.Running);
+    const transient = await connA.domains.listAll(DomainListFlags.Transient);
+    assert.ok(
+      transient.some((d) => d.uuid === dom.uuid),
+      "transient on A (no PERSIST_DEST)",
+    );
+    const left = await connB.domains.lookupByName(name);
+    assert.equal((await connB.domains.state(left)).state, DomainState.Shutoff, "B keeps its definition, stopped (no UNDEFINE_SOURCE)");
   });
 });

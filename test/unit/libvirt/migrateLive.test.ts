@@ -220,6 +220,50 @@ describe("migrateLive over two fake hosts", () => {
     }
   });
 
+  it("an abort signal during perform aborts the source's job; an aborted signal touches no host", async () => {
+    const p = await pair();
+    try {
+      let perform: Packet | undefined;
+      p.src.on(PERFORM, (packet) => {
+        perform = packet;
+        return { silence: true };
+      });
+      p.src.on(ABORT_JOB, () => {
+        const error = encodeRemoteError({ code: 9, domain: 10, message: "operation aborted" });
+        setImmediate(() => {
+          if (perform)
+            p.src.send(PacketBuilder.reply(PERFORM).serial(perform.header.serial).withStatus(PacketStatus.Error).raw(error).bytes());
+        });
+        return { reply: xdr() };
+      });
+      p.dst.on(FINISH, () => failed("migration cancelled"));
+      const controller = new AbortController();
+      // A long poll interval: the signal itself must wake the watcher.
+      const running = migrateLive(p.source, p.dest, DOM, { signal: controller.signal, progressIntervalMs: 60_000 });
+      setTimeout(() => controller.abort(), 100);
+      const started = Date.now();
+      const err = await running.then(
+        () => assert.fail("expected a failure"),
+        (e: unknown) => e,
+      );
+      assert.ok(Date.now() - started < 5000, "the abort was acted on at once");
+      assert.ok(err instanceof MigrationError);
+      assert.equal(err.step, "perform");
+      assert.match(err.message, /aborted by the caller/);
+      assert.equal((argsOf(p.dst, FINISH, "domainMigrateFinish3Params") as { cancelled: boolean }).cancelled, true);
+
+      const before = [p.src.received.length, p.dst.received.length];
+      const again = await migrateLive(p.source, p.dest, DOM, { signal: controller.signal }).then(
+        () => assert.fail("expected a failure"),
+        (e: unknown) => e,
+      );
+      assert.ok(again instanceof MigrationError);
+      assert.deepEqual([p.src.received.length, p.dst.received.length], before, "no call went out");
+    } finally {
+      await close(p);
+    }
+  });
+
   it("refuses bad options before touching either host", async () => {
     const p = await pair();
     try {
