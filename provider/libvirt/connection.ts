@@ -3,6 +3,7 @@ import { KeepaliveOptions, RpcClient, RpcClientOptions, RpcLinkError, SILENT_DAE
 import { DEFAULT_CONNECT_TIMEOUT_MS, formatSeconds, keepaliveSchedule, openDebugLog } from "../transport";
 import { Domains } from "./domains";
 import { AuthType, DriverFeature } from "./enums/connect";
+import { MigrationSteps } from "./migrationSteps";
 import { Networks } from "./networks";
 import { Pools } from "./pools";
 import { RemoteCalls, remoteCalls } from "./remoteCalls";
@@ -70,6 +71,8 @@ export class LibvirtConnection {
   readonly pools: Pools;
   /** Storage volume calls. */
   readonly volumes: Volumes;
+  /** The steps of a live migration this host takes part in (driven by `migrateLive`). */
+  readonly migration: MigrationSteps;
 
   private constructor(
     /** The RPC client under this connection. */
@@ -85,6 +88,7 @@ export class LibvirtConnection {
     this.networks = new Networks(calls, networkUpdateInDocumentedOrder);
     this.pools = new Pools(calls);
     this.volumes = new Volumes(calls);
+    this.migration = new MigrationSteps(calls);
   }
 
   /**

@@ -16,13 +16,14 @@ import {
   DomainXmlFlags,
   InterfaceAddressSource,
 } from "./enums/domain";
+import { DomainJobStatsFlags, DomainJobType } from "./enums/migration";
 import { DomainRef } from "./handles";
 import type { RemoteCalls } from "./remoteCalls";
 import { DomainInfo, DomainInterface, DomainStateInfo } from "./replies";
 import { FlagSet } from "./wire/codec";
 import { cpumapOf } from "./wire/cpumap";
 import { NEED_RESULTS, NO_FLAGS } from "./wire/fixedArgs";
-import { ullongParam } from "./wire/typedParams";
+import { TypedParam, ullongParam } from "./wire/typedParams";
 
 /** Typed calls on domains (virtual machines). */
 export class Domains {
@@ -209,5 +210,19 @@ export class Domains {
   /** The guest's interfaces and addresses, from DHCP leases, the guest agent or ARP. */
   interfaceAddresses(dom: DomainRef, source: InterfaceAddressSource): Promise<DomainInterface[]> {
     return this.calls.domainInterfaceAddresses({ dom, source, flags: NO_FLAGS });
+  }
+
+  /**
+   * The domain's running job (a migration, a save, …) and its statistics
+   * (`virDomainGetJobStats`; the names are `DomainJobStat` and libvirt's other
+   * `VIR_DOMAIN_JOB_*` fields); `DomainJobStatsFlags.Completed` for the last finished one.
+   */
+  jobStats(dom: DomainRef, flags: FlagSet<DomainJobStatsFlags> = NO_FLAGS): Promise<{ type: DomainJobType; params: TypedParam[] }> {
+    return this.calls.domainGetJobStats({ dom, flags });
+  }
+
+  /** Cancels the domain's running job (`virDomainAbortJob`): a migration stops, the guest keeps running on the source. */
+  abortJob(dom: DomainRef): Promise<void> {
+    return this.calls.domainAbortJob({ dom });
   }
 }

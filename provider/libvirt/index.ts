@@ -4,6 +4,10 @@ export { Domains } from "./domains";
 export { Networks } from "./networks";
 export { Pools } from "./pools";
 export { Volumes } from "./volumes";
+export { MigrationSteps, BeginResult, PrepareResult, FinishResult } from "./migrationSteps";
+export { migrateLive, MigrationError, MigrationStep, MigrationOutcome, LiveMigrationResult } from "./migration";
+export { LiveMigrationOptions, DEFAULT_PROGRESS_INTERVAL_MS, migrationOptionProblems } from "./migrationOptions";
+export { MigrationProgress, progressOf } from "./migrationProgress";
 export { AuthType, DriverFeature } from "./enums/connect";
 export {
   DomainState,
@@ -26,6 +30,7 @@ export {
   IpAddressType,
   BlockIoTuneParam,
 } from "./enums/domain";
+export { MigrateFlags, MigrateParam, DomainJobType, DomainJobStatsFlags, DomainJobStat } from "./enums/migration";
 export { NetworkListFlags, NetworkXmlFlags, NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags } from "./enums/network";
 export {
   PoolState,

@@ -15,6 +15,7 @@ import {
   DomainXmlFlags,
   InterfaceAddressSource,
 } from "./enums/domain";
+import { DomainJobStatsFlags, DomainJobType, MigrateFlags } from "./enums/migration";
 import { NetworkListFlags, NetworkUpdateFlags, NetworkXmlFlags } from "./enums/network";
 import {
   PoolBuildFlags,
@@ -35,7 +36,10 @@ import {
   CPUMAP_MAX,
   DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
   DOMAIN_INTERFACE_MAX,
+  DOMAIN_JOB_STATS_MAX,
   DOMAIN_LIST_MAX,
+  DOMAIN_MIGRATE_PARAM_LIST_MAX,
+  MIGRATE_COOKIE_MAX,
   NETWORK_DHCP_LEASES_MAX,
   NETWORK_LIST_MAX,
   STORAGE_POOL_LIST_MAX,
@@ -64,6 +68,10 @@ const networkOnly = struct({ net: networkRef });
 const poolOnly = struct({ pool: poolRef });
 const volumeOnly = struct({ vol: volumeRef });
 const deviceArgs = struct({ dom: domainRef, xml: string, flags: flags<DomainModificationImpact | DomainDeviceModifyFlags>() });
+/** `remote_typed_param params<REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX>` of the migration steps. */
+const migrateParams = typedParams(DOMAIN_MIGRATE_PARAM_LIST_MAX);
+/** `opaque cookie<REMOTE_MIGRATE_COOKIE_MAX>`: what one migration step hands the next, unread by the client. */
+const cookie = opaque(MIGRATE_COOKIE_MAX);
 const volumeStreamArgs = struct({ vol: volumeRef, offset: uhyper, length: uhyper, flags: flags<never>() });
 
 /** The procedure table, keyed by the camelCase of each `REMOTE_PROC_*` name; frozen, as data should be. */
@@ -122,6 +130,7 @@ export const PROCEDURES = Object.freeze({
   connectGetLibVersion: call(157, none, uhyper),
   domainAttachDeviceFlags: call(160, deviceArgs, none),
   domainDetachDeviceFlags: call(161, deviceArgs, none),
+  domainAbortJob: call(164, domainOnly, none),
   storageVolWipe: call(165, struct({ vol: volumeRef, flags: flags<never>() }), none),
   domainUpdateDeviceFlags: call(174, deviceArgs, none),
   domainCreateWithFlags: call(196, struct({ dom: domainRef, flags: flags<DomainCreateFlags>() }), domainRef),
@@ -190,6 +199,40 @@ export const PROCEDURES = Object.freeze({
     293,
     struct({ needMap: int, needOnline: int, flags: flags<never>() }),
     struct({ cpumap: opaque(CPUMAP_MAX), online: uint, ret: int }),
+  ),
+  domainGetJobStats: call(
+    298,
+    struct({ dom: domainRef, flags: flags<DomainJobStatsFlags>() }),
+    struct({ type: enumeration<DomainJobType>(int), params: typedParams(DOMAIN_JOB_STATS_MAX) }),
+  ),
+  // The five steps of a migration the client drives (virDomainMigrate3 without
+  // PEER2PEER): begin and perform on the source, prepare and finish on the
+  // destination, confirm on the source; each step's cookie goes to the next.
+  domainMigrateBegin3Params: call(
+    302,
+    struct({ dom: domainRef, params: migrateParams, flags: flags<MigrateFlags>() }),
+    struct({ cookieOut: cookie, xml: string }),
+  ),
+  domainMigratePrepare3Params: call(
+    303,
+    struct({ params: migrateParams, cookieIn: cookie, flags: flags<MigrateFlags>() }),
+    struct({ cookieOut: cookie, uriOut: optionalString }),
+  ),
+  // `dconnuri`: the destination's libvirt URI, for peer-to-peer only (absent here).
+  domainMigratePerform3Params: call(
+    305,
+    struct({ dom: domainRef, dconnuri: optionalString, params: migrateParams, cookieIn: cookie, flags: flags<MigrateFlags>() }),
+    cookie,
+  ),
+  domainMigrateFinish3Params: call(
+    306,
+    struct({ params: migrateParams, cookieIn: cookie, flags: flags<MigrateFlags>(), cancelled: bool }),
+    struct({ dom: domainRef, cookieOut: cookie }),
+  ),
+  domainMigrateConfirm3Params: call(
+    307,
+    struct({ dom: domainRef, params: migrateParams, cookieIn: cookie, flags: flags<MigrateFlags>(), cancelled: bool }),
+    none,
   ),
   networkGetDhcpLeases: call(
     341,

@@ -27,3 +27,9 @@ export const NETWORK_DHCP_LEASES_MAX = 65536;
 export const STORAGE_POOL_LIST_MAX = 4096;
 /** REMOTE_STORAGE_VOL_LIST_MAX. */
 export const STORAGE_VOL_LIST_MAX = 16384;
+/** REMOTE_MIGRATE_COOKIE_MAX: the bytes of a migration cookie. */
+export const MIGRATE_COOKIE_MAX = 4194304;
+/** REMOTE_DOMAIN_MIGRATE_PARAM_LIST_MAX: the typed parameters of one migration step. */
+export const DOMAIN_MIGRATE_PARAM_LIST_MAX = 64;
+/** REMOTE_DOMAIN_JOB_STATS_MAX: the typed parameters of a job's statistics. */
+export const DOMAIN_JOB_STATS_MAX = 64;
