@@ -6,6 +6,7 @@ import { AuthType, DriverFeature } from "./enums/connect";
 import { Networks } from "./networks";
 import { Pools } from "./pools";
 import { RemoteCalls, remoteCalls } from "./remoteCalls";
+import { Secrets } from "./secrets";
 import { Volumes } from "./volumes";
 import { NO_FLAGS } from "./wire/fixedArgs";
 
@@ -69,6 +70,8 @@ export class LibvirtConnection {
   readonly pools: Pools;
   /** Storage volume calls. */
   readonly volumes: Volumes;
+  /** Secret calls. */
+  readonly secrets: Secrets;
 
   private constructor(
     /** The RPC client under this connection. */
@@ -84,6 +87,7 @@ export class LibvirtConnection {
     this.networks = new Networks(calls, networkUpdateInDocumentedOrder);
     this.pools = new Pools(calls);
     this.volumes = new Volumes(calls);
+    this.secrets = new Secrets(calls);
   }
 
   /**

@@ -19,3 +19,7 @@ export const NETWORK_DHCP_LEASES_MAX = 65536;
 export const STORAGE_POOL_LIST_MAX = 4096;
 /** REMOTE_STORAGE_VOL_LIST_MAX. */
 export const STORAGE_VOL_LIST_MAX = 16384;
+/** REMOTE_SECRET_LIST_MAX. */
+export const SECRET_LIST_MAX = 16384;
+/** REMOTE_SECRET_VALUE_MAX: the most bytes a secret's value may hold. */
+export const SECRET_VALUE_MAX = 65536;
