@@ -21,8 +21,23 @@ import { openSource } from "./openSource";
  */
 export async function placeVolume(conn: LibvirtConnection, poolName: string, name: string): Promise<{ pool: PoolRef; id: string }> {
   const pool = await conn.pools.lookupByName(poolName);
-  const poolPath = parsePoolXml(await conn.pools.xmlDesc(pool)).target?.path ?? "";
+  const definition = parsePoolXml(await conn.pools.xmlDesc(pool));
+  refuseLunPool(poolName, definition.type);
+  const poolPath = definition.target?.path ?? "";
   return { pool, id: `${poolPath}/${name}` };
+}
+
+/**
+ * An iscsi-direct pool's volumes are the target's LUNs: libvirt can neither create
+ * nor delete them, so a Volume there is refused before anything is written.
+ * @throws Error saying how such a volume is used instead
+ */
+function refuseLunPool(poolName: string, type: string): void {
+  if (type !== "iscsi-direct") return;
+  throw new Error(
+    `pool ${poolName} is an iscsi-direct pool: its volumes are the iSCSI target's LUNs, which cannot be created here; ` +
+      `read one with Volume.get (by its key) and attach it to a VirtualMachine disk by volumeKey`,
+  );
 }
 
 /** Creates a volume: empty, uploaded, an overlay or a copy; a failed create leaves nothing behind. */
