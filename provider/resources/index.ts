@@ -1,4 +1,4 @@
-export { StoragePool, StoragePoolArgs } from "./pool/resource";
+export { StoragePool, StoragePoolArgs, DirPoolArgs, FsPoolArgs, NetfsPoolArgs, LogicalPoolArgs, DiskPoolArgs } from "./pool/resource";
 export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/resource";
 export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs, DnsHostArgs } from "./network/resource";
 export {

@@ -28,6 +28,8 @@ export enum ErrorCode {
   OperationTimeout = 68,
   NoDomainSnapshot = 72,
   ArgumentUnsupported = 74,
+  /** A pool's build found its storage there already (an fs pool's device holds a filesystem). */
+  StoragePoolBuilt = 76,
   OperationUnsupported = 84,
   AgentUnresponsive = 86,
   AccessDenied = 88,

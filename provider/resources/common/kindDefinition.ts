@@ -2,6 +2,7 @@ import type { LibvirtConnection } from "../../libvirt";
 import type { ConnectionSpec } from "./connection";
 import type { FieldTable, StoredOutputsOf, ValuesOf } from "./fields";
 import type { Problems } from "./problems";
+import type { VariantUnion } from "./variants";
 
 /** Validated inputs of any resource: its own fields plus where it lives. */
 export interface SpecBase {
@@ -68,6 +69,12 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
   readonly kind: string;
   /** Every input and output of the kind, each declared once (see `fields.ts`). */
   readonly fields: Table;
+  /**
+   * When the inputs are a discriminated union (a pool's `type`): which rows of
+   * the table each member requires and takes (see `variants.ts`), checked
+   * before `toSpec` runs.
+   */
+  readonly variants?: VariantUnion;
   /**
    * The spec from the fields' valid values: rules across fields (each
    * problem recorded) and values derived from several fields. Called only

@@ -7,11 +7,13 @@ import type { FieldTable } from "./fields";
 import type { ConnectionSpec } from "./connection";
 import type { KindDefinition, SpecBase } from "./kindDefinition";
 import { Problem, Problems } from "./problems";
+import { checkVariant } from "./variants";
 
 /**
  * The spec of raw inputs (their `connection` already resolved to
  * `connection`), or every problem. With `program`, keys that are not the
  * kind's are refused too, and the files the inputs name are looked at;
+ * the inputs are checked against their member of the kind's union, if any;
  * stored state is read without those checks, so a state written by an
  * earlier release, or naming a file removed since, still loads.
  */
@@ -24,6 +26,7 @@ export function parseSpec<Table extends FieldTable, Spec extends SpecBase, State
   const problems = new Problems();
   if (program) checkKnownKeys(def.kind, def.fields, inputs, problems);
   const values = parseFields(def.fields, inputs, problems, program);
+  if (def.variants) checkVariant(def.variants, inputs, problems, program);
   if (problems.all.length > 0) return { problems: problems.all };
   const own = def.toSpec(values, problems, inputs);
   if (!own || problems.all.length > 0) return { problems: problems.all };

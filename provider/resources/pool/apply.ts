@@ -1,21 +1,49 @@
-import type { LibvirtConnection, PoolRef } from "../../libvirt";
+import { LibvirtConnection, PoolBuildFlags, PoolRef } from "../../libvirt";
+import { ErrorCode, LibvirtError } from "../../rpc";
 import { buildPoolXml } from "../../xml";
 import { bringUp, defineThenStart, StartableCalls } from "../common/defineThenStart";
 import { ignoringGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
+import { progress } from "../common/progress";
+import type { PoolType } from "./fields";
 import { poolModelOf } from "./model";
 import { PoolLive, readPool } from "./read";
 import type { PoolSpec } from "./spec";
 
-/** A pool starts once its storage is built: for a dir pool, its directory is created (an existing one is kept). */
-function startable(conn: LibvirtConnection): StartableCalls<PoolRef> {
+/**
+ * Types whose storage is a directory on the host (a dir pool's, a mount point): building
+ * one only creates that directory (an existing one is kept), so it is done at every start.
+ * For the others a build writes to devices (a volume group, a partition table): only
+ * `build: true` at create does it.
+ */
+const DIRECTORY_TYPES: readonly PoolType[] = ["dir", "fs", "netfs"];
+
+/** A pool starts once its directory exists. */
+function startable(conn: LibvirtConnection, type: PoolType): StartableCalls<PoolRef> {
   return {
     start: async (ref) => {
-      await conn.pools.build(ref);
+      if (DIRECTORY_TYPES.includes(type)) await conn.pools.build(ref);
       await conn.pools.start(ref);
     },
     setAutostart: (ref, on) => conn.pools.setAutostart(ref, on),
   };
+}
+
+/**
+ * With `build: true`, lets libvirt prepare the device once, never over what it holds
+ * (NO_OVERWRITE): an fs pool's filesystem, a logical pool's volume group, a disk's
+ * partition table. A device that has a filesystem already keeps it (a pool replaced on
+ * the same device finds the one it made).
+ */
+async function buildDevice(conn: LibvirtConnection, spec: PoolSpec, ref: PoolRef): Promise<void> {
+  if (!spec.build) return;
+  progress("StoragePool", spec.name, `building the ${spec.type} pool's storage (never over existing data)`);
+  try {
+    await conn.pools.build(ref, PoolBuildFlags.NoOverwrite);
+  } catch (err) {
+    if (!(spec.type === "fs" && err instanceof LibvirtError && err.code === ErrorCode.StoragePoolBuilt)) throw err;
+    progress("StoragePool", spec.name, `${spec.device ?? "the device"} already holds a filesystem: kept as it is`);
+  }
 }
 
 /** Defines, builds and starts a pool under `uuid`; undone on refusal. */
@@ -26,18 +54,26 @@ export function createPool(conn: LibvirtConnection, spec: PoolSpec, uuid: string
     name: spec.name,
     uuid,
     xml: buildPoolXml(poolModelOf(spec, uuid)),
-    bringUp: (ref) => bringUp(startable(conn), ref, spec.autostart),
+    bringUp: async (ref) => {
+      await buildDevice(conn, spec, ref);
+      await bringUp(startable(conn, spec.type), ref, spec.autostart);
+    },
     readBack: (ref) => readPool(conn, ref),
   });
 }
 
 /** Starts a stopped pool and sets autostart; the rest of a pool cannot change in place. */
 export async function updatePool(conn: LibvirtConnection, spec: PoolSpec, live: PoolLive): Promise<LiveObject<PoolLive>> {
-  await bringUp(startable(conn), live.ref, spec.autostart, live);
+  await bringUp(startable(conn, spec.type), live.ref, spec.autostart, live);
   return readPool(conn, live.ref);
 }
 
-/** Deletes a pool: refused while it holds volumes, unless `forceDestroy` deletes them too. */
+/**
+ * Deletes a pool: refused while it holds volumes, unless `forceDestroy` deletes them too.
+ * Stopping it unmounts an fs or netfs pool and deactivates a volume group; only a
+ * directory is removed after (libvirt's pool delete, which removes an empty one only):
+ * a volume group, a partition table or a filesystem is never touched.
+ */
 export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec): Promise<void> {
   if (await conn.pools.isActive(ref)) {
     await conn.pools.refresh(ref);
@@ -56,6 +92,6 @@ export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: Po
     await conn.pools.destroy(ref);
   }
   // Removes the directory when it is empty; a directory that holds other files stays.
-  await conn.pools.delete(ref).catch(() => undefined);
+  if (DIRECTORY_TYPES.includes(spec.type)) await conn.pools.delete(ref).catch(() => undefined);
   await ignoringGone(conn.pools.undefine(ref));
 }

@@ -3,17 +3,18 @@ import type { KindDefinition } from "../common/kindDefinition";
 import type { PoolRef } from "../../libvirt";
 import { createPool, removePool, updatePool } from "./apply";
 import { poolDrift, poolReplacements } from "./drift";
-import { poolFields } from "./fields";
+import { poolFields, poolUnion } from "./fields";
 import { findPool, poolByUuidOrName, lookupPool, PoolLive, readPool } from "./read";
 import { PoolSpec, poolSpecOf } from "./spec";
 
 export type { PoolSpec } from "./spec";
 export type { PoolLive } from "./read";
 
-/** The StoragePool kind: a directory pool, defined, built and started. */
+/** The StoragePool kind: a pool of one of `POOL_TYPES`, defined, built and started. */
 export const poolKind: KindDefinition<typeof poolFields, PoolSpec, PoolLive, PoolRef> = {
   kind: "StoragePool",
   fields: poolFields,
+  variants: poolUnion,
   toSpec: poolSpecOf,
   lookup: lookupPool,
   findExisting: (conn, spec) => findPool(conn, spec.name),
@@ -28,7 +29,7 @@ export const poolKind: KindDefinition<typeof poolFields, PoolSpec, PoolLive, Poo
   outputs(spec, live) {
     return {
       uuid: live.id,
-      path: live.state.definition.target?.path ?? spec.path,
+      path: live.state.definition.target?.path ?? spec.path ?? "",
       type: spec.type,
       active: live.state.active,
       capacityBytes: Number(live.state.capacity),

@@ -1,17 +1,35 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ConnectedArgs } from "../common/args";
 import type { ArgsOf, OutputsOf } from "../common/fields";
+import type { VariantMemberArgs } from "../common/variants";
 import { isKvmKind, KvmResource, getArguments, GetOptions } from "../common/resource";
-import { poolFields } from "./fields";
+import { poolFields, PoolType, POOL_TYPES } from "./fields";
 
-/** Inputs of a {@link StoragePool}. */
-export interface StoragePoolArgs extends ArgsOf<typeof poolFields>, ConnectedArgs {}
+/** The inputs of a pool of type `T`: those every pool takes, and the type's own (its row in `POOL_TYPES`). */
+type PoolTypeArgs<T extends PoolType> = VariantMemberArgs<ArgsOf<typeof poolFields>, "type", typeof POOL_TYPES, T, "dir"> & ConnectedArgs;
+
+/** Inputs of a `dir` pool (the type when `type` is unset): a directory on the host. */
+export interface DirPoolArgs extends PoolTypeArgs<"dir"> {}
+/** Inputs of an `fs` pool: a block device holding a filesystem, mounted at `path`. */
+export interface FsPoolArgs extends PoolTypeArgs<"fs"> {}
+/** Inputs of a `netfs` pool: an NFS export or a CIFS share, mounted at `path`. */
+export interface NetfsPoolArgs extends PoolTypeArgs<"netfs"> {}
+/** Inputs of a `logical` pool: an LVM volume group. */
+export interface LogicalPoolArgs extends PoolTypeArgs<"logical"> {}
+/** Inputs of a `disk` pool: a whole disk whose partitions are the volumes. */
+export interface DiskPoolArgs extends PoolTypeArgs<"disk"> {}
+
+/**
+ * Inputs of a {@link StoragePool}, by its `type` (`dir` when unset), e.g.
+ * `{ type: "fs", device: "/dev/sdb1", path: "/srv/images" }`.
+ */
+export type StoragePoolArgs = DirPoolArgs | FsPoolArgs | NetfsPoolArgs | LogicalPoolArgs | DiskPoolArgs;
 
 // The outputs Pulumi sets on the instance, typed from the field table.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface StoragePool extends OutputsOf<typeof poolFields> {}
 
-/** A libvirt storage pool. */
+/** A libvirt storage pool: a directory, a mounted block device or network share, an LVM volume group or a whole disk. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class StoragePool extends KvmResource {
   /**

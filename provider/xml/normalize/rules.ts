@@ -236,6 +236,18 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     apply: (doc) => sto.poolPathAsStored(doc),
     why: "libvirt drops repeated and trailing slashes from a pool's target path: /srv/images/ comes back as /srv/images.",
   },
+  {
+    name: "pool-source-format-default",
+    appliesTo: "pool",
+    apply: sto.dropPoolFormatDefault,
+    why: "libvirt writes its default source format when none is given: auto for fs and netfs, lvm2 for logical, unknown for disk.",
+  },
+  {
+    name: "pool-target-derived",
+    appliesTo: "pool",
+    apply: sto.dropDerivedPoolTarget,
+    why: "libvirt derives a logical pool's target from its volume group (/dev/<volume group>) when none is given.",
+  },
   { name: "pool-sizes-as-bytes", appliesTo: "pool", apply: (doc) => sizesAsBytes(doc), why: SIZES_WHY },
   // ------------------------------------------------------------------ volume
   {

@@ -52,6 +52,21 @@ export function dropPoolDefaults(doc: Pool, ctx: RuleContext<Pool>): void {
   if (s && !want.source && Object.keys(s).length === 0) delete doc.source;
 }
 
+/** The `<format>` libvirt writes into a pool's source when none is given, by pool type. */
+const DEFAULT_POOL_FORMAT: Readonly<Record<string, string>> = { fs: "auto", netfs: "auto", logical: "lvm2", disk: "unknown" };
+
+/** Live: drops a source format that is libvirt's default for the type when none is declared. */
+export function dropPoolFormatDefault(doc: Pool, ctx: RuleContext<Pool>): void {
+  const s = doc.source;
+  if (ctx.role !== "live" || !s || ctx.desired.source?.format !== undefined) return;
+  if (s.format !== undefined && s.format === DEFAULT_POOL_FORMAT[doc.type]) delete s.format;
+}
+
+/** Live: drops the target libvirt derives for a logical pool when none is declared. */
+export function dropDerivedPoolTarget(doc: Pool, ctx: RuleContext<Pool>): void {
+  if (ctx.role === "live" && doc.type === "logical" && ctx.desired.target === undefined) delete doc.target;
+}
+
 /** Both: drops allocation and physical size. */
 export function dropVolumeMeasurements(doc: Volume): void {
   delete doc.allocation;

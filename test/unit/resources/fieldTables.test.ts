@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { exposedNames, inputNames, replacingNames, secretNames } from "../../../provider/resources/common/fieldTable";
 import { parseSpec } from "../../../provider/resources/common/kindSpec";
 import { KINDS, ResourceKind } from "../../../provider/resources/kinds";
+import { POOL_TYPES } from "../../../provider/resources/pool/fields";
 import { handler } from "../../../provider/resources/runtime";
 import { conn, goodInputs, goodNet } from "../../support/badInputCases";
 
@@ -77,6 +78,24 @@ describe("field tables", () => {
         assert.deepEqual(sorted(row.secrets), sorted(secretNames(fields)), "inputs marked secret");
         assert.deepEqual(sorted(row.outputs), sorted(exposedNames(fields)), "outputs");
         assert.deepEqual(sorted(row.replaces), sorted(replacingNames(fields)), "replaced when");
+      });
+    }
+  });
+
+  describe("the README's pool type table agrees with POOL_TYPES", () => {
+    const readme = readFileSync(join(__dirname, "../../../README.md"), "utf8");
+    const table = readme.split("<!-- pool-type-table -->")[1]?.split("\n\n")[0] ?? "";
+    const rows = new Map<string, { required: string[]; optional: string[] }>();
+    for (const line of table.split("\n").slice(3)) {
+      const cells = line.split(" | ").map((c) => c.replace(/^\| |\s\|$/g, ""));
+      const type = /^`([\w-]+)`$/.exec(cells[0] ?? "")?.[1];
+      if (type) rows.set(type, { required: items(cells[1]).flatMap((i) => i.names), optional: items(cells[2]).flatMap((i) => i.names) });
+    }
+    it("has a row per type and no other", () => assert.deepEqual(sorted([...rows.keys()]), sorted(Object.keys(POOL_TYPES))));
+    for (const [type, member] of Object.entries(POOL_TYPES)) {
+      it(`${type}: required and optional inputs`, () => {
+        assert.deepEqual(sorted(rows.get(type)?.required ?? []), sorted(member.required), "requires");
+        assert.deepEqual(sorted(rows.get(type)?.optional ?? []), sorted(member.optional), "may take");
       });
     }
   });

@@ -359,6 +359,38 @@ describe("xml/normalize rules", () => {
       assert.equal(comparePool(want, pool("<target><path>/srv/other</path></target>"))[0]?.path, "target.path");
     });
 
+    const typed = (type: string, body: string) => parsePoolXml(`<pool type='${type}'><name>p</name>${body}</pool>`);
+
+    it("pool-source-format-default: libvirt's default format of each type, when none is declared", () => {
+      const cases = [
+        ["fs", "auto", "<device path='/dev/vdb'/>"],
+        ["netfs", "auto", "<host name='nfs'/><dir path='/e'/>"],
+        ["logical", "lvm2", "<name>vg</name>"],
+        ["disk", "unknown", "<device path='/dev/vdb'/>"],
+      ];
+      for (const [type, format, source] of cases) {
+        const want = typed(type, `<source>${source}</source>`);
+        const live = typed(type, `<source>${source}<format type='${format}'/></source>`);
+        assert.equal(apply("pool-source-format-default", "pool", live, want).source?.format, undefined, type);
+        assert.deepEqual(comparePool(want, live), [], type);
+      }
+      // A declared format, or another one than the default, is compared.
+      const declared = typed("fs", "<source><device path='/dev/vdb'/><format type='ext4'/></source>");
+      const live = typed("fs", "<source><device path='/dev/vdb'/><format type='xfs'/></source>");
+      assert.equal(comparePool(declared, live)[0]?.path, "source.format");
+      const unset = typed("fs", "<source><device path='/dev/vdb'/></source>");
+      assert.equal(apply("pool-source-format-default", "pool", live, unset).source?.format, "xfs");
+    });
+
+    it("pool-target-derived: a logical pool's /dev/<volume group>", () => {
+      const want = typed("logical", "<source><name>vg</name></source>");
+      const live = typed("logical", "<source><name>vg</name><format type='lvm2'/></source><target><path>/dev/vg</path></target>");
+      assert.equal(apply("pool-target-derived", "pool", live, want).target, undefined);
+      assert.deepEqual(comparePool(want, live), []);
+      // A dir pool's target is never dropped.
+      assert.ok(apply("pool-target-derived", "pool", pool("<target><path>/p</path></target>"), pool("")).target);
+    });
+
     it("pool-sizes-as-bytes", () => {
       assert.deepEqual(apply("pool-sizes-as-bytes", "pool", pool("<capacity unit='KiB'>2</capacity>"), pool("")).capacity, {
         value: 2048,
