@@ -20,6 +20,12 @@ import type { PoolSpec } from "./spec";
  */
 const DIRECTORY_TYPES: readonly PoolType[] = ["dir", "fs", "netfs"];
 
+/**
+ * What a filesystem makes at its root for itself (ext2/3/4's `lost+found`), which libvirt lists
+ * as a volume of an fs pool: never counted or deleted as one of the pool's volumes.
+ */
+const FILESYSTEM_OWN = ["lost+found"];
+
 /** A pool starts once its directory exists. */
 function startable(conn: LibvirtConnection, type: PoolType): StartableCalls<PoolRef> {
   return {
@@ -101,7 +107,8 @@ export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: Po
   if (spec.type === "iscsi-direct") return removeLunPool(conn, ref, spec);
   if (await conn.pools.isActive(ref)) {
     await conn.pools.refresh(ref);
-    const volumes = await conn.volumes.listAll(ref);
+    const listed = await conn.volumes.listAll(ref);
+    const volumes = spec.type === "fs" ? listed.filter((v) => !FILESYSTEM_OWN.includes(v.name)) : listed;
     if (volumes.length > 0 && !spec.forceDestroy) {
       const names = volumes
         .map((v) => v.name)

@@ -13,25 +13,35 @@ export const DISK_FORMATS = ["gpt", "dos"] as const;
 
 /**
  * The pool types this resource creates, one row each: the inputs a type
- * requires, the ones it may take, and the values its `format` accepts. Every
+ * requires, the ones it may take, the values its `format` accepts, and
+ * whether its volumes are files (any format), block devices (raw only) or a
+ * target's LUNs (never created: `volume/apply.ts` refuses a Volume there). Every
  * input named here is declared once in {@link poolFields}; one no type names
  * (`name`, `autostart`, …) belongs to every type. Adding a type is a row here
  * and its part in `model.ts` (see ARCHITECTURE.md, "Adding a pool type").
  */
 export const POOL_TYPES = {
   /** A directory on the host. */
-  dir: { required: ["path"], optional: [] },
+  dir: { required: ["path"], optional: [], volumes: "files" },
   /** A block device holding a filesystem, mounted at `path`. */
-  fs: { required: ["path", "device"], optional: ["format", "build"], values: { format: FS_FORMATS } },
+  fs: { required: ["path", "device"], optional: ["format", "build"], values: { format: FS_FORMATS }, volumes: "files" },
   /** An NFS export or a CIFS share, mounted at `path`. */
-  netfs: { required: ["path", "host", "exportPath"], optional: ["format"], values: { format: NETFS_FORMATS } },
+  netfs: { required: ["path", "host", "exportPath"], optional: ["format"], values: { format: NETFS_FORMATS }, volumes: "files" },
   /** An LVM volume group: an existing one, or one `build` makes from `devices`. */
-  logical: { required: [], optional: ["volumeGroup", "devices", "build"] },
+  logical: { required: [], optional: ["volumeGroup", "devices", "build"], volumes: "blocks" },
   /** A whole disk whose partitions are the volumes. */
-  disk: { required: ["device"], optional: ["format", "build"], values: { format: DISK_FORMATS } },
-  /** An iSCSI target's LUNs, reached by libvirt's own initiator (no kernel iSCSI, no directory). */
-  "iscsi-direct": { required: ["host", "target", "initiator"], optional: ["port", "chap"] },
+  disk: { required: ["device"], optional: ["format", "build"], values: { format: DISK_FORMATS }, volumes: "blocks" },
+  /** An iSCSI target's LUNs, reached by libvirt's own initiator (no kernel iSCSI, no directory); LUNs are never created. */
+  "iscsi-direct": { required: ["host", "target", "initiator"], optional: ["port", "chap"], volumes: "luns" },
 } as const;
+
+/**
+ * Whether a pool of `type` (as the host reports it) holds block devices as volumes (a logical
+ * volume, a partition): they have no image format, so a Volume there must be raw.
+ */
+export function holdsBlockVolumes(type: string): boolean {
+  return Object.hasOwn(POOL_TYPES, type) && POOL_TYPES[type as PoolType].volumes === "blocks";
+}
 
 /** A pool type this resource creates. */
 export type PoolType = keyof typeof POOL_TYPES;

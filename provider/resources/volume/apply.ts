@@ -4,6 +4,7 @@ import { messageOf, PartialCreateError } from "../common/errors";
 import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { createTransactionally } from "../common/transaction";
+import { holdsBlockVolumes } from "../pool/fields";
 import { prepareCopy } from "./copy";
 import { assertNoShrink } from "./drift";
 import { volumeXml } from "./model";
@@ -15,16 +16,30 @@ import { createByUpload } from "./upload";
 import { openSource } from "./openSource";
 
 /**
- * The pool a new volume goes into, and the volume's key. A file volume's key
+ * The pool a new volume goes into, its type, and the volume's key. A file volume's key
  * is its path: known before the write, so a create cut short by a dropped
  * link still leaves an id the next run can check.
  */
-export async function placeVolume(conn: LibvirtConnection, poolName: string, name: string): Promise<{ pool: PoolRef; id: string }> {
+export async function placeVolume(
+  conn: LibvirtConnection,
+  poolName: string,
+  name: string,
+): Promise<{ pool: PoolRef; id: string; poolType: string }> {
   const pool = await conn.pools.lookupByName(poolName);
-  const definition = parsePoolXml(await conn.pools.xmlDesc(pool));
-  refuseLunPool(poolName, definition.type);
-  const poolPath = definition.target?.path ?? "";
-  return { pool, id: `${poolPath}/${name}` };
+  const def = parsePoolXml(await conn.pools.xmlDesc(pool));
+  refuseLunPool(poolName, def.type);
+  return { pool, id: `${def.target?.path ?? ""}/${name}`, poolType: def.type };
+}
+
+/**
+ * A volume in a pool of block devices (logical, disk) is the device itself: it has no image
+ * format. `check` cannot see the pool, so this is refused here, before anything is written.
+ */
+function checkFormatFits(spec: VolumeSpec, poolType: string): void {
+  if (holdsBlockVolumes(poolType) && spec.format !== "raw")
+    throw new Error(
+      `format: ${spec.format} is not possible in pool ${spec.pool}, a ${poolType} pool: its volumes are block devices, so format must be "raw"`,
+    );
 }
 
 /**
@@ -43,11 +58,13 @@ function refuseLunPool(poolName: string, type: string): void {
 /** Creates a volume: empty, uploaded, an overlay or a copy; a failed create leaves nothing behind. */
 export async function createVolume(conn: LibvirtConnection, spec: VolumeSpec): Promise<LiveObject<VolumeLive>> {
   progress("Volume", spec.name, `creating in pool ${spec.pool}`);
-  const { pool, id } = await placeVolume(conn, spec.pool, spec.name);
+  const { pool, id, poolType } = await placeVolume(conn, spec.pool, spec.name);
+  checkFormatFits(spec, poolType);
+  const shape = { ...spec, blocks: holdsBlockVolumes(poolType) };
   const source = spec.source;
   if (source?.kind === "localPath" || source?.kind === "url") {
     const upload = { opened: await openSource(source), where: describeSource(source), sha256: source.sha256 };
-    const { ref, sha256 } = await createByUpload(conn, pool, { ...spec, kind: "Volume" }, upload, id);
+    const { ref, sha256 } = await createByUpload(conn, pool, { ...shape, kind: "Volume" }, upload, id);
     const live = await readVolume(conn, ref).catch((err: unknown) => {
       // The data is in place: keep the volume in state rather than lose track of it.
       throw new PartialCreateError(`volume ${spec.name}: uploaded, but reading it back failed: ${messageOf(err)}`, id);
@@ -55,8 +72,8 @@ export async function createVolume(conn: LibvirtConnection, spec: VolumeSpec): P
     return { ...live, state: { ...live.state, sha256 } };
   }
   const write = source
-    ? await prepareCopy(conn, pool, { ...spec, source })
-    : () => conn.volumes.create(pool, volumeXml(spec, spec.capacityBytes ?? 0n));
+    ? await prepareCopy(conn, pool, { ...shape, source })
+    : () => conn.volumes.create(pool, volumeXml(shape, spec.capacityBytes ?? 0n));
   return createTransactionally("volume", spec.name, id, async () => {
     const ref = await write();
     return { run: () => readVolume(conn, ref), undo: () => conn.volumes.delete(ref) };

@@ -6,6 +6,8 @@ export interface VolumeShape {
   format: "qcow2" | "raw";
   /** Declared capacity; a minimum when a source is larger. */
   capacityBytes?: bigint;
+  /** The pool's volumes are block devices (logical, disk): the definition names no format. */
+  blocks?: boolean;
 }
 
 /** The volume definition to create: `capacity` bytes, and the backing file of an overlay. */
@@ -13,7 +15,8 @@ export function volumeXml(v: VolumeShape, capacity: bigint, backing?: { path: st
   return buildVolumeXml({
     name: v.name,
     capacity: { value: capacity, unit: "bytes" },
-    target: { format: v.format },
+    // A logical volume or a partition is the device itself; libvirt takes no image format for it.
+    ...(v.blocks ? {} : { target: { format: v.format } }),
     ...(backing ? { backingStore: backing } : {}),
   });
 }

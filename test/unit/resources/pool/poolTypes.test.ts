@@ -3,7 +3,9 @@ import { sharedConnectionPool, PoolRef } from "../../../../provider/libvirt";
 import { parseSpec, replacementsOf } from "../../../../provider/resources/common/kindSpec";
 import { poolReplacements } from "../../../../provider/resources/pool/drift";
 import { poolKind, PoolLive, PoolSpec } from "../../../../provider/resources/pool/kind";
+import { holdsBlockVolumes, POOL_TYPE_NAMES } from "../../../../provider/resources/pool/fields";
 import { poolModelOf } from "../../../../provider/resources/pool/model";
+import { volumeXml } from "../../../../provider/resources/volume/model";
 import { handler } from "../../../../provider/resources/runtime";
 import { buildPoolXml, parsePoolXml } from "../../../../provider/xml";
 import { conn } from "../../../support/badInputCases";
@@ -235,5 +237,24 @@ describe("StoragePool types: drift against the definition libvirt writes back", 
     assert.deepEqual(poolKind.drift(s, host), [{ property: "device", detail: "is /dev/loop7 on the host" }]);
     assert.deepEqual(poolReplacements(s, host), [{ property: "device", declared: "/dev/loop6", host: "/dev/loop7" }]);
     assert.deepEqual(replacementsOf(poolKind, spec(cases[0][1]), s), ["device"]);
+  });
+});
+
+describe("StoragePool types: volumes in them", () => {
+  it("logical and disk pools hold block devices, the others files", () => {
+    assert.deepEqual(
+      POOL_TYPE_NAMES.filter((t) => holdsBlockVolumes(t)),
+      ["logical", "disk"],
+    );
+    // A type this resource does not create (a pool read by `get`) is not refused here.
+    assert.equal(holdsBlockVolumes("iscsi"), false);
+  });
+
+  it("a volume in a pool of block devices is written without an image format", () => {
+    assert.match(
+      volumeXml({ name: "lv", format: "raw", blocks: true }, 1024n).replace(/>\s+</g, "><"),
+      /^<volume><name>lv<\/name><capacity unit="bytes">1024<\/capacity><\/volume>$/,
+    );
+    assert.match(volumeXml({ name: "f", format: "raw" }, 1024n).replace(/>\s+</g, "><"), /<target><format type="raw"\/><\/target>/);
   });
 });
