@@ -432,4 +432,25 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       property: "forceDestroy",
       rule: /true or false/,
     },
+    {
+      title: "fs pool without its device",
+      kind: "StoragePool",
+      inputs: { name: "p", type: "fs", path: "/mnt/p", connection: conn },
+      property: "device",
+      rule: /is required for a pool of type fs/,
+    },
+    {
+      title: "dir pool given a device",
+      kind: "StoragePool",
+      inputs: { name: "p", path: "/srv/p", device: "/dev/vdb", connection: conn },
+      property: "device",
+      rule: /does not apply to a pool of type dir/,
+    },
+    {
+      title: "netfs pool with a filesystem as format",
+      kind: "StoragePool",
+      inputs: { name: "p", type: "netfs", path: "/mnt/p", host: "nfs1", exportPath: "/e", format: "ext4", connection: conn },
+      property: "format",
+      rule: /must be one of "nfs", "cifs" for a pool of type netfs/,
+    },
   ];

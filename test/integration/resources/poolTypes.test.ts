@@ -35,7 +35,7 @@ function mounted(what: string): boolean {
     .some((line) => line.split(" ").slice(0, 2).includes(what));
 }
 
-/** An fs pool built as ext4 on the device, with a qcow2 volume; with `vm`, a VM booting from an overlay on the guest image in it. */
+/** An fs pool built as ext4 on the device, with a qcow2 volume, a copy of it and an upload; with `vm`, a VM booting from an overlay on the guest image in it. */
 function program(device: string, opts: { vm?: boolean; consoleLog?: string } = {}) {
   return () => {
     const connection = connectionTo(a);
@@ -49,7 +49,9 @@ function program(device: string, opts: { vm?: boolean; consoleLog?: string } = {
       source: { localPath: join(a.guestDir, "disk.img") },
       connection,
     });
-    const out: Record<string, unknown> = { poolPath: pool.path, dataKey: data.key, baseKey: base.key };
+    // A full copy into the same pool.
+    const copy = new Volume("copy", { pool: pool.name, name: "copy.qcow2", source: { cloneOf: data.key }, connection });
+    const out: Record<string, unknown> = { poolPath: pool.path, dataKey: data.key, baseKey: base.key, copyKey: copy.key };
     if (opts.vm) {
       const root = new Volume("root", { pool: pool.name, name: "root.qcow2", source: { backingVolume: base.key }, connection });
       const vm = new VirtualMachine("vm", {
@@ -91,7 +93,7 @@ describe("StoragePool types through the engine: an fs pool on a loop device of h
   it("creates the pool (making ext4 on the device and mounting it) and a qcow2 volume in it; a second run is the same", async () => {
     const up = await stack.up(program(device));
     assert.deepEqual(up.errors, []);
-    assert.deepEqual(opsByName(up), { pool: "create", data: "create", base: "create" });
+    assert.deepEqual(opsByName(up), { pool: "create", data: "create", base: "create", copy: "create" });
     assert.ok(
       stdoutOf(up).some((l) => /building the fs pool's storage/.test(l)),
       stdoutOf(up).join("\n"),
@@ -103,10 +105,12 @@ describe("StoragePool types through the engine: an fs pool on a loop device of h
     const vol = await conn.volumes.lookupByKey(`${mountPoint}/data.qcow2`);
     assert.match(await conn.volumes.xmlDesc(vol), /<format type='qcow2'\/>/);
     assert.ok(existsSync(`${mountPoint}/base.raw`), "the upload is not on the mounted filesystem");
+    assert.equal(textOf(up.exports.copyKey), `${mountPoint}/copy.qcow2`);
+    assert.equal((await conn.volumes.info(await conn.volumes.lookupByKey(`${mountPoint}/copy.qcow2`))).capacity, 16n * 1024n * 1024n);
 
     const again = await stack.up(program(device));
     assert.deepEqual(again.errors, []);
-    assert.deepEqual(opsByName(again), { pool: "same", data: "same", base: "same" });
+    assert.deepEqual(opsByName(again), { pool: "same", data: "same", base: "same", copy: "same" });
   });
 
   it("shows the pool stopped by hand (virsh pool-destroy) in the preview, and up starts it again", async () => {
@@ -123,14 +127,14 @@ describe("StoragePool types through the engine: an fs pool on a loop device of h
     assert.ok(mounted(mountPoint), "up did not mount the pool again");
     // The data made before the stop is still there: the start mounted the same filesystem.
     await conn.volumes.lookupByKey(`${mountPoint}/data.qcow2`);
-    assert.deepEqual(Object.values(opsByName(await stack.up(program(device)))), ["same", "same", "same"]);
+    assert.deepEqual(Object.values(opsByName(await stack.up(program(device)))), ["same", "same", "same", "same"]);
   });
 
   it("boots a VM from a qcow2 overlay in the pool on the guest image uploaded into it", async () => {
     const log = join(dir, "console.log");
     const up = await stack.up(program(device, { vm: true, consoleLog: log }));
     assert.deepEqual(up.errors, []);
-    assert.deepEqual(opsByName(up), { pool: "same", data: "same", base: "same", root: "create", vm: "create" });
+    assert.deepEqual(opsByName(up), { pool: "same", data: "same", base: "same", copy: "same", root: "create", vm: "create" });
     const root = await conn.volumes.lookupByKey(`${mountPoint}/root.qcow2`);
     assert.match(await conn.volumes.xmlDesc(root), new RegExp(`<backingStore>\\s*<path>${mountPoint}/base.raw</path>`));
     // The guest writes its stamp into the boot disk, i.e. into the overlay on the fs pool.
@@ -140,7 +144,7 @@ describe("StoragePool types through the engine: an fs pool on a loop device of h
 
     const again = await stack.up(program(device, { vm: true, consoleLog: log }));
     assert.deepEqual(again.errors, []);
-    assert.deepEqual(Object.values(opsByName(again)), ["same", "same", "same", "same", "same"]);
+    assert.deepEqual(Object.values(opsByName(again)), ["same", "same", "same", "same", "same", "same"]);
   });
 
   it("destroy removes the VM, the volumes and the pool, and leaves the device unmounted and its mount point gone", async () => {
