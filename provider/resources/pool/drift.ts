@@ -1,5 +1,6 @@
 import { comparePool } from "../../xml";
 import type { Drift, ReplacingDifference } from "../common/kindDefinition";
+import { ISCSI_DEFAULT_PORT } from "./iscsiFields";
 import { poolModelOf } from "./model";
 import type { PoolLive } from "./read";
 import type { PoolSpec } from "./spec";
@@ -60,6 +61,9 @@ export function poolDrift(spec: PoolSpec, live: PoolLive): Drift[] {
 function declaredValue(spec: PoolSpec, property: string): string {
   if (property === "devices") return spec.devices?.join(", ") ?? "unset";
   if (property === "volumeGroup") return spec.volumeGroup ?? spec.name;
+  if (property === "port") return String(spec.port ?? ISCSI_DEFAULT_PORT);
+  // The account's name only: the password is never part of a message.
+  if (property === "chap") return spec.chap ? `user ${spec.chap.username}` : "unset";
   const value = (spec as unknown as Record<string, unknown>)[property];
   return typeof value === "string" ? value : "unset";
 }

@@ -145,10 +145,10 @@ describe("StoragePool iscsi-direct: drift and replacement", () => {
     assert.deepEqual(poolKind.drift(spec(CHAP), host), [{ property: "target", detail: "is iqn.2026-12.test:other on the host" }]);
     assert.deepEqual(poolReplacements(spec(CHAP), host), [{ property: "target", declared: TARGET, host: "iqn.2026-12.test:other" }]);
     const other = live(STORED.replace("port='3260'", "port='3261'"));
-    assert.deepEqual(
-      poolKind.drift(spec(CHAP), other).map((d) => d.property),
-      ["port"],
-    );
+    assert.deepEqual(poolKind.drift(spec(CHAP), other), [{ property: "port", detail: "is 3261 on the host" }]);
+    assert.deepEqual(poolReplacements(spec(CHAP), other), [{ property: "port", declared: "3260", host: "3261" }]);
+    const otherUser = live(STORED.replace("username='pkvm-chap'", "username='someone'"));
+    assert.deepEqual(poolReplacements(spec(CHAP), otherUser), [{ property: "chap", declared: "user pkvm-chap", host: "user someone" }]);
   });
 
   it("a new password changes in place; a new username, or CHAP added or removed, replaces the pool", () => {
