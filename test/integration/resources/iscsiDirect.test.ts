@@ -241,6 +241,25 @@ describe("iscsi-direct StoragePool through the engine (host A's tgt targets)", f
       assert.equal(await conn.pools.isActive(poolBefore), true);
     });
 
+    it("shows a secret removed by hand as drift, and up writes it again without replacing the pool", async () => {
+      const poolBefore = await conn.pools.lookupByName(name);
+      await conn.secrets.undefine(await secretOf());
+      const preview = await stack.preview(program(storage.chap.password));
+      assert.deepEqual(preview.errors, []);
+      assert.deepEqual(opsByName(preview), { chap: "update" });
+      assert.match(stdoutOf(preview).join("\n"), /chap\.password: its libvirt secret is missing on the host/);
+      const up = await stack.up(program(storage.chap.password));
+      assert.deepEqual(up.errors, [], stdoutOf(up).join("\n"));
+      assert.equal(parseSecretXml(await conn.secrets.xmlDesc(await secretOf())).private, true);
+      assert.equal((await conn.pools.lookupByName(name)).uuid, poolBefore.uuid);
+      // The secret holds the password again: the pool logs in after a stop.
+      await conn.pools.destroy(poolBefore);
+      const restarted = await stack.up(program(storage.chap.password));
+      assert.deepEqual(restarted.errors, [], stdoutOf(restarted).join("\n"));
+      assert.equal(await conn.pools.isActive(poolBefore), true);
+      assert.deepEqual(opsByName(await stack.up(program(storage.chap.password))), { chap: "same" });
+    });
+
     it("destroys the pool and its secret", async () => {
       const down = await stack.destroy();
       assert.deepEqual(down.errors, []);
