@@ -8,6 +8,7 @@ import { Pools } from "./pools";
 import { RemoteCalls, remoteCalls } from "./remoteCalls";
 import { Secrets } from "./secrets";
 import { Volumes } from "./volumes";
+import { cpusOf } from "./wire/cpumap";
 import { NO_FLAGS } from "./wire/fixedArgs";
 
 /** Options for {@link LibvirtConnection.open}. */
@@ -155,6 +156,12 @@ export class LibvirtConnection {
   domainCapabilities(query: { emulator?: string; arch?: string; machine?: string; virtType?: string } = {}): Promise<string> {
     const { emulator: emulatorBin, arch, machine, virtType } = query;
     return this.calls.connectGetDomainCapabilities({ emulatorBin, arch, machine, virtType, flags: NO_FLAGS });
+  }
+
+  /** The host's online CPUs, ascending (`virNodeGetCPUMap`): what a vCPU pinned to "all CPUs" may run on. */
+  async onlineCpus(): Promise<number[]> {
+    const { cpumap, ret } = await this.calls.nodeGetCpuMap({ needMap: 1, needOnline: 1, flags: NO_FLAGS });
+    return cpusOf(cpumap, ret);
   }
 
   /** Asks whether the daemon supports a driver feature. */

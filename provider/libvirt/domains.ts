@@ -1,5 +1,6 @@
 import { LibvirtError } from "../rpc";
 import {
+  BlockIoTuneParam,
   DomainCreateFlags,
   DomainDefineFlags,
   DomainDestroyFlags,
@@ -19,7 +20,9 @@ import { DomainRef } from "./handles";
 import type { RemoteCalls } from "./remoteCalls";
 import { DomainInfo, DomainInterface, DomainStateInfo } from "./replies";
 import { FlagSet } from "./wire/codec";
+import { cpumapOf } from "./wire/cpumap";
 import { NEED_RESULTS, NO_FLAGS } from "./wire/fixedArgs";
+import { ullongParam } from "./wire/typedParams";
 
 /** Typed calls on domains (virtual machines). */
 export class Domains {
@@ -133,6 +136,35 @@ export class Domains {
    */
   setVcpus(dom: DomainRef, count: number, flags: FlagSet<DomainModificationImpact | DomainVcpuFlags>): Promise<void> {
     return this.calls.domainSetVcpusFlags({ dom, nvcpus: count, flags });
+  }
+
+  /**
+   * Lets one vCPU run only on the given host CPUs (`virDomainPinVcpuFlags`);
+   * all online CPUs ({@link LibvirtConnection.onlineCpus}) undo a pin.
+   * `flags` are {@link DomainModificationImpact} values.
+   */
+  pinVcpu(dom: DomainRef, vcpu: number, cpus: readonly number[], flags: FlagSet<DomainModificationImpact>): Promise<void> {
+    return this.calls.domainPinVcpuFlags({ dom, vcpu, cpumap: cpumapOf(cpus), flags });
+  }
+
+  /**
+   * Sets a disk's I/O limits (`virDomainSetBlockIoTune`), per second; 0
+   * removes a limit. libvirt keeps the limits of a family (bytes, iops) the
+   * call does not name, and clears the others of a family it names: give
+   * every limit of a family to know the outcome.
+   * @param disk the disk's target (`vda`) or its source path
+   */
+  setBlockIoTune(
+    dom: DomainRef,
+    disk: string,
+    limits: Partial<Record<BlockIoTuneParam, number | bigint>>,
+    flags: FlagSet<DomainModificationImpact>,
+  ): Promise<void> {
+    const params = Object.values(BlockIoTuneParam).flatMap((field) => {
+      const value = limits[field];
+      return value === undefined ? [] : [ullongParam(field, value)];
+    });
+    return this.calls.domainSetBlockIoTune({ dom, disk, params, flags });
   }
 
   /** Adds a device given as its XML element (`virDomainAttachDeviceFlags`). */

@@ -25,6 +25,7 @@ export {
   DomainMetadataType,
   InterfaceAddressSource,
   IpAddressType,
+  BlockIoTuneParam,
 } from "./enums/domain";
 export { NetworkListFlags, NetworkXmlFlags, NetworkUpdateCommand, NetworkUpdateSection, NetworkUpdateFlags } from "./enums/network";
 export {
@@ -46,3 +47,4 @@ export { DomainRef, NetworkRef, PoolRef, SecretRef, VolumeRef, uuidToString, uui
 export { PROCEDURES } from "./procedures";
 export { RemoteCalls } from "./remoteCalls";
 export { Codec, FlagSet } from "./wire/codec";
+export { TypedParam, TypedParamType, TypedParamValue, typedParam, typedParams } from "./wire/typedParams";

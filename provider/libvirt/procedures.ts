@@ -33,6 +33,8 @@ import { dhcpLease, domainInfo, domainInterface, domainStateInfo, poolInfo, volu
 import { array, bool, enumeration, flags, int, none, opaque, optional, string, struct, uhyper, uint } from "./wire/codec";
 import {
   AUTH_TYPE_LIST_MAX,
+  CPUMAP_MAX,
+  DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX,
   DOMAIN_INTERFACE_MAX,
   DOMAIN_LIST_MAX,
   NETWORK_DHCP_LEASES_MAX,
@@ -43,6 +45,7 @@ import {
   STORAGE_VOL_LIST_MAX,
 } from "./wire/limits";
 import { call, download, upload } from "./wire/procedure";
+import { typedParams } from "./wire/typedParams";
 
 /*
  * Every procedure of libvirt's remote program (remote_protocol.x) that this
@@ -144,9 +147,25 @@ export const PROCEDURES = Object.freeze({
   storageVolUpload: upload(208, volumeStreamArgs),
   storageVolDownload: download(209, volumeStreamArgs),
   domainGetState: call(212, struct({ dom: domainRef, flags: flags<never>() }), domainStateInfo),
+  // `cpumap`: bit N (byte N / 8, bit N % 8, least significant first) allows host CPU N.
+  domainPinVcpuFlags: call(
+    225,
+    struct({ dom: domainRef, vcpu: uint, cpumap: opaque(CPUMAP_MAX), flags: flags<DomainModificationImpact>() }),
+    none,
+  ),
   domainUndefineFlags: call(231, struct({ dom: domainRef, flags: flags<DomainUndefineFlags>() }), none),
   domainDestroyFlags: call(234, struct({ dom: domainRef, flags: flags<DomainDestroyFlags>() }), none),
   domainBlockResize: call(251, struct({ dom: domainRef, disk: string, size: uhyper, flags: flags<DomainBlockResizeFlags>() }), none),
+  domainSetBlockIoTune: call(
+    252,
+    struct({
+      dom: domainRef,
+      disk: string,
+      params: typedParams(DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX),
+      flags: flags<DomainModificationImpact>(),
+    }),
+    none,
+  ),
   domainShutdownFlags: call(258, struct({ dom: domainRef, flags: flags<DomainShutdownFlags>() }), none),
   storageVolResize: call(260, struct({ vol: volumeRef, capacity: uhyper, flags: flags<VolumeResizeFlags>() }), none),
   domainSetMetadata: call(
@@ -175,6 +194,12 @@ export const PROCEDURES = Object.freeze({
     291,
     struct({ net: networkRef, command: uint, section: uint, parentIndex: int, xml: string, flags: flags<NetworkUpdateFlags>() }),
     none,
+  ),
+  // `ret`: the host's CPU count (the bitmap's width); `online`: how many of them are online (set in `cpumap`).
+  nodeGetCpuMap: call(
+    293,
+    struct({ needMap: int, needOnline: int, flags: flags<never>() }),
+    struct({ cpumap: opaque(CPUMAP_MAX), online: uint, ret: int }),
   ),
   networkGetDhcpLeases: call(
     341,

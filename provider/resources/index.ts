@@ -15,12 +15,16 @@ export {
   VirtualMachine,
   VirtualMachineArgs,
   VirtualMachineDiskArgs,
+  VirtualMachineDiskIoLimitArgs,
   VirtualMachineNetworkInterfaceArgs,
   VirtualMachineWaitForIpArgs,
   VirtualMachineGraphicsArgs,
   VirtualMachineSerialConsoleArgs,
   VirtualMachineFilesystemArgs,
   VirtualMachineCloudInitArgs,
+  VirtualMachineCpuArgs,
+  VirtualMachineVcpuPinningArgs,
+  VirtualMachineTpmArgs,
 } from "./vm/resource";
 export { CloudInitDisk, CloudInitDiskArgs } from "./cloudInit/resource";
 export { ConnectionArgs, ConnectedArgs, SizeArg } from "./common/args";

@@ -36,12 +36,16 @@ export type {
   Domain,
   DomainClock,
   DomainCpu,
+  DomainCputune,
   DomainFeatures,
   DomainOs,
   DomainVcpu,
   LifecycleAction,
   MaxMemory,
+  VcpuPin,
 } from "./domain/types";
+/** CPU lists (`0-3,^2`) as libvirt reads and spells them. */
+export { CPUSET_MAX_CPUS, canonicalCpuset, formatCpuset, parseCpuset } from "./domain/cpuset";
 /** Domain devices. */
 export type { Device, ModelledDeviceKind, OtherDevice } from "./domain/devices";
 /** Typed filter over a device list; one device as its element (for attach, detach, update). */
@@ -49,7 +53,9 @@ export { buildDevice, devicesOf } from "./domain/devices";
 /** Fields every device has. */
 export type { DeviceAddress, DeviceCommon } from "./domain/common";
 /** Disks. */
-export type { Disk, DiskBus, DiskSource } from "./domain/disk";
+export type { Disk, DiskBus, DiskIotune, DiskSource, IotuneLimit } from "./domain/disk";
+/** The `<iotune>` limits the disk model names, and their element names. */
+export { IOTUNE_LIMITS, iotuneElementName } from "./domain/disk";
 /** Network interfaces. */
 export type { InterfaceSource, NetInterface } from "./domain/interface";
 /** Graphics consoles. */

@@ -146,3 +146,16 @@ export enum IpAddressType {
   Ipv4 = 0,
   Ipv6 = 1,
 }
+
+/**
+ * The `virDomainSetBlockIoTune` parameters this client sends
+ * (`VIR_DOMAIN_BLOCK_IOTUNE_*`), each an unsigned long long; 0 is no limit.
+ */
+export enum BlockIoTuneParam {
+  TotalBytesSec = "total_bytes_sec",
+  ReadBytesSec = "read_bytes_sec",
+  WriteBytesSec = "write_bytes_sec",
+  TotalIopsSec = "total_iops_sec",
+  ReadIopsSec = "read_iops_sec",
+  WriteIopsSec = "write_iops_sec",
+}

@@ -39,8 +39,9 @@ export function fixedOpaque(size: number): Codec<Buffer> {
 }
 
 /**
- * `opaque name<max>`: a length word, then the bytes. Longer data is refused
- * both ways: the daemon would refuse the call as a whole, naming nothing.
+ * `opaque name<max>`: a length word, then the bytes (a secret's value, a bitmap of host
+ * CPUs). Longer data is refused both ways: the daemon would refuse the call as a whole,
+ * naming nothing.
  */
 export function opaque(max: number): Codec<Buffer> {
   return {

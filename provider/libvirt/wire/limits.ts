@@ -5,8 +5,16 @@
 
 /** REMOTE_AUTH_TYPE_LIST_MAX. */
 export const AUTH_TYPE_LIST_MAX = 20;
+/**
+ * REMOTE_CPUMAP_MAX: the bytes of a CPU bitmap. Daemons since 1.2.x allow
+ * 2048 (16384 CPUs); the oldest allowed 256, which a bitmap only reaches
+ * for CPU numbers of 2048 and more.
+ */
+export const CPUMAP_MAX = 2048;
 /** REMOTE_DOMAIN_LIST_MAX. */
 export const DOMAIN_LIST_MAX = 16384;
+/** REMOTE_DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX. */
+export const DOMAIN_BLOCK_IO_TUNE_PARAMETERS_MAX = 32;
 /** REMOTE_DOMAIN_INTERFACE_MAX. */
 export const DOMAIN_INTERFACE_MAX = 2048;
 /** REMOTE_DOMAIN_IP_ADDR_MAX. */

@@ -12,10 +12,11 @@ import { checkVariant } from "./variants";
 /**
  * The spec of raw inputs (their `connection` already resolved to
  * `connection`), or every problem. With `program`, keys that are not the
- * kind's are refused too, and the files the inputs name are looked at;
- * the inputs are checked against their member of the kind's union, if any;
- * stored state is read without those checks, so a state written by an
- * earlier release, or naming a file removed since, still loads.
+ * kind's are refused too, as are rows of another member of the kind's union
+ * (`checkVariant`, which checks the member's own rules always), and the files
+ * the inputs name are looked at; stored state is read without those checks,
+ * so a state written by an earlier release, or naming a file removed since,
+ * still loads.
  */
 export function parseSpec<Table extends FieldTable, Spec extends SpecBase, State>(
   def: KindDefinition<Table, Spec, State>,

@@ -14,16 +14,18 @@ import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { keptUefiOs, uefiOsFor } from "./firmware";
 import { domainModelOf, machineOf } from "./model";
-import { liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
+import type { VmDifference } from "./compare";
+import { appliesLive, liveCallsOf, namingOf, pendingRestartOf, planVm, VmPlan } from "./plan";
 import { bootVm, stopVm } from "./power";
 import { readDefinitions, readVm, VmLive } from "./read";
+import { tpmUndefineFlags } from "./tpm";
 import { keepingHandAdded } from "./handAdded";
 import { applyLive, liveFlags } from "./remedies";
 import { withdrawnParts } from "./withdrawn";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
-/** Undefine removes UEFI variables and a managed save image too: both belong to the VM. */
+/** Undefine removes UEFI variables and a managed save image too: both belong to the VM (its TPM state: `tpm.ts`). */
 const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave;
 
 /** Defines a VM under `uuid`, sets autostart, boots it when it should run; undone on refusal. */
@@ -35,7 +37,7 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
     define: (xml: string) => conn.domains.define(xml),
     isActive: (ref: DomainRef) => conn.domains.isActive(ref),
     destroy: (ref: DomainRef) => conn.domains.destroy(ref),
-    undefine: (ref: DomainRef) => conn.domains.undefine(ref, UNDEFINE_FLAGS),
+    undefine: (ref: DomainRef) => conn.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(spec.tpm, true)),
   };
   return defineThenStart(calls, {
     kind: KIND,
@@ -51,28 +53,41 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
   });
 }
 
-/** Stops a VM (gracefully first) and undefines it with its NVRAM; one removed meanwhile is done. */
+/** Stops a VM (gracefully first) and undefines it with its NVRAM and TPM state; one removed meanwhile is done. */
 export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<void> {
   try {
     await stopVm(conn, ref, spec.name, spec.shutdownTimeoutSeconds);
     progress(KIND, spec.name, "undefining");
-    await conn.domains.undefine(ref, UNDEFINE_FLAGS);
+    await conn.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(spec.tpm));
   } catch (err) {
     // Removed by someone else meanwhile: what delete wanted.
     if (!isNotFoundError(err)) throw err;
   }
 }
 
-/** Applies what the running guest can take; a refusal is reported, and the change left to a restart. */
-async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLive, plan: VmPlan, desired: Domain): Promise<void> {
-  if (!live.running) return;
+/**
+ * Applies what the running guest can take (the plan's live calls, then
+ * `extra`); a refusal is reported, and the change left to a restart.
+ * @returns the differences the running guest refused
+ */
+async function applyLiveCalls(
+  conn: LibvirtConnection,
+  spec: VmSpec,
+  live: VmLive,
+  plan: VmPlan,
+  desired: Domain,
+  extra: readonly VmDifference[] = [],
+): Promise<VmDifference[]> {
+  if (!live.running) return [];
   const inDefinition = plan.config.map((d) => d.change);
-  for (const d of liveCallsOf(plan, live.running)) {
+  const refused: VmDifference[] = [];
+  for (const d of [...liveCallsOf(plan, live.running), ...extra]) {
     try {
       await applyLive({ conn, ref: live.ref, desired, flags: liveFlags(d.change, inDefinition, live.config) }, d.change, d.property);
       progress(KIND, spec.name, `${d.property}: applied live (${d.detail})`);
     } catch (err) {
       if (!(err instanceof LibvirtError)) throw err;
+      refused.push(d);
       progress(
         KIND,
         spec.name,
@@ -80,6 +95,7 @@ async function applyLiveCalls(conn: LibvirtConnection, spec: VmSpec, live: VmLiv
       );
     }
   }
+  return refused;
 }
 
 /** Brings the VM to the spec in place (the kind's `update`); `olds` is the spec of the previous run. */
@@ -87,14 +103,18 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
   const ref = live.ref;
   const uefi = keptUefiOs(live.config);
   const desired = domainModelOf(spec, requireVolumes(live.disks), id, uefi);
-  await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired);
-
-  let now = await readDefinitions(conn, ref);
-  let plan = planVm(desired, now.config, now.running, namingOf(spec));
   // Settings the program no longer declares: invisible to the comparison with the host, found by comparing the programs.
   const overrides = olds.xmlOverrides !== undefined || spec.xmlOverrides !== undefined;
   const previous = domainModelOf(olds, live.disks, id, uefi);
-  const withdrawn = withdrawnParts(previous, desired, overrides);
+  const withdrawnAll = withdrawnParts(previous, desired, overrides);
+  // A withdrawn pin the running guest can drop is undone live with the other live changes; the rest takes a new definition.
+  const running = live.running;
+  const undoneLive = running ? withdrawnAll.filter((d) => d.change.kind === "pin" && appliesLive(d, running)) : [];
+  const refused = await applyLiveCalls(conn, spec, live, planVm(desired, live.config, live.running, namingOf(spec)), desired, undoneLive);
+  const withdrawn = withdrawnAll.filter((d) => !undoneLive.includes(d) || refused.includes(d));
+
+  let now = await readDefinitions(conn, ref);
+  let plan = planVm(desired, now.config, now.running, namingOf(spec));
   if (plan.config.length > 0 || withdrawn.length > 0) {
     const what = [...plan.config, ...withdrawn].map((d) => d.property);
     progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);

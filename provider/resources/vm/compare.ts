@@ -10,7 +10,19 @@
  * here by identity, target device and MAC address, because these are what
  * get attached and detached one by one.
  */
-import { compareDomain, Device, Difference, Disk, Domain, keyDevices, NetInterface, sizeToBytes } from "../../xml";
+import {
+  compareDomain,
+  Device,
+  Difference,
+  Disk,
+  DiskIotune,
+  Domain,
+  iotuneElementName,
+  IOTUNE_LIMITS,
+  keyDevices,
+  NetInterface,
+  sizeToBytes,
+} from "../../xml";
 import { METADATA_NAMESPACE } from "./model";
 import { comparedIn } from "./remedies";
 
@@ -20,6 +32,8 @@ export interface VmChangeFields {
   memory: { to: bigint };
   /** The number of online vCPUs. */
   vcpus: { from: number; to: number };
+  /** One vCPU's pin: the CPU list it may run on, or every host CPU when `cpuset` is undefined. */
+  pin: { vcpu: number; cpuset?: string };
   /** The description text. */
   description: Record<never, never>;
   /** A device to add; `hotpluggable` says whether a running guest can take it. */
@@ -28,6 +42,8 @@ export interface VmChangeFields {
   detach: { key: string; device: Device; hotpluggable: boolean };
   /** A device whose settings a running guest takes in place (a display's password). */
   update: { key: string; device: Device };
+  /** A disk's I/O limits (`<iotune>`), by its target; none declared: every limit removed. */
+  iotune: { key: string; target: string; iotune: DiskIotune | undefined };
   /** Anything else: a new definition, which a running domain only takes at its next start. */
   definition: Record<never, never>;
 }
@@ -73,6 +89,7 @@ const EXACT: Record<string, string> = {
 const PREFIXED: [RegExp, string][] = [
   [/^memory\b/, "maxMemory"],
   [/^vcpu\b/, "maxVcpus"],
+  [/^cpu\.topology\b/, "cpu"],
   [/^cpu\b/, "cpuMode"],
   [/^os\.(loader|nvram|<firmware>)/, "firmware"],
   [/^os\b/, "arch"],
@@ -81,6 +98,7 @@ const PREFIXED: [RegExp, string][] = [
   [/^devices\.channels\[org\.qemu\.guest_agent\.0\]/, "guestAgent"],
   [/^devices\.graphics\b/, "graphics"],
   [/^devices\.filesystems\b/, "filesystems"],
+  [/^devices\.tpms\b/, "tpm"],
   [/memoryBacking/, "filesystems (virtiofs needs shared memory)"],
   [/^devices\.other\[controller:scsi/, "disks (SCSI controller)"],
 ];
@@ -90,7 +108,15 @@ const PREFIXED: [RegExp, string][] = [
  * `xmlOverrides` when the program has some; otherwise it is named by path.
  */
 export function propertyOf(path: string, overrides: boolean): string {
+  const pin = pinnedVcpuOf(path);
+  if (pin !== undefined) return `vcpuPinning[${pin}]`;
   return EXACT[path] ?? PREFIXED.find(([re]) => re.test(path))?.[1] ?? (overrides ? "xmlOverrides" : `(definition) ${path}`);
+}
+
+/** The vCPU a comparison path names the pin of (`cputune.vcpupins[1].cpuset`), if it does. */
+export function pinnedVcpuOf(path: string): number | undefined {
+  const m = /^cputune\.vcpupins\[(\d+)\]/.exec(path);
+  return m ? Number(m[1]) : undefined;
 }
 
 function describe(d: Difference): string {
@@ -100,8 +126,11 @@ function describe(d: Difference): string {
   return `declared ${d.desired ?? "nothing"}, the host has ${d.live ?? "nothing"}`;
 }
 
-/** A new display password is set in place (QEMU changes it live); everything else takes a new definition. */
+/** A new display password is set in place (QEMU changes it live), so is a vCPU's pin; everything else takes a new definition. */
 function changeOf(d: Difference, desired: Domain): VmChange {
+  const vcpu = pinnedVcpuOf(d.path);
+  const pin = desired.cputune?.vcpupins?.find((p) => p.vcpu === vcpu);
+  if (vcpu !== undefined && pin) return { kind: "pin", vcpu, cpuset: pin.cpuset };
   const m = /^devices\.graphics\[([^\]]+)\]\.passwd$/.exec(d.path);
   if (!m || d.desired === undefined) return { kind: "definition" };
   const device = [...keyDevices(desired.devices)].find(([, { group, key }]) => group === "graphics" && key === m[1])?.[0];
@@ -146,7 +175,15 @@ function diskFields(d: Disk): Record<string, string | boolean | number | undefin
     bus: d.target.bus,
     readonly: d.readonly === true,
     bootOrder: d.bootOrder,
+    cache: d.driver?.cache,
+    io: d.driver?.io,
+    discard: d.driver?.discard,
   };
+}
+
+/** The `<iotune>` limits as libvirt applies them: an absent limit is 0, no limit. */
+function limitsOf(d: Disk): Record<string, number> {
+  return Object.fromEntries(IOTUNE_LIMITS.map((l) => [iotuneElementName(l), d.iotune?.[l] ?? 0]));
 }
 
 function nicFields(n: NetInterface): Record<string, string | number | undefined> {
@@ -182,6 +219,11 @@ function deviceDiffs(desired: Domain, actual: Domain, out: VmDifference[], seedT
     else {
       const diff = fieldDiffs(diskFields(want), diskFields(have));
       if (diff) out.push({ property, detail: `${want.target.dev}: ${diff}`, change: { kind: "definition" } });
+      const limits = fieldDiffs(limitsOf(want), limitsOf(have));
+      if (limits) {
+        const change: VmChange = { kind: "iotune", key, target: want.target.dev, iotune: want.iotune };
+        out.push({ property, detail: `${want.target.dev}: ${limits}`, change });
+      }
     }
   });
   const wantTargets = new Set(wantDisks.map((d) => d.target.dev));

@@ -5,6 +5,14 @@ import { FieldCheck, In, input, InputField, output } from "../common/fields";
 import { absolutePath, choice, documentText, flag, generatedObjectName, integer, matching } from "../common/fieldTypes";
 import { checkEnum, checkInteger, isObject } from "../common/problems";
 import { checkSize, SizeArg } from "../common/sizeInput";
+import {
+  checkCpuTopology,
+  checkVcpuPinning,
+  CpuTopologySpec,
+  VcpuPinSpec,
+  VirtualMachineCpuArgs,
+  VirtualMachineVcpuPinningArgs,
+} from "./specCpu";
 import { checkDisks, checkNics, DiskSpec, GivenNic } from "./specDevices";
 import {
   checkCloudInit,
@@ -16,6 +24,7 @@ import {
   GraphicsSpec,
   SerialSpec,
 } from "./specPeripherals";
+import { checkTpm, TpmSpec, VirtualMachineTpmArgs } from "./tpm";
 
 /** Hypervisor drivers a VM may use: `kvm` (hardware) or `qemu` (software emulation). */
 export const DOMAIN_TYPES = ["kvm", "qemu"] as const;
@@ -48,6 +57,29 @@ export interface VirtualMachineDiskArgs {
   bootOrder?: pulumi.Input<number>;
   /** Guest device name (`vdb`, `sda`); by default the first free name of its bus, in list order. */
   target?: pulumi.Input<string>;
+  /** Host page cache use (libvirt's `<driver cache>`); the hypervisor's default (`writeback`) when unset. Changing it needs a restart. */
+  cache?: pulumi.Input<"none" | "writethrough" | "writeback" | "directsync" | "unsafe">;
+  /** How QEMU submits I/O: `"native"` (Linux AIO; needs `cache` `"none"` or `"directsync"`), `"threads"` or `"io_uring"`. Changing it needs a restart. */
+  io?: pulumi.Input<"native" | "threads" | "io_uring">;
+  /** `"unmap"` passes the guest's discard (TRIM) requests to the image, `"ignore"` (the default) drops them. Changing it needs a restart. */
+  discard?: pulumi.Input<"unmap" | "ignore">;
+  /** I/O operations per second the disk may do; no limit when unset. Changes apply live to a running VM. */
+  iops?: pulumi.Input<VirtualMachineDiskIoLimitArgs>;
+  /** Bytes per second the disk may move; no limit when unset. Changes apply live to a running VM. */
+  bytesPerSecond?: pulumi.Input<VirtualMachineDiskIoLimitArgs>;
+}
+
+/**
+ * A per-second limit of a {@link VirtualMachine} disk (libvirt's `<iotune>`): `total`, or
+ * `read` and/or `write`, not both (libvirt cannot mix them). Each is a whole number from 1 to 10^15.
+ */
+export interface VirtualMachineDiskIoLimitArgs {
+  /** Reads and writes together. */
+  total?: pulumi.Input<number>;
+  /** Reads alone. */
+  read?: pulumi.Input<number>;
+  /** Writes alone. */
+  write?: pulumi.Input<number>;
 }
 
 /** One network interface of a {@link VirtualMachine}: give exactly one of `network`, `bridge` or `direct`. */
@@ -210,6 +242,13 @@ export const vmFields = {
   vcpus: integer(1, 1024).default(1),
   /** vCPUs the VM boots with room for; `vcpus` by default. Changing it needs a restart. */
   maxVcpus: integer(1, 1024),
+  /** The guest CPU's topology; sockets × cores × threads must equal `maxVcpus` (`vcpus` when unset). Changing it needs a restart. */
+  cpu: input<In<VirtualMachineCpuArgs>, CpuTopologySpec>(checkCpuTopology),
+  /**
+   * Host CPUs each vCPU may run on, by vCPU number (below `maxVcpus`), e.g. `{ 0: "0", 1: "1-3,^2" }`;
+   * applied live. A vCPU taken out of it may run on every host CPU again; vCPUs it never named are left as they are.
+   */
+  vcpuPinning: input<In<VirtualMachineVcpuPinningArgs>, VcpuPinSpec[]>(checkVcpuPinning),
   /** Memory the guest is given (the balloon target), 512MiB by default; changed live up to `maxMemory`. */
   memory: memorySize()
     .default(512n * MIB)
@@ -255,6 +294,12 @@ export const vmFields = {
   guestAgent: flag().default(true),
   /** Host directories shared with the guest. Changes take effect at the next start. */
   filesystems: input<In<In<VirtualMachineFilesystemArgs>[]>, FilesystemSpec[]>(checkFilesystems).default(() => []),
+  /**
+   * A TPM 2.0 emulated by swtpm on the host; none when unset. Its state is kept across updates and
+   * restarts and removed when the VM is deleted (unless `persistentState`). Adding, removing or
+   * changing it takes a restart.
+   */
+  tpm: input<In<VirtualMachineTpmArgs>, TpmSpec>(checkTpm),
   /**
    * A cloud-init seed, attached as a cdrom after `disks`. With a
    * {@link CloudInitDisk} (or a given `sha256`), a change of the seed's

@@ -1,8 +1,10 @@
-import { applyDomainOverrides, Device, Disk, Domain, element, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
+import { applyDomainOverrides, Device, Disk, DiskIotune, Domain, element, GUEST_AGENT_CHANNEL, NetInterface, XmlNode } from "../../xml";
 import type { ResolvedDisk } from "./disks";
 import { AUTOSELECTED, UefiOs } from "./firmware";
 import type { VmSpec } from "./spec";
 import type { NicSpec } from "./specDevices";
+import type { DiskTuningSpec } from "./specDiskTuning";
+import { tpmDevice } from "./tpm";
 import type { FilesystemSpec, GraphicsSpec, PeripheralsSpec, SerialSpec } from "./specPeripherals";
 
 /** The namespace of what this provider keeps in a domain's `<metadata>`. */
@@ -22,6 +24,22 @@ export function machineOf(spec: VmSpec): string | undefined {
   return spec.machine;
 }
 
+/** The `<iotune>` a disk's limits mean; none without limits. */
+export function iotuneOf(d: DiskTuningSpec): DiskIotune | undefined {
+  const { iops, bytesPerSecond: bytes } = d;
+  if (!iops && !bytes) return undefined;
+  const tune: DiskIotune = {
+    totalBytesSec: bytes?.total,
+    readBytesSec: bytes?.read,
+    writeBytesSec: bytes?.write,
+    totalIopsSec: iops?.total,
+    readIopsSec: iops?.read,
+    writeIopsSec: iops?.write,
+  };
+  for (const k of Object.keys(tune) as (keyof DiskIotune)[]) if (tune[k] === undefined) delete tune[k];
+  return tune;
+}
+
 /** The `<disk>` element a disk means. */
 export function diskDevice(d: ResolvedDisk): Disk {
   const disk: Disk = {
@@ -35,6 +53,11 @@ export function diskDevice(d: ResolvedDisk): Disk {
     driver: { name: "qemu", type: d.format },
     target: { dev: d.target, bus: d.bus },
   };
+  if (d.cache !== undefined) disk.driver = { ...disk.driver, cache: d.cache };
+  if (d.io !== undefined) disk.driver = { ...disk.driver, io: d.io };
+  if (d.discard !== undefined) disk.driver = { ...disk.driver, discard: d.discard };
+  const iotune = iotuneOf(d);
+  if (iotune) disk.iotune = iotune;
   if (d.readonly) disk.readonly = true;
   if (d.bootOrder !== undefined) disk.bootOrder = d.bootOrder;
   return disk;
@@ -136,6 +159,7 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
       ...spec.nics.map(nicDevice),
       ...(disks.some((d) => d.bus === "scsi") ? [scsiController()] : []),
       ...peripheralDevices(spec),
+      ...(spec.tpm ? [tpmDevice(spec.tpm, spec)] : []),
     ],
   };
   if (spec.cloudInit?.sha256 !== undefined) {
@@ -145,7 +169,14 @@ export function domainModelOf(spec: VmSpec, disks: readonly ResolvedDisk[], uuid
   if (spec.filesystems.some((f) => f.driver === "virtiofs")) dom.extra = { attrs: {}, children: [sharedMemoryBacking()] };
   if (uuid !== undefined) dom.uuid = uuid;
   if (spec.description !== undefined) dom.description = spec.description;
-  if (spec.cpuMode !== undefined) dom.cpu = { mode: spec.cpuMode };
+  if (spec.cpuMode !== undefined || spec.cpu !== undefined) {
+    dom.cpu = {};
+    if (spec.cpuMode !== undefined) dom.cpu.mode = spec.cpuMode;
+    if (spec.cpu !== undefined) dom.cpu.topology = { ...spec.cpu };
+  }
+  if (spec.vcpuPinning !== undefined && spec.vcpuPinning.length > 0) {
+    dom.cputune = { vcpupins: spec.vcpuPinning.map((p) => ({ vcpu: p.vcpu, cpuset: p.cpuset })) };
+  }
   const os = dom.os ?? {};
   const machine = machineOf(spec);
   if (machine !== undefined) os.machine = machine;

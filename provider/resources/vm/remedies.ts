@@ -11,8 +11,8 @@
  * restart). `compare.ts`, `plan.ts` and `update.ts` ask this table; none of
  * them decides live-or-restart on its own.
  */
-import { DomainMetadataType, DomainModificationImpact, DomainRef, LibvirtConnection } from "../../libvirt";
-import { buildDevice, buildXml, Device, Domain, sizeToBytes } from "../../xml";
+import { BlockIoTuneParam, DomainMetadataType, DomainModificationImpact, DomainRef, LibvirtConnection } from "../../libvirt";
+import { buildDevice, buildXml, Device, DiskIotune, Domain, parseCpuset, sizeToBytes } from "../../xml";
 import type { VmChange, VmChangeKind } from "./compare";
 
 /** One of libvirt's readings of a VM. */
@@ -75,6 +75,27 @@ function detachXml(device: Device): string {
   return buildXml(buildDevice(device));
 }
 
+/** The host CPUs a pin lets its vCPU run on: its list, or every online CPU (which undoes a pin). */
+async function pinnedCpus(conn: LibvirtConnection, cpuset: string | undefined): Promise<number[]> {
+  if (cpuset === undefined) return conn.onlineCpus();
+  const parsed = parseCpuset(cpuset);
+  // The list was checked with the inputs: a failure here is a bug, not a user's mistake.
+  if (!("cpus" in parsed)) throw new Error(`vcpuPinning: ${parsed.problem}`);
+  return parsed.cpus;
+}
+
+/** Every limit of `<iotune>` as the block I/O tune call names it; 0 for one not declared, which removes it. */
+function blockIoTuneLimits(t: DiskIotune | undefined): Record<BlockIoTuneParam, number> {
+  return {
+    [BlockIoTuneParam.TotalBytesSec]: t?.totalBytesSec ?? 0,
+    [BlockIoTuneParam.ReadBytesSec]: t?.readBytesSec ?? 0,
+    [BlockIoTuneParam.WriteBytesSec]: t?.writeBytesSec ?? 0,
+    [BlockIoTuneParam.TotalIopsSec]: t?.totalIopsSec ?? 0,
+    [BlockIoTuneParam.ReadIopsSec]: t?.readIopsSec ?? 0,
+    [BlockIoTuneParam.WriteIopsSec]: t?.writeIopsSec ?? 0,
+  };
+}
+
 /** The remedy of every kind of VM change. */
 export const VM_REMEDIES: RemedyTable = {
   memory: {
@@ -96,6 +117,21 @@ export const VM_REMEDIES: RemedyTable = {
       // The definition takes the count only within its own maximum.
       alsoInDefinition: (change, sameKind, config) => sameKind.length > 0 && (config.vcpu?.count ?? 0) >= change.to,
       apply: (t, change) => t.conn.domains.setVcpus(t.ref, change.to, t.flags),
+    },
+  },
+  pin: {
+    compared: BOTH,
+    why:
+      "A vCPU is pinned and unpinned live (virDomainPinVcpuFlags), while it is online; unpinned, it may run on every online host CPU. " +
+      "A pin of an offline vCPU takes the new definition at the next start.",
+    live: {
+      fits: (change, running) => change.vcpu < (running.vcpu?.current ?? running.vcpu?.count ?? 0),
+      // Undoing a pin: the definition has it too when it pins the vCPU.
+      alsoInDefinition: (change, sameKind, config) =>
+        change.cpuset === undefined
+          ? (config.cputune?.vcpupins ?? []).some((p) => p.vcpu === change.vcpu)
+          : sameKind.some((x) => x.kind === "pin" && x.vcpu === change.vcpu),
+      apply: async (t, change) => t.conn.domains.pinVcpu(t.ref, change.vcpu, await pinnedCpus(t.conn, change.cpuset), t.flags),
     },
   },
   description: {
@@ -134,9 +170,20 @@ export const VM_REMEDIES: RemedyTable = {
       apply: (t, change) => t.conn.domains.updateDevice(t.ref, buildXml(buildDevice(change.device)), t.flags),
     },
   },
+  iotune: {
+    compared: BOTH,
+    why:
+      "A disk's I/O limits are QEMU's throttling of the running drive, which the block I/O tune call changes in place; " +
+      "every limit is sent (0 for none), so a removed one is lifted and a total replaces a read/write pair.",
+    live: {
+      fits: () => true,
+      alsoInDefinition: sameDevice,
+      apply: (t, change) => t.conn.domains.setBlockIoTune(t.ref, change.target, blockIoTuneLimits(change.iotune), t.flags),
+    },
+  },
   definition: {
     compared: BOTH,
-    why: "Everything else (maxMemory, maxVcpus, firmware, a changed disk or NIC, the kernel command line, the cloud-init seed, …) only a new definition carries, and a running guest takes it at a restart.",
+    why: "Everything else (maxMemory, maxVcpus, the cpu topology, firmware, a changed disk or NIC, a disk's cache, io or discard (libvirt refuses to change them on a running drive), the kernel command line, the cloud-init seed, a TPM added, removed or changed (QEMU has no TPM hotplug), …) only a new definition carries, and a running guest takes it at a restart.",
   },
 };
 

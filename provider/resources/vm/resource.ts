@@ -8,12 +8,15 @@ import { VirtualMachineCloudInitArgs, vmFields } from "./fields";
 export type {
   VirtualMachineCloudInitArgs,
   VirtualMachineDiskArgs,
+  VirtualMachineDiskIoLimitArgs,
   VirtualMachineFilesystemArgs,
   VirtualMachineGraphicsArgs,
   VirtualMachineNetworkInterfaceArgs,
   VirtualMachineSerialConsoleArgs,
   VirtualMachineWaitForIpArgs,
 } from "./fields";
+export type { VirtualMachineCpuArgs, VirtualMachineVcpuPinningArgs } from "./specCpu";
+export type { VirtualMachineTpmArgs } from "./tpm";
 
 /** Inputs of a {@link VirtualMachine}. */
 export interface VirtualMachineArgs extends ArgsOf<typeof vmFields>, ConnectedArgs {}

@@ -7,7 +7,9 @@ import type { ValuesOf } from "../common/fields";
 import type { SpecBase } from "../common/kindDefinition";
 import type { Problems } from "../common/problems";
 import type { vmFields } from "./fields";
+import { checkCpuAgainstVcpus } from "./specCpu";
 import { checkBootOrders, DiskSpec, NicSpec, withMacs, withSeed } from "./specDevices";
+import { checkTpmFits } from "./tpm";
 
 export type { DiskSpec, NicSpec } from "./specDevices";
 
@@ -34,6 +36,7 @@ export function vmSpecOf(values: VmValues, problems: Problems): Omit<VmSpec, "co
   const { name, vcpus, memoryBytes, kernel, running, guestAgent, waitForIp } = values;
   const maxVcpus = values.maxVcpus ?? vcpus;
   if (maxVcpus < vcpus) problems.add("maxVcpus", `must not be below vcpus (${vcpus})`);
+  checkCpuAgainstVcpus(problems, values, maxVcpus, values.maxVcpus !== undefined);
   const maxMemoryBytes = values.maxMemoryBytes ?? memoryBytes;
   if (maxMemoryBytes < memoryBytes) problems.add("maxMemory", `must not be below memory (${memoryBytes} bytes)`);
   if (kernel === undefined && values.initrd !== undefined)
@@ -44,6 +47,7 @@ export function vmSpecOf(values: VmValues, problems: Problems): Omit<VmSpec, "co
   const disks = withSeed(values.disks, values.cloudInit);
   const nics = withMacs(problems, "networkInterfaces", values.nics, name);
   checkBootOrders(problems, disks, nics);
+  checkTpmFits(problems, values);
 
   if (waitForIp && !running) problems.add("waitForIp", "cannot be set when running is false: a stopped VM has no address");
   if (waitForIp?.source === "agent" && !guestAgent)

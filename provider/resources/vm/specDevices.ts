@@ -18,6 +18,7 @@ import {
   Problems,
 } from "../common/problems";
 import { generatedMac } from "./mac";
+import { checkDiskTuning, DISK_TUNING_FIELDS, DiskTuningSpec } from "./specDiskTuning";
 
 /** Guest buses a disk may sit on. */
 export const DISK_BUSES = ["virtio", "sata", "scsi", "ide"] as const;
@@ -31,8 +32,8 @@ export const DIRECT_MODES = ["bridge", "vepa", "private", "passthrough"] as cons
 /** A disk bus. */
 export type DiskBusName = (typeof DISK_BUSES)[number];
 
-/** One validated disk. */
-export interface DiskSpec {
+/** One validated disk, with its tuning (`specDiskTuning.ts`). */
+export interface DiskSpec extends DiskTuningSpec {
   device: (typeof DISK_DEVICES)[number];
   bus: DiskBusName;
   /** A host path (also a Volume's `path`). */
@@ -86,7 +87,7 @@ function freeTarget(bus: DiskBusName, taken: Set<string>): string {
   return name;
 }
 
-const DISK_FIELDS = ["path", "volumeKey", "device", "bus", "format", "readonly", "bootOrder", "target"] as const;
+const DISK_FIELDS = ["path", "volumeKey", "device", "bus", "format", "readonly", "bootOrder", "target", ...DISK_TUNING_FIELDS] as const;
 
 /** One disk, its target unset when the program gave none. */
 type GivenDisk = Omit<DiskSpec, "target"> & { target?: string };
@@ -114,7 +115,10 @@ function checkTarget(
 
 function checkDisk(problems: Problems, at: string, d: unknown, taken: Set<string>): GivenDisk | undefined {
   if (!isObject(d))
-    return void problems.add(at, "must be an object with path or volumeKey, and optional device, bus, format, readonly, bootOrder, target");
+    return void problems.add(
+      at,
+      "must be an object with path or volumeKey, and optional device, bus, format, readonly, bootOrder, target, cache, io, discard, iops, bytesPerSecond",
+    );
   checkKnownFields(problems, at, d, DISK_FIELDS);
   const { path, volumeKey, format, readonly, bootOrder, target } = d;
   const device = d.device ?? "disk";
@@ -133,8 +137,9 @@ function checkDisk(problems: Problems, at: string, d: unknown, taken: Set<string
   if (device === "cdrom" && readonly === false) problems.add(`${at}.readonly`, "cannot be false for a cdrom");
   const bootOk = bootOrder === undefined || checkInteger(problems, `${at}.bootOrder`, bootOrder, 1, 1000);
   const targetOk = target === undefined || checkTarget(problems, `${at}.target`, target, busOk ? bus : undefined, taken);
-  if (!(deviceOk && busOk && pathOk && keyOk && formatOk && bootOk && targetOk)) return undefined;
-  return { device, bus, path, volumeKey, format, readonly: device === "cdrom" || readonly === true, bootOrder, target };
+  const tuning = checkDiskTuning(problems, at, d, device === "cdrom" && path === undefined && volumeKey === undefined);
+  if (!(deviceOk && busOk && pathOk && keyOk && formatOk && bootOk && targetOk && tuning)) return undefined;
+  return { device, bus, path, volumeKey, format, readonly: device === "cdrom" || readonly === true, bootOrder, target, ...tuning };
 }
 
 /**

@@ -5,9 +5,11 @@
  * defaults, and devices nobody declares may be the host's own). So a setting
  * removed from the program (`cpuMode`, `machine`, an `xmlOverrides` device)
  * is found here instead, by comparing the previous program with this one.
+ * A withdrawn vCPU pin is undone like any pin change (live, see the remedy
+ * table), the others take a new definition.
  */
 import { compareDomain, Domain } from "../../xml";
-import { propertyOf, VmDifference } from "./compare";
+import { pinnedVcpuOf, propertyOf, VmChange, VmDifference } from "./compare";
 
 /** The parts compared: disks, interfaces and the always-set values have their own handling. */
 function declared(dom: Domain): Domain {
@@ -19,9 +21,9 @@ function declared(dom: Domain): Domain {
 export function withdrawnParts(before: Domain, now: Domain, overrides: boolean): VmDifference[] {
   return compareDomain(declared(before), declared(now))
     .filter((d) => d.kind === "missing")
-    .map((d) => ({
-      property: propertyOf(d.path, overrides),
-      detail: `${d.path}: ${d.desired ?? "a setting"} is no longer declared`,
-      change: { kind: "definition" },
-    }));
+    .map((d) => {
+      const vcpu = pinnedVcpuOf(d.path);
+      const change: VmChange = vcpu === undefined ? { kind: "definition" } : { kind: "pin", vcpu };
+      return { property: propertyOf(d.path, overrides), detail: `${d.path}: ${d.desired ?? "a setting"} is no longer declared`, change };
+    });
 }

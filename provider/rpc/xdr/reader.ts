@@ -55,6 +55,14 @@ export class XdrReader {
     return v;
   }
 
+  /** IEEE 754 double precision (XDR `double`), big-endian. */
+  double(): number {
+    this.need(8, "double");
+    const v = this.buf.readDoubleBE(this.pos);
+    this.pos += 8;
+    return v;
+  }
+
   /**
    * Variable-length opaque data.
    * @param max the largest length accepted

@@ -73,6 +73,14 @@ export class XdrWriter {
     return this;
   }
 
+  /** IEEE 754 double precision (XDR `double`), big-endian. */
+  double(value: number): this {
+    this.reserve(8);
+    this.buf.writeDoubleBE(value, this.pos);
+    this.pos += 8;
+    return this;
+  }
+
   /** Variable-length opaque data: length, bytes, zero padding to 4. */
   opaque(data: Uint8Array): this {
     this.uint(data.length);

@@ -17,6 +17,25 @@ export type DiskSource =
 /** Guest-visible bus of a disk. */
 export type DiskBus = "virtio" | "scsi" | "ide" | "sata" | "usb" | "fdc" | "sd" | "xen";
 
+/**
+ * The limits of `<iotune>` this model names, by libvirt's element names in
+ * camelCase (`total_iops_sec` → `totalIopsSec`); each a per-second count,
+ * absent meaning no limit (libvirt writes no element for 0). A total and its
+ * read/write pair are exclusive: libvirt refuses both.
+ */
+export const IOTUNE_LIMITS = ["totalBytesSec", "readBytesSec", "writeBytesSec", "totalIopsSec", "readIopsSec", "writeIopsSec"] as const;
+
+/** One limit of {@link IOTUNE_LIMITS}. */
+export type IotuneLimit = (typeof IOTUNE_LIMITS)[number];
+
+/** `<iotune>`: the disk's I/O limits; its other children (`*_max`, `group_name`, …) stay in `extra`. */
+export type DiskIotune = { [K in IotuneLimit]?: number } & { extra?: XmlExtra };
+
+/** An iotune limit's element name: `totalIopsSec` → `total_iops_sec`. */
+export function iotuneElementName(limit: IotuneLimit): string {
+  return limit.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
 /** A `<disk>` device. */
 export interface Disk extends DeviceCommon {
   kind: "disk";
@@ -27,6 +46,8 @@ export interface Disk extends DeviceCommon {
   driver?: { name?: string; type?: string; cache?: string; io?: string; discard?: string; extra?: XmlExtra };
   /** Guest device name (`vda`, `sdb`) – the disk's identity – and its bus. */
   target: { dev: string; bus?: DiskBus; extra?: XmlExtra };
+  /** `<iotune>`: I/O limits. */
+  iotune?: DiskIotune;
   readonly?: boolean;
   shareable?: boolean;
   serial?: string;
@@ -56,6 +77,20 @@ function readSource(type: string, r: ElementReader): DiskSource {
   }
 }
 
+function readIotune(r: ElementReader): DiskIotune {
+  const tune: DiskIotune = {};
+  for (const limit of IOTUNE_LIMITS) {
+    const value = r.childInt(iotuneElementName(limit));
+    if (value !== undefined) tune[limit] = value;
+  }
+  return putExtra(tune, r);
+}
+
+function iotuneNode(t: DiskIotune): XmlNode {
+  const limits = IOTUNE_LIMITS.map((l) => (t[l] === undefined ? undefined : element(iotuneElementName(l), {}, [], String(t[l]))));
+  return withExtra(element("iotune", {}, limits), t.extra);
+}
+
 /** Reads a `<disk>` element. */
 export function parseDisk(node: XmlNode): Disk {
   const r = new ElementReader(node);
@@ -81,6 +116,8 @@ export function parseDisk(node: XmlNode): Disk {
   }
   const tgt = r.sub("target");
   if (tgt) disk.target = putExtra(compact({ dev: tgt.attr("dev") ?? "", bus: tgt.enumAttr("bus", BUSES) }), tgt);
+  const tune = r.sub("iotune");
+  if (tune) disk.iotune = readIotune(tune);
   const flag = (name: string) =>
     r.childrenWhere(name, (n) => n.children.length === 0 && Object.keys(n.attrs).length === 0).length > 0 || undefined;
   disk.readonly = flag("readonly");
@@ -119,6 +156,7 @@ export function buildDisk(d: Disk): XmlNode {
     driver,
     sourceNode(d.source),
     withExtra(element("target", { dev: d.target.dev, bus: d.target.bus }), d.target.extra),
+    d.iotune ? iotuneNode(d.iotune) : undefined,
     d.bootOrder !== undefined ? element("boot", { order: d.bootOrder }) : undefined,
     d.readonly ? element("readonly") : undefined,
     d.shareable ? element("shareable") : undefined,

@@ -5,10 +5,12 @@ import { buildDevice, parseDevices } from "./devices";
 import {
   buildClock,
   buildCpu,
+  buildCputune,
   buildFeatures,
   buildVcpu,
   parseClock,
   parseCpu,
+  parseCputune,
   parseFeatures,
   parseMaxMemory,
   parseSizeElement,
@@ -49,6 +51,8 @@ export function parseDomainNode(root: XmlNode): Domain {
   if (max) dom.maxMemory = parseMaxMemory(max);
   const vcpu = sub("vcpu");
   if (vcpu) dom.vcpu = parseVcpu(vcpu);
+  const cputune = sub("cputune");
+  if (cputune) dom.cputune = parseCputune(cputune);
   const cpu = sub("cpu");
   if (cpu) dom.cpu = parseCpu(cpu);
   const os = r.child("os");
@@ -89,6 +93,7 @@ export function buildDomainNode(d: Domain): XmlNode {
     d.memory ? buildSizeElement("memory", d.memory) : undefined,
     d.currentMemory ? buildSizeElement("currentMemory", d.currentMemory) : undefined,
     d.vcpu ? buildVcpu(d.vcpu) : undefined,
+    d.cputune ? buildCputune(d.cputune) : undefined,
     d.os ? buildOs(d.os) : undefined,
     d.features ? buildFeatures(d.features) : undefined,
     d.cpu ? buildCpu(d.cpu) : undefined,

@@ -5,7 +5,7 @@
 import { XmlNode, element, withExtra } from "../node";
 
 import { ElementReader, compact, onOff, putExtra, readSize } from "../reader";
-import { ClockTimer, DomainClock, DomainCpu, DomainFeatures, DomainVcpu, MaxMemory, SizeElement } from "./types";
+import { ClockTimer, DomainClock, DomainCpu, DomainCputune, DomainFeatures, DomainVcpu, MaxMemory, SizeElement, VcpuPin } from "./types";
 
 /** Reads `<memory>`, `<currentMemory>` (KiB when no unit is given). */
 export function parseSizeElement(r: ElementReader): SizeElement {
@@ -34,6 +34,23 @@ export function parseVcpu(r: ElementReader): DomainVcpu {
 /** Builds `<vcpu>`. */
 export function buildVcpu(v: DomainVcpu): XmlNode {
   return withExtra(element("vcpu", { placement: v.placement, cpuset: v.cpuset, current: v.current }, [], String(v.count)), v.extra);
+}
+
+/** Reads `<cputune>`: each `<vcpupin>` with a vCPU number and a CPU list; the rest stays unmodelled. */
+export function parseCputune(r: ElementReader): DomainCputune {
+  const pins = r
+    .childrenWhere("vcpupin", (n) => /^\d+$/.test(n.attrs.vcpu ?? "") && n.attrs.cpuset !== undefined)
+    .map((n) => {
+      const pin = new ElementReader(n);
+      return putExtra<VcpuPin>({ vcpu: Number(pin.attr("vcpu")), cpuset: pin.attr("cpuset") ?? "" }, pin);
+    });
+  return putExtra(pins.length > 0 ? { vcpupins: pins } : {}, r);
+}
+
+/** Builds `<cputune>`. */
+export function buildCputune(t: DomainCputune): XmlNode {
+  const pins = (t.vcpupins ?? []).map((p) => withExtra(element("vcpupin", { vcpu: p.vcpu, cpuset: p.cpuset }), p.extra));
+  return withExtra(element("cputune", {}, pins), t.extra);
 }
 
 /** Reads `<cpu>`. */

@@ -38,6 +38,20 @@ export interface DomainCpu {
   extra?: XmlExtra;
 }
 
+/** `<vcpupin vcpu='1' cpuset='0-1'/>`: the host CPUs one vCPU may run on. */
+export interface VcpuPin {
+  vcpu: number;
+  /** A CPU list in libvirt's syntax (`0-3,^2`); compared as the set of CPUs it selects. */
+  cpuset: string;
+  extra?: XmlExtra;
+}
+
+/** `<cputune>`: the vCPU pins are modelled; shares, quotas and other pins stay in `extra`. */
+export interface DomainCputune {
+  vcpupins?: VcpuPin[];
+  extra?: XmlExtra;
+}
+
 /** Boot device in `<os><boot dev='…'/>`, in order. */
 export type BootDevice = "hd" | "cdrom" | "network" | "fd";
 
@@ -115,6 +129,7 @@ export interface Domain {
   currentMemory?: SizeElement;
   maxMemory?: MaxMemory;
   vcpu?: DomainVcpu;
+  cputune?: DomainCputune;
   cpu?: DomainCpu;
   os?: DomainOs;
   features?: DomainFeatures;

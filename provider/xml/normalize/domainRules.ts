@@ -4,7 +4,9 @@
  * All run on copies; "live" rules consult the desired definition so that a
  * value the user did declare is never normalized away.
  */
+import { canonicalCpuset } from "../domain/cpuset";
 import { Device, devicesOf } from "../domain/devices";
+import { IOTUNE_LIMITS } from "../domain/disk";
 import { Domain } from "../domain/types";
 import { XmlNode } from "../node";
 import { RuleContext } from "./context";
@@ -195,11 +197,32 @@ export function autoselectedFirmware(doc: Domain, ctx: Ctx): void {
   if (os && !os.firmware && os.loader?.type === "pflash") os.firmware = "efi";
 }
 
-/** Live, running: a host-model CPU, shown expanded into the model libvirt chose, reads as declared. */
+/**
+ * Live, running: a host-model CPU, shown expanded into the model libvirt
+ * chose, reads as declared; its topology is the guest's own and stays, so
+ * a new topology still waits for a restart.
+ */
 export function hostModelExpanded(doc: Domain, ctx: Ctx): void {
   const want = ctx.desired.cpu;
   if (ctx.role !== "live" || !isRunning(doc) || want?.mode !== "host-model") return;
+  const topology = doc.cpu?.topology;
   doc.cpu = structuredClone(want);
+  if (topology) doc.cpu.topology = topology;
+  else delete doc.cpu.topology;
+}
+
+/** Both: every vCPU pin's CPU list in libvirt's spelling (`0,1` → `0-1`, `1-3,^2` → `1,3`). */
+export function canonicalCpusets(doc: Domain): void {
+  for (const pin of doc.cputune?.vcpupins ?? []) pin.cpuset = canonicalCpuset(pin.cpuset);
+}
+
+/** Live: a TPM emulator backend without `persistent_state` reads as the "no" the desired TPM declares. */
+export function tpmPersistentStateDefault(doc: Domain, ctx: Ctx): void {
+  if (ctx.role !== "live") return;
+  for (const [live, want] of pairs(doc, ctx)) {
+    if (live.kind !== "tpm" || want?.kind !== "tpm" || live.backend?.type !== "emulator") continue;
+    if (want.backend?.persistentState === false && live.backend.persistentState === undefined) live.backend.persistentState = false;
+  }
 }
 
 /** Live: drops a running disk's source index and empty backing chain. */
@@ -242,4 +265,15 @@ export function vcpuCurrentDefault(doc: Domain, ctx: Ctx): void {
 /** Both: sorts clock timers by name. */
 export function sortTimers(doc: Domain): void {
   doc.clock?.timers?.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Both: an `<iotune>` limit of 0 is no limit, and an `<iotune>` with nothing left is none. */
+export function zeroIotuneIsNone(doc: Domain): void {
+  for (const disk of devicesOf(doc.devices, "disk")) {
+    const tune = disk.iotune;
+    if (!tune) continue;
+    for (const limit of IOTUNE_LIMITS) if (tune[limit] === 0) delete tune[limit];
+    const empty = IOTUNE_LIMITS.every((l) => tune[l] === undefined) && !tune.extra;
+    if (empty) delete disk.iotune;
+  }
 }

@@ -125,6 +125,18 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     why: "A running domain reports the backing chain (<backingStore/>) and a source index for each disk.",
   },
   {
+    name: "domain-disk-iotune-zero",
+    appliesTo: "domain",
+    apply: dom.zeroIotuneIsNone,
+    why: "libvirt writes no <iotune> element for a limit of 0 (no limit), and no <iotune> at all when every limit is 0: the virDomainSetBlockIoTune call that removes a limit sets it to 0.",
+  },
+  {
+    name: "domain-tpm-persistent-state-default",
+    appliesTo: "domain",
+    apply: dom.tpmPersistentStateDefault,
+    why: "libvirt writes a TPM emulator's persistent_state='no' (its default) as no attribute at all.",
+  },
+  {
     name: "domain-cpu-check-at-start",
     appliesTo: "domain",
     apply: dom.cpuCheckAtStart,
@@ -141,6 +153,12 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     appliesTo: "domain",
     apply: dom.hostModelExpanded,
     why: "A running domain shows a host-model CPU expanded into the CPU model and features libvirt chose for this host.",
+  },
+  {
+    name: "domain-cpuset-spelling",
+    appliesTo: "domain",
+    apply: (doc) => dom.canonicalCpusets(doc),
+    why: "libvirt stores a vCPU pin's CPU list in its own spelling (0,1 as 0-1; 1-3,^2 as 1,3): lists are compared as the CPUs they select.",
   },
   {
     name: "domain-machine-alias",

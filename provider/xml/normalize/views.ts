@@ -45,9 +45,11 @@ export function devicesView(devices: readonly Device[]): Record<DeviceGroup, Key
 
 /** A domain as compared. */
 export function domainView(d: Domain): Record<string, unknown> {
-  const { devices, clock, ...rest } = d;
+  const { devices, clock, cputune, ...rest } = d;
   return {
     ...rest,
+    // Pins by vCPU, always a list (a pin the host lacks is one missing pin); a host pin of a vCPU the program leaves unpinned is not compared.
+    cputune: { ...cputune, vcpupins: Keyed.of(cputune?.vcpupins ?? [], (p) => String(p.vcpu), false) },
     clock: clock && { ...clock, timers: clock.timers && Keyed.of(clock.timers, (t) => t.name, true) },
     devices: devicesView(devices),
   };

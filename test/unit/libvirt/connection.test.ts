@@ -49,6 +49,19 @@ describe("typed calls on the connection: bytes on the wire", () => {
     },
     { name: "libVersion", call: (c) => c.libVersion(), proc: 157, reply: (w) => w.uhyper(10_000_000n), returns: 10_000_000n },
     {
+      // Four host CPUs, 0, 1 and 3 online; bits past the host's CPU count are not CPUs.
+      name: "onlineCpus",
+      call: (c) => c.onlineCpus(),
+      proc: 293,
+      args: (w) => w.int(1).int(1).uint(0),
+      reply: (w) =>
+        w
+          .opaque(Buffer.from([0b1011_1011]))
+          .uint(3)
+          .int(4),
+      returns: [0, 1, 3],
+    },
+    {
       name: "supportsFeature",
       call: (c) => c.supportsFeature(DriverFeature.NetworkUpdateHasCorrectOrder),
       proc: 60,

@@ -88,6 +88,17 @@ describe("typed calls on domains: bytes on the wire", () => {
     },
     { name: "setVcpus", call: (c) => c.domains.setVcpus(DOM, 4, 1), proc: 199, args: (w) => domBytes(w).uint(4).uint(1) },
     {
+      // CPUs 1, 3 and 9: bits 1 and 3 of the first byte, bit 1 of the second; a length word, padding to 4.
+      name: "pinVcpu",
+      call: (c) => c.domains.pinVcpu(DOM, 2, [9, 1, 3], DomainModificationImpact.Live | DomainModificationImpact.Config),
+      proc: 225,
+      args: (w) =>
+        domBytes(w)
+          .uint(2)
+          .opaque(Buffer.from([0b1010, 0b10]))
+          .uint(3),
+    },
+    {
       name: "attachDevice",
       call: (c) => c.domains.attachDevice(DOM, "<disk/>", 2),
       proc: 160,

@@ -201,6 +201,32 @@ describe("xml/normalize rules", () => {
       assert.deepEqual(d.extra?.children, []);
     });
 
+    it("domain-disk-iotune-zero: a limit of 0 is none, and an iotune of zeros is no iotune", () => {
+      const zeros = devs("<disk type='file'><target dev='vda'/><iotune><total_iops_sec>0</total_iops_sec></iotune></disk>");
+      const [none] = devicesOf(apply("domain-disk-iotune-zero", "domain", zeros, devs(""), "desired").devices, "disk");
+      assert.equal(none.iotune, undefined);
+      const mixed = devs(
+        "<disk type='file'><target dev='vda'/><iotune><read_bytes_sec>0</read_bytes_sec><total_iops_sec>300</total_iops_sec></iotune></disk>",
+      );
+      const [kept] = devicesOf(apply("domain-disk-iotune-zero", "domain", mixed, devs("")).devices, "disk");
+      assert.deepEqual(kept.iotune, { totalIopsSec: 300 });
+      const withMax = devs("<disk type='file'><target dev='vda'/><iotune><total_iops_sec_max>9</total_iops_sec_max></iotune></disk>");
+      const [max] = devicesOf(apply("domain-disk-iotune-zero", "domain", withMax, devs("")).devices, "disk");
+      assert.ok(max.iotune?.extra, "an unmodelled child keeps the element");
+      const want = devs("<disk type='file'><target dev='vda'/></disk>");
+      assert.deepEqual(compareDomain(want, zeros), []);
+      assert.deepEqual(compareDomain(zeros, want), []);
+    });
+
+    it('domain-tpm-persistent-state-default: an absent persistent_state reads as the declared "no"', () => {
+      const live = devs("<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm>");
+      const state = (d: DocTypes["domain"]) => devicesOf(d.devices, "tpm")[0]?.backend?.persistentState;
+      const want = (v: string) => devs(`<tpm model='tpm-crb'><backend type='emulator' version='2.0' persistent_state='${v}'/></tpm>`);
+      assert.equal(state(apply("domain-tpm-persistent-state-default", "domain", live, want("no"))), false);
+      // A declared "yes" is not libvirt's default: its absence stays a difference.
+      assert.equal(state(apply("domain-tpm-persistent-state-default", "domain", live, want("yes"))), undefined);
+    });
+
     it('domain-cpu-check-at-start: a running domain reports check="full"', () => {
       const want = dom("<cpu mode='custom' check='none'><model>qemu64</model></cpu>");
       const running = dom("<cpu mode='custom' check='full'><model>qemu64</model></cpu>", " id='3'");
@@ -233,6 +259,41 @@ describe("xml/normalize rules", () => {
       assert.equal(apply("domain-cpu-host-model-expanded", "domain", dom(expanded, " id='3'"), custom).cpu?.model, "Skylake-Client-IBRS");
       assert.deepEqual(compareDomain(want, dom(expanded, " id='3'")), []);
       assert.equal(compareDomain(want, dom(expanded))[0]?.path, "cpu.mode", "an inactive definition that says custom differs");
+    });
+
+    it("domain-cpu-host-model-expanded: the running guest's topology stays, so a new one still differs", () => {
+      const want = dom("<cpu mode='host-model'><topology sockets='2' cores='1' threads='1'/></cpu>");
+      const shown =
+        "<cpu mode='custom' match='exact'><model>Skylake-Client-IBRS</model><topology sockets='1' dies='1' cores='2' threads='1'/></cpu>";
+      assert.deepEqual(apply("domain-cpu-host-model-expanded", "domain", dom(shown, " id='3'"), want).cpu?.topology, {
+        sockets: 1,
+        dies: 1,
+        cores: 2,
+        threads: 1,
+      });
+      assert.deepEqual(
+        compareDomain(want, dom(shown, " id='3'")).map((d) => d.path),
+        ["cpu.topology.sockets", "cpu.topology.cores"],
+      );
+    });
+
+    it("domain-cpuset-spelling: vCPU pins compare as the sets of CPUs they select", () => {
+      const want = dom("<cputune><vcpupin vcpu='0' cpuset='0,1'/><vcpupin vcpu='1' cpuset='1-3,^2'/></cputune>");
+      const live = dom("<cputune><vcpupin vcpu='0' cpuset='0-1'/><vcpupin vcpu='1' cpuset='1,3'/><vcpupin vcpu='2' cpuset='0'/></cputune>");
+      const out = apply("domain-cpuset-spelling", "domain", want, want);
+      assert.deepEqual(
+        out.cputune?.vcpupins?.map((p) => p.cpuset),
+        ["0-1", "1,3"],
+      );
+      // A pin of a vCPU the program leaves unpinned is not compared.
+      assert.deepEqual(compareDomain(want, live), []);
+      assert.deepEqual(
+        compareDomain(want, dom("<cputune><vcpupin vcpu='0' cpuset='0'/></cputune>")).map((d) => [d.path, d.kind]),
+        [
+          ["cputune.vcpupins[0].cpuset", "changed"],
+          ["cputune.vcpupins[1]", "missing"],
+        ],
+      );
     });
 
     it("domain-machine-alias: q35 and pc match their versioned machine", () => {
