@@ -7,6 +7,7 @@ import { MigrationSteps } from "./migrationSteps";
 import { Networks } from "./networks";
 import { Pools } from "./pools";
 import { RemoteCalls, remoteCalls } from "./remoteCalls";
+import { Secrets } from "./secrets";
 import { Volumes } from "./volumes";
 import { cpusOf } from "./wire/cpumap";
 import { NO_FLAGS } from "./wire/fixedArgs";
@@ -73,6 +74,8 @@ export class LibvirtConnection {
   readonly volumes: Volumes;
   /** The steps of a live migration this host takes part in (driven by `migrateLive`). */
   readonly migration: MigrationSteps;
+  /** Secret calls. */
+  readonly secrets: Secrets;
 
   private constructor(
     /** The RPC client under this connection. */
@@ -89,6 +92,7 @@ export class LibvirtConnection {
     this.pools = new Pools(calls);
     this.volumes = new Volumes(calls);
     this.migration = new MigrationSteps(calls);
+    this.secrets = new Secrets(calls);
   }
 
   /**

@@ -1,4 +1,5 @@
-import { Codec, fixedOpaque, int, string, struct } from "./wire/codec";
+import { SecretUsageType } from "./enums/secret";
+import { Codec, enumeration, fixedOpaque, int, string, struct } from "./wire/codec";
 
 /** Bytes of a libvirt UUID on the wire (VIR_UUID_BUFLEN). */
 const UUID_BYTES = 16;
@@ -39,6 +40,19 @@ export interface VolumeRef {
   key: string;
 }
 
+/**
+ * A secret (`remote_nonnull_secret`). Secrets have no name: the usage type and
+ * id name one, unique per host among secrets of that type.
+ */
+export interface SecretRef {
+  /** UUID in canonical text form. */
+  uuid: string;
+  /** What the secret is for. */
+  usageType: SecretUsageType;
+  /** The usage id: for iSCSI, the free name in `<usage type='iscsi'><target>`. */
+  usageId: string;
+}
+
 /** Formats 16 UUID bytes as canonical text. */
 export function uuidToString(bytes: Uint8Array): string {
   const hex = Buffer.from(bytes).toString("hex");
@@ -74,3 +88,6 @@ export const poolRef = struct<PoolRef>({ name: string, uuid });
 
 /** `remote_nonnull_storage_vol`. */
 export const volumeRef = struct<VolumeRef>({ pool: string, name: string, key: string });
+
+/** `remote_nonnull_secret`. */
+export const secretRef = struct<SecretRef>({ uuid, usageType: enumeration<SecretUsageType>(int), usageId: string });

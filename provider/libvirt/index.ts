@@ -3,6 +3,7 @@ export { ConnectionPool, ConnectionPoolOptions, Lease, endpointKey, sharedConnec
 export { Domains } from "./domains";
 export { Networks } from "./networks";
 export { Pools } from "./pools";
+export { Secrets } from "./secrets";
 export { Volumes } from "./volumes";
 export { MigrationSteps, BeginResult, PrepareResult, FinishResult } from "./migrationSteps";
 export { migrateLive, MigrationError, MigrationStep, MigrationOutcome, LiveMigrationResult } from "./migration";
@@ -45,8 +46,9 @@ export {
   VolumeDeleteFlags,
   VolumeResizeFlags,
 } from "./enums/storage";
+export { SecretUsageType, SecretListFlags, SecretDefineFlags } from "./enums/secret";
 export { DomainInfo, DomainInterface, DomainStateInfo, InterfaceAddress, DhcpLease, PoolInfo, VolumeInfo } from "./replies";
-export { DomainRef, NetworkRef, PoolRef, VolumeRef, uuidToString, uuidToBytes } from "./handles";
+export { DomainRef, NetworkRef, PoolRef, SecretRef, VolumeRef, uuidToString, uuidToBytes } from "./handles";
 export { PROCEDURES } from "./procedures";
 export { RemoteCalls } from "./remoteCalls";
 export { Codec, FlagSet } from "./wire/codec";

@@ -28,7 +28,8 @@ import {
   VolumeDeleteFlags,
   VolumeResizeFlags,
 } from "./enums/storage";
-import { domainRef, networkRef, poolRef, uuid, volumeRef } from "./handles";
+import { SecretDefineFlags, SecretListFlags, SecretUsageType } from "./enums/secret";
+import { domainRef, networkRef, poolRef, secretRef, uuid, volumeRef } from "./handles";
 import { dhcpLease, domainInfo, domainInterface, domainStateInfo, poolInfo, volumeInfo } from "./replies";
 import { array, bool, enumeration, flags, int, none, opaque, optional, string, struct, uhyper, uint } from "./wire/codec";
 import {
@@ -42,6 +43,8 @@ import {
   MIGRATE_COOKIE_MAX,
   NETWORK_DHCP_LEASES_MAX,
   NETWORK_LIST_MAX,
+  SECRET_LIST_MAX,
+  SECRET_VALUE_MAX,
   STORAGE_POOL_LIST_MAX,
   STORAGE_VOL_LIST_MAX,
 } from "./wire/limits";
@@ -124,6 +127,12 @@ export const PROCEDURES = Object.freeze({
     struct({ pool: poolRef, xml: string, cloneVol: volumeRef, flags: flags<VolumeCreateFlags>() }),
     volumeRef,
   ),
+  secretLookupByUuid: call(141, struct({ uuid }), secretRef),
+  secretDefineXml: call(142, struct({ xml: string, flags: flags<SecretDefineFlags>() }), secretRef),
+  secretGetXmlDesc: call(143, struct({ secret: secretRef, flags: flags<never>() }), string),
+  secretSetValue: call(144, struct({ secret: secretRef, value: opaque(SECRET_VALUE_MAX), flags: flags<never>() }), none),
+  secretUndefine: call(146, struct({ secret: secretRef }), none),
+  secretLookupByUsage: call(147, struct({ usageType: enumeration<SecretUsageType>(int), usageId: string }), secretRef),
   domainIsActive: call(150, domainOnly, bool),
   networkIsActive: call(152, networkOnly, bool),
   storagePoolIsActive: call(154, poolOnly, bool),
@@ -188,6 +197,7 @@ export const PROCEDURES = Object.freeze({
     struct({ vols: array(STORAGE_VOL_LIST_MAX, volumeRef), ret: uint }),
   ),
   connectListAllNetworks: call(283, listArgs<NetworkListFlags>(), struct({ nets: array(NETWORK_LIST_MAX, networkRef), ret: uint })),
+  connectListAllSecrets: call(287, listArgs<SecretListFlags>(), struct({ secrets: array(SECRET_LIST_MAX, secretRef), ret: uint })),
   // Old daemons read `command` and `section` swapped; Networks.update decides the order.
   networkUpdate: call(
     291,

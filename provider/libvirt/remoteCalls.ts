@@ -28,14 +28,16 @@ export function remoteCalls(rpc: RpcClient): RemoteCalls {
   return Object.fromEntries(wrappers) as RemoteCalls;
 }
 
+// Async, so that arguments the encoder refuses (a value over its bound) reject the
+// call's promise like any other failure instead of throwing at the caller.
 function wrapperOf(rpc: RpcClient, p: Procedure): (args: unknown) => Promise<unknown> {
   switch (p.kind) {
     case "call":
-      return (args) => rpc.call(p.proc, encode(p.args, args), (r) => p.ret.read(r));
+      return async (args) => rpc.call(p.proc, encode(p.args, args), (r) => p.ret.read(r));
     case "upload":
-      return (args) => UploadStream.open(rpc, p.proc, encode(p.args, args));
+      return async (args) => UploadStream.open(rpc, p.proc, encode(p.args, args));
     case "download":
-      return (args) => openDownload(rpc, p.proc, encode(p.args, args));
+      return async (args) => openDownload(rpc, p.proc, encode(p.args, args));
   }
 }
 

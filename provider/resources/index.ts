@@ -1,4 +1,14 @@
-export { StoragePool, StoragePoolArgs, DirPoolArgs, FsPoolArgs, NetfsPoolArgs, LogicalPoolArgs, DiskPoolArgs } from "./pool/resource";
+export {
+  StoragePool,
+  StoragePoolArgs,
+  DirPoolArgs,
+  FsPoolArgs,
+  NetfsPoolArgs,
+  LogicalPoolArgs,
+  DiskPoolArgs,
+  IscsiDirectPoolArgs,
+} from "./pool/resource";
+export type { StoragePoolChapArgs } from "./pool/iscsiFields";
 export { Volume, VolumeArgs, VolumeSourceArgs } from "./volume/resource";
 export { Network, NetworkArgs, NetworkIpArgs, DhcpHostArgs, DnsHostArgs } from "./network/resource";
 export {

@@ -94,6 +94,12 @@ export type { Pool, PoolSource, PoolTarget } from "./storage/pool";
 export { parseVolumeXml, buildVolumeXml } from "./storage/volume";
 /** Volume sections. */
 export type { Volume, VolumeFile } from "./storage/volume";
+/** iSCSI parts of a pool's source. */
+export type { PoolAuth, PoolInitiator } from "./storage/poolIscsi";
+/** The secret document (never its value). */
+export { parseSecretXml, buildSecretXml } from "./secret/secret";
+/** Secret sections. */
+export type { Secret, SecretUsage } from "./secret/secret";
 /** Ownership of pool and volume targets. */
 export type { Permissions } from "./storage/permissions";
 

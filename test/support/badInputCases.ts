@@ -453,4 +453,26 @@ export const badInputCases: Array<{ title: string; kind: ResourceKind; inputs: R
       property: "format",
       rule: /must be one of "nfs", "cifs" for a pool of type netfs/,
     },
+    {
+      title: "iscsi-direct pool with a target that is no IQN",
+      kind: "StoragePool",
+      inputs: { name: "p", type: "iscsi-direct", host: "san", target: "lun1", initiator: "iqn.2026-01.com.example:hv1", connection: conn },
+      property: "target",
+      rule: /must be an iSCSI name/,
+    },
+    {
+      title: "iscsi-direct pool with CHAP lacking its password",
+      kind: "StoragePool",
+      inputs: {
+        name: "p",
+        type: "iscsi-direct",
+        host: "san",
+        target: "iqn.2004-10.com.example:storage",
+        initiator: "iqn.2026-01.com.example:hv1",
+        chap: { username: "hv1" },
+        connection: conn,
+      },
+      property: "chap.password",
+      rule: /is required/,
+    },
   ];

@@ -33,4 +33,20 @@ export const GOOD_POOLS: Readonly<Record<string, Readonly<Record<string, unknown
   "a logical pool built from devices": { name: "pkvm-types-vg-new", type: "logical", devices: ["/dev/vdc", "/dev/vdd"], build: true },
   "a disk pool": { name: "pkvm-types-disk", type: "disk", device: "/dev/vde" },
   "a disk pool built as gpt": { name: "pkvm-types-disk-gpt", type: "disk", device: "/dev/vdf", format: "gpt", build: true },
+  "an iscsi-direct pool": {
+    name: "pkvm-types-iscsi",
+    type: "iscsi-direct",
+    host: "san.example.com",
+    target: "iqn.2004-10.com.example:storage",
+    initiator: "iqn.2026-01.com.example:hv1",
+  },
+  "an iscsi-direct pool with CHAP on another port": {
+    name: "pkvm-types-iscsi-chap",
+    type: "iscsi-direct",
+    host: "192.0.2.20",
+    port: 3261,
+    target: "iqn.2004-10.com.example:storage",
+    initiator: "iqn.2026-01.com.example:hv1",
+    chap: { username: "hv1", password: "not-sent-to-libvirt" },
+  },
 };

@@ -1,4 +1,4 @@
-import { MAX_STRING_BYTES, XdrReader, XdrWriter } from "../../rpc";
+import { MAX_STRING_BYTES, XdrError, XdrReader, XdrWriter } from "../../rpc";
 
 /**
  * How one XDR type of remote_protocol.x travels: written into a call's
@@ -38,9 +38,19 @@ export function fixedOpaque(size: number): Codec<Buffer> {
   return { write: (w, v) => void w.fixedOpaque(v, size), read: (r) => r.fixedOpaque(size) };
 }
 
-/** `opaque name<max>`: a length word, then the bytes (a bitmap of host CPUs). */
+/**
+ * `opaque name<max>`: a length word, then the bytes (a secret's value, a bitmap of host
+ * CPUs). Longer data is refused both ways: the daemon would refuse the call as a whole,
+ * naming nothing.
+ */
 export function opaque(max: number): Codec<Buffer> {
-  return { write: (w, v) => void w.opaque(v), read: (r) => r.opaque(max) };
+  return {
+    write: (w, v) => {
+      if (v.length > max) throw new XdrError(`opaque length ${v.length} exceeds limit ${max}`);
+      w.opaque(v);
+    },
+    read: (r) => r.opaque(max),
+  };
 }
 
 /** `type *name`: a present flag, then the value (`remote_string` is `optional(string)`). */

@@ -33,3 +33,7 @@ export const MIGRATE_COOKIE_MAX = 4194304;
 export const DOMAIN_MIGRATE_PARAM_LIST_MAX = 64;
 /** REMOTE_DOMAIN_JOB_STATS_MAX: the typed parameters of a job's statistics. */
 export const DOMAIN_JOB_STATS_MAX = 64;
+/** REMOTE_SECRET_LIST_MAX. */
+export const SECRET_LIST_MAX = 16384;
+/** REMOTE_SECRET_VALUE_MAX: the most bytes a secret's value may hold. */
+export const SECRET_VALUE_MAX = 65536;

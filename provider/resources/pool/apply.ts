@@ -4,7 +4,9 @@ import { buildPoolXml } from "../../xml";
 import { bringUp, defineThenStart, StartableCalls } from "../common/defineThenStart";
 import { ignoringGone } from "../common/gone";
 import type { LiveObject } from "../common/kindDefinition";
+import { PartialCreateError } from "../common/errors";
 import { progress } from "../common/progress";
+import { putChapSecret, removeChapSecret } from "./chapSecret";
 import type { PoolType } from "./fields";
 import { poolModelOf } from "./model";
 import { PoolLive, readPool } from "./read";
@@ -52,8 +54,24 @@ async function buildDevice(conn: LibvirtConnection, spec: PoolSpec, ref: PoolRef
   }
 }
 
-/** Defines, builds and starts a pool under `uuid`; undone on refusal. */
-export function createPool(conn: LibvirtConnection, spec: PoolSpec, uuid: string): Promise<LiveObject<PoolLive>> {
+/**
+ * Defines, builds and starts a pool under `uuid`; undone on refusal. An iscsi-direct
+ * pool's CHAP secret is written first (the pool logs in with it when it starts) and
+ * removed again when the pool's create is refused; a dropped link leaves both for the
+ * next run, which finds the pool by its UUID and deletes the secret with it.
+ */
+export async function createPool(conn: LibvirtConnection, spec: PoolSpec, uuid: string): Promise<LiveObject<PoolLive>> {
+  if (!spec.chap) return definePool(conn, spec, uuid);
+  const { created } = await putChapSecret(conn, spec.name, spec.chap.password);
+  try {
+    return await definePool(conn, spec, uuid);
+  } catch (err) {
+    if (created && !(err instanceof PartialCreateError)) await removeChapSecret(conn, spec.name);
+    throw err;
+  }
+}
+
+function definePool(conn: LibvirtConnection, spec: PoolSpec, uuid: string): Promise<LiveObject<PoolLive>> {
   return defineThenStart(conn.pools, {
     kind: "StoragePool",
     what: "pool",
@@ -68,8 +86,13 @@ export function createPool(conn: LibvirtConnection, spec: PoolSpec, uuid: string
   });
 }
 
-/** Starts a stopped pool and sets autostart; the rest of a pool cannot change in place. */
+/**
+ * Starts a stopped pool and sets autostart; sets an iscsi-direct pool's CHAP password in
+ * its secret (defined again when missing), which the next login uses. The rest of a pool
+ * cannot change in place.
+ */
 export async function updatePool(conn: LibvirtConnection, spec: PoolSpec, live: PoolLive): Promise<LiveObject<PoolLive>> {
+  if (spec.chap) await putChapSecret(conn, spec.name, spec.chap.password);
   await bringUp(startable(conn, spec.type), live.ref, spec.autostart, live);
   return readPool(conn, live.ref);
 }
@@ -81,6 +104,7 @@ export async function updatePool(conn: LibvirtConnection, spec: PoolSpec, live: 
  * a volume group, a partition table or a filesystem is never touched.
  */
 export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec): Promise<void> {
+  if (spec.type === "iscsi-direct") return removeLunPool(conn, ref, spec);
   if (await conn.pools.isActive(ref)) {
     await conn.pools.refresh(ref);
     const listed = await conn.volumes.listAll(ref);
@@ -101,4 +125,16 @@ export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: Po
   // Removes the directory when it is empty; a directory that holds other files stays.
   if (DIRECTORY_TYPES.includes(spec.type)) await conn.pools.delete(ref).catch(() => undefined);
   await ignoringGone(conn.pools.undefine(ref));
+}
+
+/**
+ * Deletes an iscsi-direct pool: stops it (the host logs out of the target) and removes
+ * its definition and its CHAP secret. Its volumes are the target's LUNs, which libvirt
+ * can neither create nor delete: they and their data are never touched, `forceDestroy`
+ * or not.
+ */
+async function removeLunPool(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec): Promise<void> {
+  if (await conn.pools.isActive(ref)) await conn.pools.destroy(ref);
+  await ignoringGone(conn.pools.undefine(ref));
+  await removeChapSecret(conn, spec.name);
 }

@@ -1,5 +1,6 @@
 import { In, input, output } from "../common/fields";
-import { absolutePath, choice, flag, generatedObjectName, matching } from "../common/fieldTypes";
+import { absolutePath, choice, flag, generatedObjectName, integer, matching } from "../common/fieldTypes";
+import { ChapSpec, checkChap, iscsiName, StoragePoolChapArgs } from "./iscsiFields";
 import { checkAbsolutePath } from "../common/problems";
 import type { VariantUnion } from "../common/variants";
 
@@ -13,7 +14,8 @@ export const DISK_FORMATS = ["gpt", "dos"] as const;
 /**
  * The pool types this resource creates, one row each: the inputs a type
  * requires, the ones it may take, the values its `format` accepts, and
- * whether its volumes are files (any format) or block devices (raw only). Every
+ * whether its volumes are files (any format), block devices (raw only) or a
+ * target's LUNs (never created: `volume/apply.ts` refuses a Volume there). Every
  * input named here is declared once in {@link poolFields}; one no type names
  * (`name`, `autostart`, …) belongs to every type. Adding a type is a row here
  * and its part in `model.ts` (see ARCHITECTURE.md, "Adding a pool type").
@@ -29,6 +31,8 @@ export const POOL_TYPES = {
   logical: { required: [], optional: ["volumeGroup", "devices", "build"], volumes: "blocks" },
   /** A whole disk whose partitions are the volumes. */
   disk: { required: ["device"], optional: ["format", "build"], values: { format: DISK_FORMATS }, volumes: "blocks" },
+  /** An iSCSI target's LUNs, reached by libvirt's own initiator (no kernel iSCSI, no directory); LUNs are never created. */
+  "iscsi-direct": { required: ["host", "target", "initiator"], optional: ["port", "chap"], volumes: "luns" },
 } as const;
 
 /**
@@ -56,6 +60,17 @@ export const poolUnion: VariantUnion = {
 /** An LVM volume group name, as `vgcreate` accepts it. */
 const VG_NAME = /^(?!-)(?!\.{1,2}$)[A-Za-z0-9+_.-]{1,127}$/;
 
+/**
+ * An absolute path; in stored state also "", which a pool without a directory (iscsi-direct)
+ * reports as its path, read back as unset.
+ */
+function poolPath() {
+  return input<In<string>, string>((problems, property, value, ctx) => {
+    if (!ctx.program && value === "") return undefined;
+    return checkAbsolutePath(problems, property, value) ? value : undefined;
+  });
+}
+
 /** A list of absolute device paths, at least one, each once. */
 function devicePaths() {
   return input<In<In<string>[]>, string[]>((problems, property, value) => {
@@ -82,7 +97,7 @@ export const poolFields = {
    * point, created when missing. As an output, also where a logical or disk pool's volumes
    * appear (`/dev/<volume group>`, `/dev`). Changing it replaces the pool.
    */
-  path: absolutePath().replaces().output("reported"),
+  path: poolPath().replaces().output("reported"),
   /** fs: the block device holding the filesystem; disk: the whole disk. Changing it replaces the pool. */
   device: absolutePath().replaces(),
   /** logical: the physical volumes of the volume group (what `build` makes it from). Changing it replaces the pool. */
@@ -93,7 +108,7 @@ export const poolFields = {
    * (unset: whatever the disk holds). Changing it replaces the pool.
    */
   format: choice([...FS_FORMATS, ...NETFS_FORMATS, ...DISK_FORMATS]).replaces(),
-  /** netfs: the file server's host name or address. Changing it replaces the pool. */
+  /** netfs: the file server's host name or address; iscsi-direct: the portal's. Changing it replaces the pool. */
   host: matching(/^[A-Za-z0-9]([A-Za-z0-9.:-]{0,252}[A-Za-z0-9])?$/, "must be a host name or an IP address").replaces(),
   /** netfs: the exported directory (nfs: an absolute path) or the share's name (cifs). Changing it replaces the pool. */
   exportPath: matching(/^[^\x00-\x1f\x7f]{1,1024}$/, "must be 1-1024 characters without control characters").replaces(),
@@ -106,6 +121,20 @@ export const poolFields = {
    * false by default: the device is used as it is.
    */
   build: flag(),
+  /** iscsi-direct: the portal's TCP port, 3260 when unset. Changing it replaces the pool. */
+  port: integer(1, 65535).replaces(),
+  /** iscsi-direct: the target's IQN (`iqn.2004-10.com.example:storage`); its LUNs are the pool's volumes. Changing it replaces the pool. */
+  target: iscsiName().replaces(),
+  /** iscsi-direct: the IQN the host logs in as (the target's ACLs name it). Changing it replaces the pool. */
+  initiator: iscsiName().replaces(),
+  /**
+   * iscsi-direct: the CHAP account the target asks for; secret. The password is kept in a
+   * private libvirt secret the pool owns: a new password is set in place; adding, removing
+   * or renaming the account replaces the pool.
+   */
+  chap: input<In<StoragePoolChapArgs>, ChapSpec>(checkChap)
+    .secret()
+    .replaces((chap) => chap?.username),
   /** Start the pool with the host; true by default. */
   autostart: flag().default(true),
   /** On delete, also delete the volumes the pool still holds; false by default (the delete is refused instead). */

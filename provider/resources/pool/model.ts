@@ -1,5 +1,7 @@
 import type { Pool, PoolSource, PoolTarget } from "../../xml";
+import { chapSecretUsage } from "./chapSecret";
 import type { PoolType } from "./fields";
+import { ISCSI_DEFAULT_PORT } from "./iscsiFields";
 import type { PoolSpec } from "./spec";
 
 /** A type's part of the definition: its `<source>` and `<target>`. */
@@ -27,6 +29,15 @@ const TYPE_PARTS: Record<PoolType, TypePart> = {
   disk: (spec) => ({
     source: { devices: [{ path: spec.device ?? "" }], ...(spec.format ? { format: spec.format } : {}) },
     target: { path: "/dev" },
+  }),
+  // No target: the LUNs are reached by libvirt's initiator, never through a host path.
+  "iscsi-direct": (spec) => ({
+    source: {
+      hosts: [{ name: spec.host ?? "", port: spec.port ?? ISCSI_DEFAULT_PORT }],
+      devices: [{ path: spec.target ?? "" }],
+      initiator: { iqn: spec.initiator ?? "" },
+      ...(spec.chap ? { auth: { type: "chap", username: spec.chap.username, secret: { usage: chapSecretUsage(spec.name) } } } : {}),
+    },
   }),
 };
 

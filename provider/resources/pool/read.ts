@@ -2,6 +2,7 @@ import { LibvirtConnection, PoolRef, PoolXmlFlags } from "../../libvirt";
 import { parsePoolXml, Pool } from "../../xml";
 import { unlessGone } from "../common/gone";
 import { byUuidOrName } from "../common/get";
+import { hasChapSecret } from "./chapSecret";
 import type { LiveObject } from "../common/kindDefinition";
 
 /** What the host reports about a pool. */
@@ -12,6 +13,8 @@ export interface PoolLive {
   autostart: boolean;
   capacity: bigint;
   available: bigint;
+  /** For a pool that logs in with CHAP: whether the secret holding its password is on the host. */
+  chapSecret?: boolean;
 }
 
 /** Finds a pool by UUID (libvirt's not-found when there is none). */
@@ -37,8 +40,8 @@ export async function readPool(conn: LibvirtConnection, ref: PoolRef): Promise<L
     conn.pools.getAutostart(ref),
     conn.pools.info(ref),
   ]);
-  return {
-    id: ref.uuid,
-    state: { ref, definition: parsePoolXml(xml), active, autostart, capacity: info.capacity, available: info.available },
-  };
+  const definition = parsePoolXml(xml);
+  const state: PoolLive = { ref, definition, active, autostart, capacity: info.capacity, available: info.available };
+  if (definition.type === "iscsi-direct" && definition.source?.auth) state.chapSecret = await hasChapSecret(conn, ref.name);
+  return { id: ref.uuid, state };
 }

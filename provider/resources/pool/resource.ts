@@ -18,18 +18,20 @@ export interface NetfsPoolArgs extends PoolTypeArgs<"netfs"> {}
 export interface LogicalPoolArgs extends PoolTypeArgs<"logical"> {}
 /** Inputs of a `disk` pool: a whole disk whose partitions are the volumes. */
 export interface DiskPoolArgs extends PoolTypeArgs<"disk"> {}
+/** Inputs of an `iscsi-direct` pool: an iSCSI target's LUNs, reached by libvirt's own initiator. */
+export interface IscsiDirectPoolArgs extends PoolTypeArgs<"iscsi-direct"> {}
 
 /**
  * Inputs of a {@link StoragePool}, by its `type` (`dir` when unset), e.g.
  * `{ type: "fs", device: "/dev/sdb1", path: "/srv/images" }`.
  */
-export type StoragePoolArgs = DirPoolArgs | FsPoolArgs | NetfsPoolArgs | LogicalPoolArgs | DiskPoolArgs;
+export type StoragePoolArgs = DirPoolArgs | FsPoolArgs | NetfsPoolArgs | LogicalPoolArgs | DiskPoolArgs | IscsiDirectPoolArgs;
 
 // The outputs Pulumi sets on the instance, typed from the field table.
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export interface StoragePool extends OutputsOf<typeof poolFields> {}
 
-/** A libvirt storage pool: a directory, a mounted block device or network share, an LVM volume group or a whole disk. */
+/** A libvirt storage pool: a directory, a mounted block device or network share, an LVM volume group, a whole disk or an iSCSI target. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class StoragePool extends KvmResource {
   /**

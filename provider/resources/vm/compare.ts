@@ -160,7 +160,14 @@ function core(dom: Domain): Domain {
 }
 
 function diskFields(d: Disk): Record<string, string | boolean | number | undefined> {
-  const file = d.source.type === "file" ? d.source.file : `(${d.source.type === "other" ? d.source.diskType : d.source.type} source)`;
+  const s = d.source;
+  // A pool volume's disk (an iscsi-direct LUN) is the pool and volume it names.
+  const file =
+    s.type === "file"
+      ? s.file
+      : s.type === "volume"
+        ? `${s.pool ?? ""}/${s.volume ?? ""}`
+        : `(${s.type === "other" ? s.diskType : s.type} source)`;
   return {
     device: d.device ?? "disk",
     file,

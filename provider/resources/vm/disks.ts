@@ -6,8 +6,13 @@ import type { DiskSpec } from "./specDevices";
 
 /** A disk with its image as the host names it: the file to open and how to read it. */
 export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
-  /** The image file; absent for an empty cdrom drive. */
+  /** The image file; absent for an empty cdrom drive and for a network volume. */
   file?: string;
+  /**
+   * A network volume (an iscsi-direct pool's LUN): it has no file on the host, so the
+   * domain names it by pool and volume and libvirt hands QEMU the target to log in to.
+   */
+  volume?: { pool: string; name: string };
   /** The image format QEMU is told. */
   format: string;
   /** The host has no volume with the disk's `volumeKey` (removed by hand): the read reports it, a write refuses. */
@@ -21,16 +26,20 @@ export interface ResolvedDisk extends Omit<DiskSpec, "format"> {
  */
 const QEMU_FORMATS = new Set(["raw", "qcow2", "qcow", "qed", "vmdk", "vdi", "vpc", "vhdx", "luks", "bochs", "cloop", "dmg", "parallels"]);
 
-async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<string | undefined> {
-  const format = parseVolumeXml(await conn.volumes.xmlDesc(ref)).target?.format;
-  return format === undefined || QEMU_FORMATS.has(format) ? format : "raw";
+/** A volume's format as QEMU names it, and whether it lives on the network rather than in a host file. */
+async function volumeFormat(conn: LibvirtConnection, ref: VolumeRef): Promise<{ format?: string; network: boolean }> {
+  const doc = parseVolumeXml(await conn.volumes.xmlDesc(ref));
+  const format = doc.target?.format;
+  return { format: format === undefined || QEMU_FORMATS.has(format) ? format : "raw", network: doc.type === "network" };
 }
 
 async function resolveOne(conn: LibvirtConnection, disk: DiskSpec): Promise<ResolvedDisk> {
   if (disk.volumeKey !== undefined) {
     const ref = await unlessGone(conn.volumes.lookupByKey(disk.volumeKey));
     if (!ref) return { ...disk, format: disk.format ?? "raw", missing: true };
-    const [file, format] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
+    const [file, { format, network }] = await Promise.all([conn.volumes.path(ref), volumeFormat(conn, ref)]);
+    // A LUN's "path" names the target and LUN, not a file QEMU could open.
+    if (network) return { ...disk, volume: { pool: ref.pool, name: ref.name }, format: disk.format ?? format ?? "raw" };
     return { ...disk, file, format: disk.format ?? format ?? "raw" };
   }
   if (disk.path === undefined) return { ...disk, format: disk.format ?? "raw" };
@@ -38,7 +47,7 @@ async function resolveOne(conn: LibvirtConnection, disk: DiskSpec): Promise<Reso
   // A pool volume knows its own format; reading a qcow2 image as raw would
   // show the guest the qcow2 header instead of its data.
   const ref = await unlessGone(conn.volumes.lookupByPath(disk.path));
-  const format = ref ? await volumeFormat(conn, ref) : undefined;
+  const format = ref ? (await volumeFormat(conn, ref)).format : undefined;
   return { ...disk, file: disk.path, format: format ?? "raw" };
 }
 

@@ -45,7 +45,11 @@ export function diskDevice(d: ResolvedDisk): Disk {
   const disk: Disk = {
     kind: "disk",
     device: d.device,
-    source: d.file !== undefined ? { type: "file", file: d.file } : { type: "file" },
+    source: d.volume
+      ? { type: "volume", pool: d.volume.pool, volume: d.volume.name }
+      : d.file !== undefined
+        ? { type: "file", file: d.file }
+        : { type: "file" },
     driver: { name: "qemu", type: d.format },
     target: { dev: d.target, bus: d.bus },
   };

@@ -27,6 +27,7 @@ export async function placeVolume(
 ): Promise<{ pool: PoolRef; id: string; poolType: string }> {
   const pool = await conn.pools.lookupByName(poolName);
   const def = parsePoolXml(await conn.pools.xmlDesc(pool));
+  refuseLunPool(poolName, def.type);
   return { pool, id: `${def.target?.path ?? ""}/${name}`, poolType: def.type };
 }
 
@@ -39,6 +40,19 @@ function checkFormatFits(spec: VolumeSpec, poolType: string): void {
     throw new Error(
       `format: ${spec.format} is not possible in pool ${spec.pool}, a ${poolType} pool: its volumes are block devices, so format must be "raw"`,
     );
+}
+
+/**
+ * An iscsi-direct pool's volumes are the target's LUNs: libvirt can neither create
+ * nor delete them, so a Volume there is refused before anything is written.
+ * @throws Error saying how such a volume is used instead
+ */
+function refuseLunPool(poolName: string, type: string): void {
+  if (type !== "iscsi-direct") return;
+  throw new Error(
+    `pool ${poolName} is an iscsi-direct pool: its volumes are the iSCSI target's LUNs, which cannot be created here; ` +
+      `read one with Volume.get (by its key) and attach it to a VirtualMachine disk by volumeKey`,
+  );
 }
 
 /** Creates a volume: empty, uploaded, an overlay or a copy; a failed create leaves nothing behind. */

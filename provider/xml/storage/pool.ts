@@ -3,6 +3,7 @@ import { XmlError, XmlExtra, XmlNode, buildXml, element, parseXml, withExtra } f
 import { ElementReader, buildSizeElement, compact, putExtra } from "../reader";
 import { SizeElement } from "../size";
 import { Permissions, buildPermissions, parsePermissions } from "./permissions";
+import { PoolAuth, PoolInitiator, buildAuth, buildInitiator, parseAuth, parseInitiator } from "./poolIscsi";
 
 /** `<source>` of a pool; which fields apply depends on the pool type. */
 export interface PoolSource {
@@ -16,6 +17,10 @@ export interface PoolSource {
   format?: string;
   /** logical: volume group name. */
   name?: string;
+  /** iscsi, iscsi-direct: the IQN the host logs in as. */
+  initiator?: PoolInitiator;
+  /** iscsi, iscsi-direct: CHAP login through a libvirt secret. */
+  auth?: PoolAuth;
   extra?: XmlExtra;
 }
 
@@ -61,6 +66,8 @@ function parseSource(r: ElementReader): PoolSource {
     dir: dir?.attrs.path,
     format: format?.attrs.type,
     name: r.childText("name"),
+    initiator: parseInitiator(r),
+    auth: parseAuth(r),
   });
   return putExtra(src, r);
 }
@@ -106,6 +113,8 @@ function sourceNode(s: PoolSource): XmlNode {
       s.dir !== undefined ? element("dir", { path: s.dir }) : undefined,
       s.name !== undefined ? element("name", {}, [], s.name) : undefined,
       s.format !== undefined ? element("format", { type: s.format }) : undefined,
+      s.initiator ? buildInitiator(s.initiator) : undefined,
+      s.auth ? buildAuth(s.auth) : undefined,
     ]),
     s.extra,
   );

@@ -116,3 +116,8 @@ export async function runWireCase(c: WireCase, options: FakeOpen = {}): Promise<
 export function itSends(cases: WireCase[], options: FakeOpen = {}): void {
   for (const c of cases) it(`${c.name} (procedure ${c.proc})`, () => runWireCase(c, options));
 }
+
+/** A secret handle (`remote_nonnull_secret`): an iSCSI CHAP password. */
+export const SECRET = { uuid: UUID, usageType: 3, usageId: "pkvm-chap" };
+/** Writes {@link SECRET}: 16 UUID bytes, usage type, usage id. */
+export const secretBytes = (w: XdrWriter): XdrWriter => w.fixedOpaque(UUID_BYTES, 16).int(SECRET.usageType).string(SECRET.usageId);
