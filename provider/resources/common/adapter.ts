@@ -130,6 +130,20 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   /** What an error is about: the kind and the object's name (the host is in the transport's part). */
   const subjectOf = (inputs: Inputs): string => `${def.kind} ${nameOf(inputs)}`;
 
+  /**
+   * Whether an object whose host changes moves there in an update (the kind's `hostMove`
+   * says so for the object as its old host has it), saying how or why not in the preview.
+   */
+  async function movesInPlace(id: string, lives: HostIdentity, target: HostIdentity, oldSpec: Spec, news: Inputs): Promise<boolean> {
+    const hostMove = def.hostMove;
+    if (!hostMove) return false;
+    const decision = await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id, news));
+    const route = `from ${describeIdentity(lives)} to ${describeIdentity(target)}`;
+    if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}`);
+    else progress(def.kind, nameOf(news), `${decision.why}: replaced instead`);
+    return decision.move;
+  }
+
   /** Diff: the live object against the program; drift is reported, never thrown. */
   async function diff(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.DiffResult> {
     const oldSpec = specOf(olds, "stored state");
@@ -141,6 +155,8 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       const replaces = unknown.filter((k) => k === "name" || k === "connection");
       const connection = news.connection as ConnectionSpec | undefined;
       if (!replaces.includes("connection") && !isHostOf(lives, resolveConnection(connection, defaults()))) {
+        const target = identityOf(resolveConnection(connection, defaults()));
+        if (replaces.length === 0 && (await movesInPlace(id, lives, target, oldSpec, news))) return { changes: true };
         replaces.push("connection");
       }
       return { changes: true, replaces };
@@ -149,6 +165,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const replaces = replacementsOf(def, oldSpec, newSpec);
     const target = identityOf(newSpec.connection);
     const moves = !isHostOf(lives, newSpec.connection);
+    if (moves && replaces.length === 0 && (await movesInPlace(id, lives, target, oldSpec, news))) return { changes: true };
     if (moves) {
       replaces.push("connection");
       if (recorded && storedIdentity(olds.hostIdentity) === undefined) movedFrom.set(id, recorded);
@@ -227,7 +244,15 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       naming(subjectOf(news), async (): Promise<pulumi.dynamic.UpdateResult> => {
         const oldSpec = specOf(olds, "stored state");
         const spec = specOf(news, "inputs");
-        // A move to another host is a replacement, so the object is where the new inputs lead.
+        // A move to another host is a replacement, unless the kind moves the object (`diff` asked it):
+        // it is moved first, and then it is where the new inputs lead.
+        const from = recordedHost(id, olds, news);
+        const hostMove = def.hostMove;
+        if (hostMove && from && !isHostOf(from, spec.connection)) {
+          await withHost(connectionAt(from, oldSpec.connection), (source) =>
+            withHost(spec.connection, (dest) => hostMove.move(source, dest, id, oldSpec, spec)),
+          );
+        }
         const live = await withHost(spec.connection, async (conn) => {
           const current = await readLive(conn, id, spec);
           if (!current) {

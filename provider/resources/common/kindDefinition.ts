@@ -57,6 +57,33 @@ export interface ExistingReader<Table extends FieldTable, Ref> {
   read(conn: LibvirtConnection, ref: Ref): Promise<LiveObject<ExistingOf<Table>>>;
 }
 
+/** What a kind's {@link HostMove.assess} decided for an object whose host changes. */
+export type HostMoveDecision =
+  /** The object moves in an update; `how` says how, for the preview (`migrates live`). */
+  | { move: true; how: string }
+  /** The object is replaced (new one first); `why` says why it cannot move, for the preview. */
+  | { move: false; why: string };
+
+/**
+ * How a kind moves an object to another host in an update rather than by a
+ * replacement (a running VM, live-migrated). A kind without it is replaced.
+ */
+export interface HostMove<Spec extends SpecBase> {
+  /**
+   * Whether the object, as the old host has it, moves in place. `inputs` are the
+   * program's, possibly with values a preview does not know yet: read only the
+   * kind's own choice among them. Called by `diff` when nothing else forces a
+   * replacement.
+   */
+  assess(from: LibvirtConnection, id: string, inputs: Readonly<Record<string, unknown>>): Promise<HostMoveDecision>;
+  /**
+   * Moves the object from `from` to `to`, where it keeps its id; afterwards the
+   * kind's `update` converges it on `to`. On failure the object stays on `from`
+   * and this throws.
+   */
+  move(from: LibvirtConnection, to: LibvirtConnection, id: string, olds: Spec, news: Spec): Promise<void>;
+}
+
 /**
  * What a resource kind supplies; the generic adapter (`adapter.ts`) turns it
  * into Pulumi's provider methods with the shared rules: validate before any
@@ -119,6 +146,8 @@ export interface KindDefinition<Table extends FieldTable, Spec extends SpecBase,
   readonly reportedOutputs?: readonly string[];
   /** What the host reports, stored in state beside the inputs: exactly the table's outputs and reported inputs. */
   outputs(spec: Spec, live: LiveObject<State>): StoredOutputsOf<Table>;
+  /** How an object moves to another host in place; without it a host change is a replacement. */
+  readonly hostMove?: HostMove<Spec>;
   /** How a `get` finds and reads an object of this kind. */
   readonly existing: ExistingReader<Table, Ref>;
 }

@@ -36,6 +36,8 @@ export const CPU_MODES = ["host-passthrough", "host-model", "maximum"] as const;
 export const FIRMWARES = ["bios", "uefi"] as const;
 /** How changes that need a reboot are applied. */
 export const UPDATE_POLICIES = ["restart", "manual"] as const;
+/** What a change of the VM's host does: a live migration of a running VM, or a replacement. */
+export const HOST_CHANGES = ["migrate", "replace"] as const;
 /** Where guest addresses are read from. */
 export const IP_SOURCES = ["lease", "agent"] as const;
 
@@ -278,6 +280,15 @@ export const vmFields = {
    * shut down, then start) or `"manual"` (write the definition, set `pendingRestart`).
    */
   updatePolicy: choice(UPDATE_POLICIES).default("restart"),
+  /**
+   * What a change of host (`connection` or `kvm:host` leading elsewhere) does to a running VM:
+   * `"migrate"` (default: a live migration, disks on the old host's own storage copied into the
+   * new host's volumes) or `"replace"` (a new VM there, then the old one deleted). A stopped VM
+   * is replaced either way, for now.
+   */
+  onHostChange: choice(HOST_CHANGES).default("migrate"),
+  /** How long a live migration to another host may take before it is abandoned (the VM stays where it ran); 900 by default. */
+  migrationTimeoutSeconds: integer(1, 86400).default(900),
   /** How long a graceful shutdown may take before the VM is powered off; 60 by default. */
   shutdownTimeoutSeconds: integer(0, 3600).default(60),
   /** Free text kept with the domain (changes live). */

@@ -4,6 +4,7 @@ import type { KindDefinition } from "../common/kindDefinition";
 import { createVm, removeVm, updateVm } from "./apply";
 import { driftOf, programPlan, vmReplacements } from "./drift";
 import { vmFields } from "./fields";
+import { vmHostMove } from "./hostMove";
 import { pendingRestartOf, planVm } from "./plan";
 import { usableAddresses } from "./power";
 import { findVm, vmByUuidOrName, lookupVm, readVm, stateName, VmLive } from "./read";
@@ -25,6 +26,7 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
   create: (conn, spec, id) => createVm(conn, spec, id ?? randomUUID()),
   update: updateVm,
   remove: removeVm,
+  hostMove: vmHostMove,
 
   outputs(spec, live) {
     const s = live.state;

@@ -1,0 +1,138 @@
+/**
+ * A VM whose host changes: a running one is live-migrated to the new host
+ * (`onHostChange: "migrate"`, the default), keeping its UUID and its running
+ * guest; everything else is replaced, as other kinds are. The destination
+ * starts the guest as it runs now (libvirt's migratable definition: the same
+ * devices, addresses and machine), with the disks the new host has for the
+ * spec; disks on storage only the old host has are copied during the
+ * migration into the volumes made for them on the new host (Pulumi creates a
+ * replaced Volume first, so they exist). The rest of the spec is converged by
+ * the update that follows.
+ */
+import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } from "../../libvirt";
+import { buildDomainXml, Domain, parseDomainXml, parsePoolXml } from "../../xml";
+import { ConnectionSpec, toEndpoint } from "../common/connection";
+import { unlessGone } from "../common/gone";
+import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
+import { progress } from "../common/progress";
+import { requireVolumes, resolveDisks, ResolvedDisk } from "./disks";
+import { lookupVm } from "./read";
+import type { DiskSpec } from "./specDevices";
+import type { VmSpec } from "./spec";
+
+const KIND = "VirtualMachine";
+/** Pool types whose volumes live on the host's own storage: another host cannot see them, so they are copied. */
+const LOCAL_POOL_TYPES = new Set(["dir", "fs", "logical", "disk"]);
+/** Migratable (no host-only details) and secure (a display password kept): what the destination must start. */
+const MIGRATABLE = DomainXmlFlags.Migratable | DomainXmlFlags.Secure;
+/** Seconds between two progress lines. */
+const PROGRESS_EVERY_MS = 5000;
+
+/** The VM kind's {@link HostMove}. */
+export const vmHostMove: HostMove<VmSpec> = {
+  async assess(from, id, inputs): Promise<HostMoveDecision> {
+    const choice = inputs.onHostChange;
+    if (choice === "replace") return { move: false, why: 'onHostChange is "replace"' };
+    if (choice !== undefined && choice !== "migrate") return { move: false, why: "onHostChange is not known yet" };
+    const ref = await unlessGone(lookupVm(from, id));
+    if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
+    if (!(await from.domains.isActive(ref))) {
+      return { move: false, why: "is stopped (a stopped VM is not migrated offline yet)" };
+    }
+    return { move: true, how: "migrates live" };
+  },
+  move: moveVm,
+};
+
+/**
+ * Live-migrates the running VM `id` from `from` to `to`, as `news` places its disks on `to`.
+ * @throws the migration's error (the VM still runs on `from` unless it says otherwise)
+ */
+async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string, olds: VmSpec, news: VmSpec): Promise<void> {
+  const ref = await unlessGone(lookupVm(from, id));
+  if (ref === undefined) {
+    progress(KIND, news.name, `is gone from ${from.rpc.description}: it is created on ${to.rpc.description}`);
+    return;
+  }
+  if (!(await from.domains.isActive(ref))) {
+    throw new Error(`stopped on ${from.rpc.description} since the preview: run again to replace it on ${to.rpc.description}`);
+  }
+  const destDisks = requireVolumes(await resolveDisks(to, news.disks));
+  const copyDisks = await disksToCopy(from, olds.disks);
+  const [running, persistent] = await Promise.all([
+    from.domains.xmlDesc(ref, MIGRATABLE),
+    from.domains.xmlDesc(ref, MIGRATABLE | DomainXmlFlags.Inactive),
+  ]);
+  const started = Date.now();
+  progress(
+    KIND,
+    news.name,
+    `migrating live to ${to.rpc.description}` + (copyDisks.length > 0 ? `, copying disks ${copyDisks.join(", ")}` : ", no disk copied"),
+  );
+  let lastLine = 0;
+  await migrateLive(from, to, ref, {
+    destinationXml: buildDomainXml(withDisksOf(parseDomainXml(running), destDisks)),
+    persistentXml: buildDomainXml(withDisksOf(parseDomainXml(persistent), destDisks)),
+    copyDisks,
+    address: addressOf(news.connection),
+    timeoutMs: news.migrationTimeoutSeconds * 1000,
+    onProgress: (p) => {
+      if (Date.now() - lastLine < PROGRESS_EVERY_MS) return;
+      lastLine = Date.now();
+      progress(KIND, news.name, progressLine(p));
+    },
+  });
+  progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/**
+ * The targets of the disks whose images are on the old host's own storage (a volume of a
+ * local pool), so the migration copies them. Read-only disks and cdroms are not copied (the
+ * destination needs its own copy, as it needs a `path` disk's file); a LUN is shared by nature.
+ */
+async function disksToCopy(from: LibvirtConnection, disks: readonly DiskSpec[]): Promise<string[]> {
+  const targets: string[] = [];
+  for (const d of disks) {
+    if (d.volumeKey === undefined || d.readonly || d.device === "cdrom") continue;
+    const vol = await unlessGone(from.volumes.lookupByKey(d.volumeKey));
+    if (vol === undefined) continue;
+    const pool = parsePoolXml(await from.pools.xmlDesc(await from.pools.lookupByName(vol.pool)));
+    if (LOCAL_POOL_TYPES.has(pool.type)) targets.push(d.target);
+  }
+  return targets;
+}
+
+/** `dom` with each disk the spec declares pointing where the destination has it (matched by target). */
+function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain {
+  const byTarget = new Map(disks.map((d) => [d.target, d]));
+  const devices = dom.devices.map((dev) => {
+    if (dev.kind !== "disk") return dev;
+    const d = byTarget.get(dev.target.dev);
+    if (d === undefined) return dev;
+    const source = d.volume
+      ? { type: "volume" as const, pool: d.volume.pool, volume: d.volume.name }
+      : d.file !== undefined
+        ? { type: "file" as const, file: d.file }
+        : { type: "file" as const };
+    return { ...dev, source, driver: { ...dev.driver, type: d.format } };
+  });
+  return { ...dom, devices };
+}
+
+/**
+ * Where the old host's hypervisor sends the stream: the new host as this machine reaches it
+ * over SSH (not through a jump host: then libvirt's own choice, the host's name as it resolves it).
+ */
+function addressOf(connection: ConnectionSpec): string | undefined {
+  const { ssh } = toEndpoint(connection);
+  if (ssh === undefined || ssh.jump !== undefined) return undefined;
+  return ssh.host;
+}
+
+const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
+
+/** One progress line: percent, what is left, the rate. */
+function progressLine(p: MigrationProgress): string {
+  const percent = p.percent === undefined ? "" : `${p.percent.toFixed(0)}%, `;
+  return `migrating: ${percent}${mib(p.remainingBytes)} MiB left of ${mib(p.totalBytes)} MiB at ${mib(p.bytesPerSecond)} MiB/s`;
+}
