@@ -1,0 +1,200 @@
+/**
+ * A running VM whose host changes is live-migrated, not replaced: a pool, a
+ * qcow2 volume in it, an isolated network and the test guest on that network
+ * with the volume as its disk, first on host A, then pointed at host B in one
+ * `up`. The pool, the volume and the network are replaced (new object first,
+ * on B); the VM is updated: it runs on B with the same UUID and the same
+ * kernel (no new boot), its disk copied from A's volume into B's (a pattern
+ * written into A's volume before the guest started is read back from B's),
+ * and nothing of the stack is left on A. A second run plans nothing;
+ * destroy clears B.
+ */
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { createWriteStream, readFileSync, rmSync } from "node:fs";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { promisify } from "node:util";
+import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
+import { ConnectionPool } from "../../../provider/libvirt";
+import { EngineHarness, opsByName, stdoutOf, stepOf, textOf } from "../../engine";
+import { connectionTo } from "../support/connections";
+import { sshEndpoint } from "../support/endpoints";
+import { TestHost, testHosts } from "../support/hosts";
+import { RemoteCommandError, virsh } from "../support/virsh";
+import { consoleFolder, waitForConsole } from "../vm/consoleFile";
+import { guestBoot } from "../vm/support";
+
+const exec = promisify(execFile);
+const { a, b } = testHosts();
+const tag = `pkvm-lm-${process.pid % 100000}`;
+const names = { pool: `${tag}-pool`, vol: `${tag}-disk.qcow2`, net: `${tag}-net`, vm: `${tag}-vm` };
+
+/**
+ * The stack on `host`; without the VM while the disk gets its pattern. The network has no
+ * bridge name: the hosts share this machine's network namespace, and each picks a free one.
+ */
+const program =
+  (host: TestHost, log: string, withVm = true) =>
+  () => {
+    const connection = connectionTo(host);
+    const pool = new StoragePool("pool", { name: names.pool, path: `/var/lib/libvirt/images/${names.pool}`, connection });
+    const disk = new Volume("disk", { pool: pool.name, name: names.vol, capacity: "16MiB", format: "qcow2", connection });
+    const net = new Network("net", { name: names.net, mode: "isolated", connection });
+    if (!withVm) return { diskPath: disk.path };
+    const vm = new VirtualMachine("vm", {
+      name: names.vm,
+      ...guestBoot(host),
+      memory: "96MiB",
+      disks: [{ volumeKey: disk.key }],
+      networkInterfaces: [{ network: net.name }],
+      serialConsole: { type: "file", path: log },
+      // After a migration this software-emulated guest ignores the ACPI power button: destroy powers it off.
+      shutdownTimeoutSeconds: 5,
+      connection,
+    });
+    return { diskPath: disk.path, uuid: vm.uuid };
+  };
+
+/** What of the stack virsh finds on a host. */
+async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; net: boolean; vm: string | undefined }> {
+  const exists = (args: string[]) =>
+    virsh(host, args).then(
+      () => true,
+      (err: unknown) => {
+        if (err instanceof RemoteCommandError && /not found|no .* with matching|failed to get/i.test(err.stderr)) return false;
+        throw err;
+      },
+    );
+  const vm = await virsh(host, ["domstate", names.vm]).then(
+    (state) => state.trim(),
+    () => undefined,
+  );
+  return {
+    pool: await exists(["pool-info", names.pool]),
+    vol: await exists(["vol-info", "--pool", names.pool, names.vol]),
+    net: await exists(["net-info", names.net]),
+    vm,
+  };
+}
+const NOTHING = { pool: false, vol: false, net: false, vm: undefined };
+const EVERYTHING = { pool: true, vol: true, net: true, vm: "running" };
+
+/**
+ * Host A and B share this machine's cgroup tree, where a running guest lives in
+ * `qemu-<id>-<name>`: the migrating VM has its name on both hosts at once, so host B's
+ * next domain id must differ from its id on A. A paused throwaway domain on B takes an id
+ * (and another, if that would be the one).
+ */
+async function keepDomainIdsApart(): Promise<void> {
+  const idOnA = Number((await virsh(a, ["domid", names.vm])).trim());
+  const probe = `<domain type='qemu'><name>${tag}-probe</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
+  for (let i = 0; i < 2; i++) {
+    await virsh(b, ["create", "--paused", "/dev/stdin"], { input: probe });
+    const probeId = Number((await virsh(b, ["domid", `${tag}-probe`])).trim());
+    await virsh(b, ["destroy", `${tag}-probe`]);
+    if (probeId + 1 !== idOnA) return;
+  }
+}
+
+/** Kernel uptimes (`[   12.345678]`) in console text. */
+const uptimes = (text: string): number[] => [...text.matchAll(/^\[\s*(\d+\.\d+)\]/gm)].map((m) => Number(m[1]));
+
+describe("a running VM whose host changes (onHostChange: migrate)", function () {
+  this.timeout(600_000);
+  const stack = new EngineHarness();
+  const pool = new ConnectionPool({ idleMs: 100 });
+  let dir = "";
+
+  before(() => {
+    dir = consoleFolder("hostmigrate");
+  });
+
+  after(async () => {
+    await stack.destroy();
+    await pool.closeAll();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("is migrated live to B (same UUID, no new boot, its disk copied), the rest replaced; nothing left on A", async () => {
+    const log = path.join(dir, "console.log");
+    // The disk first, with a pattern the guest never touches (host A is this machine).
+    const disk = await stack.up(program(a, log, false));
+    assert.deepEqual(disk.errors, [], JSON.stringify(disk.errors));
+    await exec("qemu-io", ["-f", "qcow2", "-c", "write -P 0x5a 0 1M", textOf(disk.exports.diskPath)]);
+
+    const first = await stack.up(program(a, log));
+    assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
+    const uuid = textOf(first.exports.uuid);
+    await waitForConsole(log, [/^guest: ready/], 240_000);
+    assert.deepEqual(await onHost(a), EVERYTHING);
+    assert.deepEqual(await onHost(b), NOTHING);
+    const lastOnA = Math.max(...uptimes(readFileSync(log, "utf8")));
+    await keepDomainIdsApart();
+
+    const preview = await stack.preview(program(b, log));
+    assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
+    assert.equal(stepOf(preview, "vm")?.op, "update", JSON.stringify(stepOf(preview, "vm")));
+    assert.ok(
+      stdoutOf(preview).some((l) => /VirtualMachine .*: migrates live from .*:2222 .* to .*:2223/.test(l)),
+      stdoutOf(preview).join("\n"),
+    );
+
+    const t0 = Date.now();
+    const up = await stack.up(program(b, log));
+    console.log(`      moved in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    const lines = stdoutOf(up);
+    console.log(
+      lines
+        .filter((l) => /VirtualMachine/.test(l))
+        .map((l) => `      ${l.trim()}`)
+        .join("\n"),
+    );
+    assert.deepEqual(up.errors, [], JSON.stringify(up.errors));
+    assert.deepEqual(opsByName(up), { pool: "replace", disk: "replace", net: "replace", vm: "update" });
+    for (const name of ["pool", "disk", "net"]) assert.equal(stepOf(up, name)?.deleteBeforeReplace, false, name);
+    assert.ok(
+      lines.some((l) => /migrating live to .*, copying disks vda/.test(l)),
+      lines.join("\n"),
+    );
+    assert.ok(
+      lines.some((l) => /runs on .* \(migrated in/.test(l)),
+      lines.join("\n"),
+    );
+
+    assert.deepEqual(await onHost(a), NOTHING, "something of the stack is left on A");
+    assert.deepEqual(await onHost(b), EVERYTHING);
+    assert.equal((await virsh(b, ["domuuid", names.vm])).trim(), uuid, "the VM on B has another UUID");
+    assert.equal(textOf(up.exports.uuid), uuid);
+    for (const r of stack.state.resources) {
+      if (r.outputs.hostIdentity === undefined) continue;
+      assert.equal((r.outputs.hostIdentity as { port?: number }).port, b.port, `${r.name} does not record host B`);
+    }
+
+    // The same kernel runs on B: it answers a SysRq key on the console (which B's QEMU
+    // opened afresh) with an uptime past everything it printed on A, and never booted there.
+    await virsh(b, ["send-key", names.vm, "KEY_LEFTALT", "KEY_SYSRQ", "KEY_H"]);
+    const onB = await waitForConsole(log, [/sysrq: HELP/], 60_000);
+    const onBUptimes = uptimes(onB.join("\n"));
+    assert.ok(onBUptimes.length > 0 && Math.min(...onBUptimes) > lastOnA, `uptime on B ${onBUptimes.join(",")}, last on A ${lastOnA}`);
+    assert.ok(!onB.some((l) => /Linux version|^guest: boot/.test(l)), `the guest booted again on B:\n${onB.join("\n")}`);
+
+    // B's volume holds the pattern written into A's: read through libvirt, checked here.
+    const connB = (await pool.acquire(sshEndpoint(b))).connection;
+    const volB = await connB.volumes.lookupByPath(textOf(up.exports.diskPath));
+    const copy = path.join(dir, "b.qcow2");
+    await pipeline(await connB.volumes.download(volB), createWriteStream(copy));
+    const { stdout } = await exec("qemu-io", ["-f", "qcow2", "-r", "-c", "read -P 0x5a 0 1M", copy]);
+    assert.doesNotMatch(stdout, /verification failed/i, stdout);
+    assert.match(stdout, /read 1048576\/1048576 bytes/, stdout);
+
+    const again = await stack.up(program(b, log));
+    assert.deepEqual(again.errors, []);
+    assert.deepEqual(opsByName(again), { pool: "same", disk: "same", net: "same", vm: "same" });
+
+    const down = await stack.destroy();
+    assert.deepEqual(down.errors, []);
+    assert.deepEqual(await onHost(b), NOTHING);
+    assert.deepEqual(await onHost(a), NOTHING);
+  });
+});
