@@ -10,7 +10,7 @@ import { GET_INPUT, isGet } from "./get";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
-import type { KindDefinition, SpecBase } from "./kindDefinition";
+import type { HostMoveDecision, KindDefinition, SpecBase } from "./kindDefinition";
 import { parseSpec, replacementsOf } from "./kindSpec";
 import { isObject, Problems } from "./problems";
 import { progress } from "./progress";
@@ -137,7 +137,11 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
   async function movesInPlace(id: string, lives: HostIdentity, target: HostIdentity, oldSpec: Spec, news: Inputs): Promise<boolean> {
     const hostMove = def.hostMove;
     if (!hostMove) return false;
-    const decision = await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id, news));
+    const replacedBy = hostMove.replacedBy(news);
+    const decision: HostMoveDecision =
+      replacedBy !== undefined
+        ? { move: false, why: replacedBy }
+        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id));
     const route = `from ${describeIdentity(lives)} to ${describeIdentity(target)}`;
     if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}`);
     else progress(def.kind, nameOf(news), `${decision.why}: replaced instead`);

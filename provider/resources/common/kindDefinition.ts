@@ -70,12 +70,14 @@ export type HostMoveDecision =
  */
 export interface HostMove<Spec extends SpecBase> {
   /**
-   * Whether the object, as the old host has it, moves in place. `inputs` are the
-   * program's, possibly with values a preview does not know yet: read only the
-   * kind's own choice among them. Called by `diff` when nothing else forces a
-   * replacement.
+   * Why the program's inputs ask for a replacement whatever the old host holds
+   * (`onHostChange is "replace"`), or undefined: then `assess` asks that host.
+   * The inputs may hold values a preview does not know yet: read only the kind's
+   * own choice among them. Called by `diff` when nothing else forces a replacement.
    */
-  assess(from: LibvirtConnection, id: string, inputs: Readonly<Record<string, unknown>>): Promise<HostMoveDecision>;
+  replacedBy(inputs: Readonly<Record<string, unknown>>): string | undefined;
+  /** Whether the object, as the old host has it, moves in place (a VM: while it runs). */
+  assess(from: LibvirtConnection, id: string): Promise<HostMoveDecision>;
   /**
    * Moves the object from `from` to `to`, where it keeps its id; afterwards the
    * kind's `update` converges it on `to`. On failure the object stays on `from`

@@ -25,15 +25,18 @@ const KIND = "VirtualMachine";
 const LOCAL_POOL_TYPES = new Set(["dir", "fs", "logical", "disk"]);
 /** Migratable (no host-only details) and secure (a display password kept): what the destination must start. */
 const MIGRATABLE = DomainXmlFlags.Migratable | DomainXmlFlags.Secure;
-/** Seconds between two progress lines. */
-const PROGRESS_EVERY_MS = 5000;
+/** Milliseconds between two progress lines. */
+const PROGRESS_EVERY_MS = 2000;
 
 /** The VM kind's {@link HostMove}. */
 export const vmHostMove: HostMove<VmSpec> = {
-  async assess(from, id, inputs): Promise<HostMoveDecision> {
+  replacedBy(inputs) {
     const choice = inputs.onHostChange;
-    if (choice === "replace") return { move: false, why: 'onHostChange is "replace"' };
-    if (choice !== undefined && choice !== "migrate") return { move: false, why: "onHostChange is not known yet" };
+    if (choice === "replace") return 'onHostChange is "replace"';
+    if (choice !== undefined && choice !== "migrate") return "onHostChange is not known yet";
+    return undefined;
+  },
+  async assess(from, id): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
     if (!(await from.domains.isActive(ref))) {
@@ -76,6 +79,8 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     copyDisks,
     address: addressOf(news.connection),
     timeoutMs: news.migrationTimeoutSeconds * 1000,
+    // Read often, printed every PROGRESS_EVERY_MS: a small guest moves within a second or two.
+    progressIntervalMs: 500,
     onProgress: (p) => {
       if (Date.now() - lastLine < PROGRESS_EVERY_MS) return;
       lastLine = Date.now();
@@ -102,8 +107,12 @@ async function disksToCopy(from: LibvirtConnection, disks: readonly DiskSpec[]):
   return targets;
 }
 
-/** `dom` with each disk the spec declares pointing where the destination has it (matched by target). */
-function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain {
+/**
+ * `dom` with each disk the spec declares pointing where the destination has it (matched by
+ * target), in the format it has there; the rest of each disk (its address, alias, driver
+ * options) stays as the running guest has it.
+ */
+export function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain {
   const byTarget = new Map(disks.map((d) => [d.target, d]));
   const devices = dom.devices.map((dev) => {
     if (dev.kind !== "disk") return dev;
@@ -114,7 +123,9 @@ function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain {
       : d.file !== undefined
         ? { type: "file" as const, file: d.file }
         : { type: "file" as const };
-    return { ...dev, source, driver: { ...dev.driver, type: d.format } };
+    // The old host's backing chain names its files: the new host reads its own image's.
+    const extra = dev.extra && { ...dev.extra, children: dev.extra.children.filter((c) => c.name !== "backingStore") };
+    return { ...dev, source, driver: { ...dev.driver, type: d.format }, ...(extra ? { extra } : {}) };
   });
   return { ...dom, devices };
 }
@@ -132,7 +143,7 @@ function addressOf(connection: ConnectionSpec): string | undefined {
 const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
 
 /** One progress line: percent, what is left, the rate. */
-function progressLine(p: MigrationProgress): string {
+export function progressLine(p: MigrationProgress): string {
   const percent = p.percent === undefined ? "" : `${p.percent.toFixed(0)}%, `;
   return `migrating: ${percent}${mib(p.remainingBytes)} MiB left of ${mib(p.totalBytes)} MiB at ${mib(p.bytesPerSecond)} MiB/s`;
 }

@@ -86,8 +86,8 @@ const EVERYTHING = { pool: true, vol: true, net: true, vm: "running" };
  * next domain id must differ from its id on A. A paused throwaway domain on B takes an id
  * (and another, if that would be the one).
  */
-async function keepDomainIdsApart(): Promise<void> {
-  const idOnA = Number((await virsh(a, ["domid", names.vm])).trim());
+async function keepDomainIdsApart(vm: string): Promise<void> {
+  const idOnA = Number((await virsh(a, ["domid", vm])).trim());
   const probe = `<domain type='qemu'><name>${tag}-probe</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
   for (let i = 0; i < 2; i++) {
     await virsh(b, ["create", "--paused", "/dev/stdin"], { input: probe });
@@ -130,7 +130,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     assert.deepEqual(await onHost(a), EVERYTHING);
     assert.deepEqual(await onHost(b), NOTHING);
     const lastOnA = Math.max(...uptimes(readFileSync(log, "utf8")));
-    await keepDomainIdsApart();
+    await keepDomainIdsApart(names.vm);
 
     const preview = await stack.preview(program(b, log));
     assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
@@ -196,5 +196,68 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     assert.deepEqual(down.errors, []);
     assert.deepEqual(await onHost(b), NOTHING);
     assert.deepEqual(await onHost(a), NOTHING);
+  });
+
+  it("stays running on A, the state still at A, when B cannot take it (its network is missing); the next run moves it", async () => {
+    // A network made by hand on A only: B's hypervisor cannot start the guest there.
+    const vm = `${tag}-vm2`;
+    const net = `${tag}-hand`;
+    const alone = new EngineHarness();
+    const vmOn = (host: TestHost) => () => {
+      new VirtualMachine("vm", {
+        name: vm,
+        ...guestBoot(host),
+        memory: "96MiB",
+        networkInterfaces: [{ network: net }],
+        shutdownTimeoutSeconds: 5,
+        connection: connectionTo(host),
+      });
+    };
+    const defineNet = async (host: TestHost) => {
+      await virsh(host, ["net-define", "/dev/stdin"], { input: `<network><name>${net}</name></network>` });
+      await virsh(host, ["net-start", net]);
+    };
+    const state = (host: TestHost) =>
+      virsh(host, ["domstate", vm]).then(
+        (s) => s.trim(),
+        () => undefined,
+      );
+    try {
+      await defineNet(a);
+      const first = await alone.up(vmOn(a));
+      assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
+      const uuid = (await virsh(a, ["domuuid", vm])).trim();
+
+      await keepDomainIdsApart(vm);
+      const failed = await alone.up(vmOn(b));
+      const message = failed.errors.map((e) => JSON.stringify(e)).join("\n");
+      console.log(`      ${message.slice(0, 600)}`);
+      assert.ok(failed.errors.length > 0, "the move did not fail");
+      assert.match(
+        message,
+        new RegExp(`VirtualMachine ${vm}: live migration of domain ${vm} from .*:2222 .* to .*:2223 .* failed at prepare`),
+      );
+      assert.match(message, /the domain still runs on .*:2222/);
+      assert.match(message, new RegExp(net));
+      assert.equal(await state(a), "running", "the VM no longer runs on A");
+      assert.equal(await state(b), undefined, "something of the VM is left on B");
+      const stored = alone.state.resources.find((r) => r.name === "vm");
+      assert.equal((stored?.outputs.hostIdentity as { port?: number } | undefined)?.port, a.port, "the state no longer records A");
+
+      // With the network on B the next run moves it.
+      await defineNet(b);
+      const retried = await alone.up(vmOn(b));
+      assert.deepEqual(retried.errors, [], JSON.stringify(retried.errors));
+      assert.deepEqual(opsByName(retried), { vm: "update" });
+      assert.equal(await state(a), undefined);
+      assert.equal(await state(b), "running");
+      assert.equal((await virsh(b, ["domuuid", vm])).trim(), uuid);
+    } finally {
+      await alone.destroy();
+      for (const host of [a, b]) {
+        await virsh(host, ["net-destroy", net]).catch(() => undefined);
+        await virsh(host, ["net-undefine", net]).catch(() => undefined);
+      }
+    }
   });
 });

@@ -383,6 +383,13 @@ export const badVmCases: BadVmCase[] = [
   },
   { title: "running not a boolean", inputs: { ...goodVm, running: "yes" }, property: "running", rule: /true or false/ },
   { title: "unknown update policy", inputs: { ...goodVm, updatePolicy: "never" }, property: "updatePolicy", rule: /"restart", "manual"/ },
+  { title: "unknown host change", inputs: { ...goodVm, onHostChange: "move" }, property: "onHostChange", rule: /"migrate", "replace"/ },
+  {
+    title: "migration timeout of zero",
+    inputs: { ...goodVm, migrationTimeoutSeconds: 0 },
+    property: "migrationTimeoutSeconds",
+    rule: /1 to 86400/,
+  },
   {
     title: "negative shutdown timeout",
     inputs: { ...goodVm, shutdownTimeoutSeconds: -1 },

@@ -116,4 +116,21 @@ describe("resources/common/adapter: the host an object lives on", () => {
     });
     assert.equal(sharedConnectionPool().size, 0, "a host was contacted");
   });
+
+  it('a VM with onHostChange "replace" (or not known yet) is replaced on a move without asking the old host', async () => {
+    const vm = { name: "vm" };
+    await setConfig(hv("hv1.example"));
+    for (const onHostChange of ["replace", UNKNOWN]) {
+      const first = (await handler("VirtualMachine").check({}, { ...vm, onHostChange: "replace" })).inputs as Record<string, unknown>;
+      const stored = { ...first, uuid: "u", hostIdentity: first.__host };
+      await setConfig(hv("hv2.example"));
+      const news = (await handler("VirtualMachine").check(first, { ...vm, onHostChange })).inputs as Record<string, unknown>;
+      const diff = await handler("VirtualMachine").diff("u", stored, news);
+      // A preview with unknown inputs does not say the order (as before this choice existed).
+      const order = onHostChange === UNKNOWN ? {} : { deleteBeforeReplace: false };
+      assert.deepEqual(diff, { changes: true, replaces: ["connection"], ...order }, String(onHostChange));
+      await setConfig(hv("hv1.example"));
+    }
+    assert.equal(sharedConnectionPool().size, 0, "a host was contacted");
+  });
 });
