@@ -198,6 +198,30 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     assert.deepEqual(await onHost(a), NOTHING);
   });
 
+  it("a stopped VM is still replaced (no offline migration yet), and the preview says why", async () => {
+    const vm = `${tag}-vm3`;
+    const alone = new EngineHarness();
+    const vmOn = (host: TestHost) => () => {
+      new VirtualMachine("vm", { name: vm, ...guestBoot(host), memory: "96MiB", running: false, connection: connectionTo(host) });
+    };
+    try {
+      const first = await alone.up(vmOn(a));
+      assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
+      const moved = await alone.up(vmOn(b));
+      assert.deepEqual(moved.errors, [], JSON.stringify(moved.errors));
+      assert.equal(stepOf(moved, "vm")?.op, "replace");
+      assert.deepEqual(stepOf(moved, "vm")?.replaces, ["connection"]);
+      assert.ok(
+        stdoutOf(moved).some((l) => /is stopped \(a stopped VM is not migrated offline yet\): replaced instead/.test(l)),
+        stdoutOf(moved).join("\n"),
+      );
+      assert.equal((await virsh(b, ["domstate", vm])).trim(), "shut off");
+      await assert.rejects(virsh(a, ["domstate", vm]), "the stopped VM is left on A");
+    } finally {
+      await alone.destroy();
+    }
+  });
+
   it("stays running on A, the state still at A, when B cannot take it (its network is missing); the next run moves it", async () => {
     // A network made by hand on A only: B's hypervisor cannot start the guest there.
     const vm = `${tag}-vm2`;
