@@ -244,8 +244,10 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
         return { id: live.id, props: outputsOf(props, def.outputs(spec, live), identityOf(connection)) };
       }),
 
-    update: (id: string, olds: Inputs, news: Inputs) =>
-      naming(subjectOf(news), async (): Promise<pulumi.dynamic.UpdateResult> => {
+    async update(id: string, olds: Inputs, news: Inputs): Promise<pulumi.dynamic.UpdateResult> {
+      /** Where the object was moved to by this update, once it was. */
+      let movedTo: HostIdentity | undefined;
+      try {
         const oldSpec = specOf(olds, "stored state");
         const spec = specOf(news, "inputs");
         // A move to another host is a replacement, unless the kind moves the object (`diff` asked it):
@@ -256,6 +258,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
           await withHost(connectionAt(from, oldSpec.connection), (source) =>
             withHost(spec.connection, (dest) => hostMove.move(source, dest, id, oldSpec, spec)),
           );
+          movedTo = identityOf(spec.connection);
         }
         const live = await withHost(spec.connection, async (conn) => {
           const current = await readLive(conn, id, spec);
@@ -266,7 +269,12 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
           return def.update(conn, id, oldSpec, spec, current.state);
         });
         return { outs: outputsOf(news, def.outputs(spec, live), identityOf(spec.connection)) };
-      }),
+      } catch (err) {
+        const named = namedError(subjectOf(news), err);
+        // Moved, but not converged there: the state must follow the object to its new host.
+        throw movedTo ? partialUpdate(named, id, olds, news, movedTo) : named;
+      }
+    },
 
     delete: (id: string, props: Inputs) =>
       naming(subjectOf(props), async (): Promise<void> => {
@@ -345,6 +353,16 @@ function outputsOf(inputs: Inputs, reported: Record<string, unknown>, host: Host
 function partialCreate(err: PartialCreateError, inputs: Inputs, host: HostIdentity | undefined): Error {
   const properties = { ...outputsOf(inputs, {}, host), ...(inputs.__provider === undefined ? {} : { __provider: inputs.__provider }) };
   return Object.assign(new Error(err.message), { id: err.id, properties, reasons: [messageOf(err)] });
+}
+
+/**
+ * A partial update's error (see `partialCreate`): the object moved to `host` but the update
+ * failed after, so the state keeps the previous outputs with the new host, where the next
+ * run finds it and converges it.
+ */
+function partialUpdate(err: Error, id: string, olds: Inputs, news: Inputs, host: HostIdentity): Error {
+  const properties = { ...outputsOf(olds, {}, host), ...(news.__provider === undefined ? {} : { __provider: news.__provider }) };
+  return Object.assign(new Error(err.message, { cause: err }), { id, properties, reasons: [err.message] });
 }
 
 /**

@@ -228,6 +228,69 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     }
   });
 
+  it("moved, but the update after the move fails: the state follows the VM to B, the next run converges it there", async () => {
+    const vm = `${tag}-vm4`;
+    const net = `${tag}-both`;
+    const alone = new EngineHarness();
+    // A new command line takes a restart on B; with waitForIp on a network without DHCP that boot fails.
+    const vmOn =
+      (host: TestHost, failing = false) =>
+      () => {
+        new VirtualMachine("vm", {
+          name: vm,
+          ...guestBoot(host),
+          ...(host === b ? { cmdline: "console=ttyS0 pkvm.moved" } : {}),
+          ...(failing ? { waitForIp: { timeoutSeconds: 5 } } : {}),
+          memory: "96MiB",
+          networkInterfaces: [{ network: net }],
+          shutdownTimeoutSeconds: 5,
+          connection: connectionTo(host),
+        });
+      };
+    const state = (host: TestHost) =>
+      virsh(host, ["domstate", vm]).then(
+        (s) => s.trim(),
+        () => undefined,
+      );
+    try {
+      for (const host of [a, b]) {
+        await virsh(host, ["net-define", "/dev/stdin"], { input: `<network><name>${net}</name></network>` });
+        await virsh(host, ["net-start", net]);
+      }
+      const first = await alone.up(vmOn(a));
+      assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
+      await keepDomainIdsApart(vm);
+
+      const failed = await alone.up(vmOn(b, true));
+      const message = failed.errors.map((e) => JSON.stringify(e)).join("\n");
+      console.log(`      ${message.slice(0, 400)}`);
+      assert.ok(failed.errors.length > 0, "the update did not fail");
+      assert.ok(
+        stdoutOf(failed).some((l) => /runs on .*:2223 .*\(migrated in/.test(l)),
+        stdoutOf(failed).join("\n"),
+      );
+      assert.equal(await state(a), undefined, "the VM is still on A");
+      assert.equal(await state(b), "running");
+      const stored = alone.state.resources.find((r) => r.name === "vm");
+      assert.equal((stored?.outputs.hostIdentity as { port?: number } | undefined)?.port, b.port, "the state does not follow the VM to B");
+
+      const fixed = await alone.up(vmOn(b));
+      assert.deepEqual(fixed.errors, [], JSON.stringify(fixed.errors));
+      assert.equal(stepOf(fixed, "vm")?.op, "update");
+      assert.ok(!stdoutOf(fixed).some((l) => /migrat/.test(l)), stdoutOf(fixed).join("\n"));
+      assert.equal(await state(b), "running");
+      assert.match(await virsh(b, ["dumpxml", "--inactive", vm]), /pkvm\.moved/);
+      const again = await alone.up(vmOn(b));
+      assert.deepEqual(opsByName(again), { vm: "same" });
+    } finally {
+      await alone.destroy();
+      for (const host of [a, b]) {
+        await virsh(host, ["net-destroy", net]).catch(() => undefined);
+        await virsh(host, ["net-undefine", net]).catch(() => undefined);
+      }
+    }
+  });
+
   it("stays running on A, the state still at A, when B cannot take it (its network is missing); the next run moves it", async () => {
     // A network made by hand on A only: B's hypervisor cannot start the guest there.
     const vm = `${tag}-vm2`;
