@@ -141,7 +141,13 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const decision: HostMoveDecision =
       replacedBy !== undefined
         ? { move: false, why: replacedBy }
-        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id));
+        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id)).catch((err: unknown) => {
+            // Moving in place needs the old host; a replacement can do without it (its delete there fails later).
+            throw new Error(
+              `cannot tell whether it moves in place from ${describeIdentity(lives)}: ${messageOf(err)} (${hostMove.replaceInstead} moves it by a replacement)`,
+              { cause: err },
+            );
+          });
     const route = `from ${describeIdentity(lives)} to ${describeIdentity(target)}`;
     if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}`);
     else progress(def.kind, nameOf(news), `${decision.why}: replaced instead`);

@@ -76,6 +76,8 @@ export interface HostMove<Spec extends SpecBase> {
    * own choice among them. Called by `diff` when nothing else forces a replacement.
    */
   replacedBy(inputs: Readonly<Record<string, unknown>>): string | undefined;
+  /** How a program asks for a replacement instead, for messages: `onHostChange: "replace"`. */
+  readonly replaceInstead: string;
   /** Whether the object, as the old host has it, moves in place (a VM: while it runs). */
   assess(from: LibvirtConnection, id: string): Promise<HostMoveDecision>;
   /**

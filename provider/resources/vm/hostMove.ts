@@ -30,6 +30,7 @@ const PROGRESS_EVERY_MS = 2000;
 
 /** The VM kind's {@link HostMove}. */
 export const vmHostMove: HostMove<VmSpec> = {
+  replaceInstead: 'onHostChange: "replace"',
   replacedBy(inputs) {
     const choice = inputs.onHostChange;
     if (choice === "replace") return 'onHostChange is "replace"';

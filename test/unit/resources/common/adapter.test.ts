@@ -133,4 +133,19 @@ describe("resources/common/adapter: the host an object lives on", () => {
     }
     assert.equal(sharedConnectionPool().size, 0, "a host was contacted");
   });
+
+  it("a running VM's move fails its diff when the old host cannot be reached, saying how to replace it instead", async () => {
+    // Nothing listens on port 1 of this machine: the old host refuses at once.
+    const gone = { ...hv("127.0.0.1"), port: 1, connectAttempts: 1, connectTimeoutSeconds: 2 };
+    const first = (await handler("VirtualMachine").check({}, { name: "vm", connection: gone })).inputs as Record<string, unknown>;
+    const stored = { ...first, uuid: "u", hostIdentity: first.__host };
+    const news = (await handler("VirtualMachine").check(first, { name: "vm", connection: hv("hv2.example") })).inputs as Record<
+      string,
+      unknown
+    >;
+    await assert.rejects(
+      handler("VirtualMachine").diff("u", stored, news),
+      /^Error: VirtualMachine vm: cannot tell whether it moves in place from ops@127\.0\.0\.1:1 qemu:\/\/\/system: .*\(onHostChange: "replace" moves it by a replacement\)$/s,
+    );
+  });
 });
