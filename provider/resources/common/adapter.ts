@@ -141,7 +141,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const decision: HostMoveDecision =
       replacedBy !== undefined
         ? { move: false, why: replacedBy }
-        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id)).catch((err: unknown) => {
+        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id, oldSpec)).catch((err: unknown) => {
             // Moving in place needs the old host; a replacement can do without it (its delete there fails later).
             throw new Error(
               `cannot tell whether it moves in place from ${describeIdentity(lives)}: ${messageOf(err)} (${hostMove.replaceInstead} moves it by a replacement)`,

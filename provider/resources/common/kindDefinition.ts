@@ -78,8 +78,8 @@ export interface HostMove<Spec extends SpecBase> {
   replacedBy(inputs: Readonly<Record<string, unknown>>): string | undefined;
   /** How a program asks for a replacement instead, for messages: `onHostChange: "replace"`. */
   readonly replaceInstead: string;
-  /** Whether the object, as the old host has it, moves in place (a VM: while it runs). */
-  assess(from: LibvirtConnection, id: string): Promise<HostMoveDecision>;
+  /** Whether the object, as the old host has it (`olds`: its stored spec), moves in place, and how. */
+  assess(from: LibvirtConnection, id: string, olds: Spec): Promise<HostMoveDecision>;
   /**
    * Moves the object from `from` to `to`, where it keeps its id; afterwards the
    * kind's `update` converges it on `to`. On failure the object stays on `from`

@@ -26,7 +26,7 @@ import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
 /** Undefine removes UEFI variables and a managed save image too: both belong to the VM (its TPM state: `tpm.ts`). */
-const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave;
+export const UNDEFINE_FLAGS = DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave;
 
 /** Defines a VM under `uuid`, sets autostart, boots it when it should run; undone on refusal. */
 export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: string): Promise<LiveObject<VmLive>> {

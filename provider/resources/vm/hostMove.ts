@@ -1,7 +1,8 @@
 /**
  * A VM whose host changes: a running one is live-migrated to the new host
  * (`onHostChange: "migrate"`, the default), keeping its UUID and its running
- * guest; everything else is replaced, as other kinds are. The destination
+ * guest; a stopped one is moved offline (`offlineMove.ts`); one gone from the
+ * old host is created on the new one. The destination
  * starts the guest as it runs now (libvirt's migratable definition: the same
  * devices, addresses and machine), with the disks the new host has for the
  * spec; disks on storage only the old host has are copied during the
@@ -10,19 +11,21 @@
  * the update that follows.
  */
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, Domain, parseDomainXml, parsePoolXml } from "../../xml";
+import { buildDomainXml, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
-import { requireVolumes, resolveDisks, ResolvedDisk } from "./disks";
+import { requireVolumes, resolveDisks } from "./disks";
+import { localDisksOf, withDisksOf } from "./movedDisks";
+import { moveStopped, offlineHow } from "./offlineMove";
 import { lookupVm } from "./read";
-import type { DiskSpec } from "./specDevices";
 import type { VmSpec } from "./spec";
 
+/** Where the definition's disks are pointed at the new host's (kept here too for the code that imported it from here). */
+export { withDisksOf } from "./movedDisks";
+
 const KIND = "VirtualMachine";
-/** Pool types whose volumes live on the host's own storage: another host cannot see them, so they are copied. */
-const LOCAL_POOL_TYPES = new Set(["dir", "fs", "logical", "disk"]);
 /** Migratable (no host-only details) and secure (a display password kept): what the destination must start. */
 const MIGRATABLE = DomainXmlFlags.Migratable | DomainXmlFlags.Secure;
 /** Milliseconds between two progress lines. */
@@ -37,12 +40,10 @@ export const vmHostMove: HostMove<VmSpec> = {
     if (choice !== undefined && choice !== "migrate") return "onHostChange is not known yet";
     return undefined;
   },
-  async assess(from, id): Promise<HostMoveDecision> {
+  async assess(from, id, olds): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
-    if (!(await from.domains.isActive(ref))) {
-      return { move: false, why: "is stopped (a stopped VM is not migrated offline yet)" };
-    }
+    if (!(await from.domains.isActive(ref))) return { move: true, how: offlineHow(await localDisksOf(from, olds.disks)) };
     return { move: true, how: "migrates live" };
   },
   move: moveVm,
@@ -58,11 +59,9 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     progress(KIND, news.name, `is gone from ${from.rpc.description}: it is created on ${to.rpc.description}`);
     return;
   }
-  if (!(await from.domains.isActive(ref))) {
-    throw new Error(`stopped on ${from.rpc.description} since the preview: run again to replace it on ${to.rpc.description}`);
-  }
+  if (!(await from.domains.isActive(ref))) return moveStopped(from, to, ref, olds, news);
   const destDisks = requireVolumes(await resolveDisks(to, news.disks));
-  const copyDisks = await disksToCopy(from, olds.disks);
+  const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const [running, persistent] = await Promise.all([
     from.domains.xmlDesc(ref, MIGRATABLE),
     from.domains.xmlDesc(ref, MIGRATABLE | DomainXmlFlags.Inactive),
@@ -89,46 +88,6 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     },
   });
   progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
-}
-
-/**
- * The targets of the disks whose images are on the old host's own storage (a volume of a
- * local pool), so the migration copies them. Read-only disks and cdroms are not copied (the
- * destination needs its own copy, as it needs a `path` disk's file); a LUN is shared by nature.
- */
-async function disksToCopy(from: LibvirtConnection, disks: readonly DiskSpec[]): Promise<string[]> {
-  const targets: string[] = [];
-  for (const d of disks) {
-    if (d.volumeKey === undefined || d.readonly || d.device === "cdrom") continue;
-    const vol = await unlessGone(from.volumes.lookupByKey(d.volumeKey));
-    if (vol === undefined) continue;
-    const pool = parsePoolXml(await from.pools.xmlDesc(await from.pools.lookupByName(vol.pool)));
-    if (LOCAL_POOL_TYPES.has(pool.type)) targets.push(d.target);
-  }
-  return targets;
-}
-
-/**
- * `dom` with each disk the spec declares pointing where the destination has it (matched by
- * target), in the format it has there; the rest of each disk (its address, alias, driver
- * options) stays as the running guest has it.
- */
-export function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain {
-  const byTarget = new Map(disks.map((d) => [d.target, d]));
-  const devices = dom.devices.map((dev) => {
-    if (dev.kind !== "disk") return dev;
-    const d = byTarget.get(dev.target.dev);
-    if (d === undefined) return dev;
-    const source = d.volume
-      ? { type: "volume" as const, pool: d.volume.pool, volume: d.volume.name }
-      : d.file !== undefined
-        ? { type: "file" as const, file: d.file }
-        : { type: "file" as const };
-    // The old host's backing chain names its files: the new host reads its own image's.
-    const extra = dev.extra && { ...dev.extra, children: dev.extra.children.filter((c) => c.name !== "backingStore") };
-    return { ...dev, source, driver: { ...dev.driver, type: d.format }, ...(extra ? { extra } : {}) };
-  });
-  return { ...dom, devices };
 }
 
 /**

@@ -7,11 +7,13 @@
  * the same UUID and the same kernel (no new boot), its disk copied from A's
  * volume into B's (the stamp the guest wrote into its disk on A is read back
  * from B's), and nothing of the stack is left on A. A second run plans
- * nothing; destroy clears B. Then the cases that are not migrated (a stopped
- * VM) or cannot be (the new host lacks the VM's network).
+ * nothing; destroy clears B. Then a stopped VM, moved offline (defined on B,
+ * its disk streamed through the provider and checked by SHA-256), and a VM
+ * that cannot be moved (the new host lacks the VM's network).
  */
 import assert from "node:assert/strict";
-import { createWriteStream, readFileSync, rmSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { createWriteStream, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
@@ -204,25 +206,79 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     assert.deepEqual(await onHost(a), NOTHING);
   });
 
-  it("a stopped VM is still replaced (no offline migration yet), and the preview says why", async () => {
-    const vm = `${tag}-vm3`;
+  it("a stopped VM moves offline: defined on B (same UUID, stopped), its disk streamed and checked, nothing left on A", async () => {
     const alone = new EngineHarness();
+    const n = { pool: `${tag}-pool3`, vol: `${tag}-disk3.raw`, vm: `${tag}-vm3` };
+    // The bytes both hosts' volumes are created from; A's are then overwritten, so only a copy brings A's to B.
+    const image = path.join(dir, "offline.raw");
+    writeFileSync(image, randomBytes(4 * 1024 * 1024));
     const vmOn = (host: TestHost) => () => {
-      new VirtualMachine("vm", { name: vm, ...guestBoot(host), memory: "96MiB", running: false, connection: connectionTo(host) });
+      const connection = connectionTo(host);
+      const pool3 = new StoragePool("pool", { name: n.pool, path: `/var/lib/libvirt/images/${n.pool}`, connection });
+      const disk = new Volume("disk", { pool: pool3.name, name: n.vol, format: "raw", source: { localPath: image }, connection });
+      const vm = new VirtualMachine("vm", {
+        name: n.vm,
+        ...guestBoot(host),
+        memory: "96MiB",
+        disks: [{ volumeKey: disk.key }],
+        running: false,
+        connection,
+      });
+      return { diskPath: disk.path, uuid: vm.uuid };
     };
+    const sha256 = (data: Buffer) => createHash("sha256").update(data).digest("hex");
     try {
       const first = await alone.up(vmOn(a));
       assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
-      const moved = await alone.up(vmOn(b));
-      assert.deepEqual(moved.errors, [], JSON.stringify(moved.errors));
-      assert.equal(stepOf(moved, "vm")?.op, "replace");
-      assert.deepEqual(stepOf(moved, "vm")?.replaces, ["connection"]);
+      const uuid = textOf(first.exports.uuid);
+      // Host A is this machine: the VM's disk is written in place, as a guest would have.
+      const onA = randomBytes(4 * 1024 * 1024);
+      writeFileSync(textOf(first.exports.diskPath), onA);
+      const before = sha256(onA);
+      assert.notEqual(before, sha256(readFileSync(image)));
+
+      const preview = await alone.preview(vmOn(b));
+      assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
+      assert.equal(stepOf(preview, "vm")?.op, "update", JSON.stringify(stepOf(preview, "vm")));
       assert.ok(
-        stdoutOf(moved).some((l) => /is stopped \(a stopped VM is not migrated offline yet\): replaced instead/.test(l)),
-        stdoutOf(moved).join("\n"),
+        stdoutOf(preview).some((l) => /VirtualMachine .*: moves offline, copying 1 disk, 4\.0 MiB from .*:2222 .* to .*:2223/.test(l)),
+        stdoutOf(preview).join("\n"),
       );
-      assert.equal((await virsh(b, ["domstate", vm])).trim(), "shut off");
-      await assert.rejects(virsh(a, ["domstate", vm]), "the stopped VM is left on A");
+
+      const moved = await alone.up(vmOn(b));
+      const lines = stdoutOf(moved);
+      console.log(
+        lines
+          .filter((l) => /VirtualMachine/.test(l))
+          .map((l) => `      ${l.trim()}`)
+          .join("\n"),
+      );
+      assert.deepEqual(moved.errors, [], JSON.stringify(moved.errors));
+      assert.deepEqual(opsByName(moved), { pool: "replace", disk: "replace", vm: "update" });
+      assert.ok(
+        lines.some((l) => l.includes(`disk vda: copied 4.0 MiB`) && l.includes(`sha256 ${before} on both hosts`)),
+        lines.join("\n"),
+      );
+      assert.equal((await virsh(b, ["domstate", n.vm])).trim(), "shut off");
+      assert.equal((await virsh(b, ["domuuid", n.vm])).trim(), uuid, "the VM on B has another UUID");
+      assert.equal(textOf(moved.exports.uuid), uuid);
+      await assert.rejects(virsh(a, ["domstate", n.vm]), "the stopped VM is left on A");
+      await assert.rejects(virsh(a, ["pool-info", n.pool]), "the pool is left on A");
+
+      // B's volume, as B's libvirt serves it, holds what A's held.
+      const connB = (await pool.acquire(sshEndpoint(b))).connection;
+      const volB = await connB.volumes.lookupByPath(textOf(moved.exports.diskPath));
+      const copy = path.join(dir, "offline-b.raw");
+      await pipeline(await connB.volumes.download(volB), createWriteStream(copy));
+      assert.equal(sha256(readFileSync(copy)), before);
+
+      const again = await alone.up(vmOn(b));
+      assert.deepEqual(again.errors, []);
+      assert.deepEqual(opsByName(again), { pool: "same", disk: "same", vm: "same" });
+      const down = await alone.destroy();
+      assert.deepEqual(down.errors, []);
+      await assert.rejects(virsh(b, ["domstate", n.vm]), "the VM is left on B");
+      await assert.rejects(virsh(b, ["pool-info", n.pool]), "the pool is left on B");
     } finally {
       await alone.destroy();
     }

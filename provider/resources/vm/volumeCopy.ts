@@ -1,0 +1,72 @@
+/**
+ * A volume's bytes streamed from one host to another through the provider
+ * (libvirt's volume download on the source, upload on the destination), for a
+ * stopped VM's offline move: the hosts need no route to each other.
+ */
+import { createHash } from "node:crypto";
+import type { LibvirtConnection, VolumeRef } from "../../libvirt";
+import { progress } from "../common/progress";
+
+/** What a copy sent, and its proof. */
+export interface VolumeCopyResult {
+  /** Bytes streamed. */
+  bytes: bigint;
+  /** SHA-256 of the bytes read from the source, which the destination's read-back matched. */
+  sha256: string;
+  /** Wall time in milliseconds (copy and check). */
+  ms: number;
+}
+
+const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
+
+/** Passes chunks through, hashing them and counting the bytes into `into`. */
+async function* counted(
+  chunks: AsyncIterable<Uint8Array>,
+  into: { hash: ReturnType<typeof createHash>; bytes: bigint },
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of chunks) {
+    into.hash.update(chunk);
+    into.bytes += BigInt(chunk.length);
+    yield chunk;
+  }
+}
+
+/** SHA-256 of the first `length` bytes of a volume, as its host serves them. */
+async function sha256Of(conn: LibvirtConnection, ref: VolumeRef, length: bigint): Promise<string> {
+  const hash = createHash("sha256");
+  for await (const chunk of await conn.volumes.download(ref, 0n, length)) hash.update(chunk as Uint8Array);
+  return hash.digest("hex");
+}
+
+/**
+ * Streams the whole of `source` (on `from`) into `dest` (on `to`) from its start,
+ * then reads back as many bytes from `dest` and compares their SHA-256 with the
+ * source's: the check covers the destination's write, not only the transfer.
+ * @throws when the destination's bytes differ (the caller removes what it made)
+ */
+export async function copyVolume(
+  from: LibvirtConnection,
+  source: VolumeRef,
+  to: LibvirtConnection,
+  dest: VolumeRef,
+  who: { kind: string; name: string; disk: string },
+): Promise<VolumeCopyResult> {
+  const started = Date.now();
+  const sent = { hash: createHash("sha256"), bytes: 0n };
+  const upload = await to.volumes.upload(dest, 0n, 0n);
+  await upload.pump(counted((await from.volumes.download(source, 0n, 0n)) as AsyncIterable<Uint8Array>, sent));
+  const sha256 = sent.hash.digest("hex");
+  const landed = await sha256Of(to, dest, sent.bytes);
+  if (landed !== sha256) {
+    throw new Error(
+      `disk ${who.disk}: ${to.rpc.description} holds sha256 ${landed} after the copy, ${from.rpc.description} sent ${sha256} (${sent.bytes} bytes)`,
+    );
+  }
+  const ms = Date.now() - started;
+  progress(
+    who.kind,
+    who.name,
+    `disk ${who.disk}: copied ${mib(sent.bytes)} MiB in ${(ms / 1000).toFixed(1)} s, sha256 ${sha256} on both hosts`,
+  );
+  return { bytes: sent.bytes, sha256, ms };
+}
