@@ -1,0 +1,108 @@
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import { DomainRef, DomainUndefineFlags, LibvirtConnection, VolumeRef } from "../../../provider/libvirt";
+import { moveStopped } from "../../../provider/resources/vm/offlineMove";
+import { FIXTURE, fixtureSpec } from "./fixtureSpec";
+
+const domainXml = readFileSync(path.join(__dirname, "fixtures", "vm-running.xml"), "utf8");
+const ref: DomainRef = { name: FIXTURE.name, uuid: "6f1e3c2a-9d4b-4e8a-b1c7-2a5d0e9f4c31", id: -1 };
+const olds = fixtureSpec(FIXTURE, { disks: [{ volumeKey: "/a/root.raw", format: "raw" }] });
+const news = fixtureSpec(FIXTURE, { disks: [{ volumeKey: "/b/root.raw", format: "raw" }] });
+const vol = (pool: string, key: string): VolumeRef => ({ pool, name: "root.raw", key });
+
+/** What the two fake hosts were asked to do. */
+interface Calls {
+  defined: string[];
+  undefinedOnA: number[];
+  undefinedOnB: number[];
+  uploaded: Buffer[];
+}
+
+/**
+ * Host A holds a stopped VM with one raw disk on a dir pool; host B has the volume made for
+ * it, and hands back `landed(what it received)` when read (to play a corrupted write).
+ */
+function hosts(landed: (received: Buffer) => Buffer, startedOnA = false): { a: LibvirtConnection; b: LibvirtConnection; calls: Calls } {
+  const calls: Calls = { defined: [], undefinedOnA: [], undefinedOnB: [], uploaded: [] };
+  const a = {
+    rpc: { description: "A" },
+    volumes: {
+      lookupByKey: async (key: string) => vol("pa", key),
+      info: async () => ({ type: 0, capacity: 8n, allocation: 8n }),
+      download: async () => Readable.from([Buffer.from("A-bytes!")]),
+    },
+    pools: {
+      lookupByName: async (name: string) => ({ name, uuid: Buffer.alloc(16) }),
+      xmlDesc: async () => "<pool type='dir'><name>pa</name><target><path>/a</path></target></pool>",
+    },
+    domains: {
+      xmlDesc: async () => domainXml,
+      isActive: async () => startedOnA,
+      undefine: async (_: unknown, flags: number) => void calls.undefinedOnA.push(flags),
+    },
+  };
+  const b = {
+    rpc: { description: "B" },
+    volumes: {
+      lookupByKey: async (key: string) => vol("pb", key),
+      path: async () => "/b/root.raw",
+      xmlDesc: async () => "<volume><name>root.raw</name><target><path>/b/root.raw</path><format type='raw'/></target></volume>",
+      upload: async () => ({
+        pump: async (chunks: AsyncIterable<Uint8Array>) => {
+          const got: Buffer[] = [];
+          for await (const c of chunks) got.push(Buffer.from(c));
+          calls.uploaded.push(Buffer.concat(got));
+        },
+      }),
+      download: async () => Readable.from([landed(calls.uploaded[0] ?? Buffer.alloc(0))]),
+    },
+    domains: {
+      define: async (xml: string) => {
+        calls.defined.push(xml);
+        return ref;
+      },
+      undefine: async (_: unknown, flags: number) => void calls.undefinedOnB.push(flags),
+    },
+  };
+  return { a: a as unknown as LibvirtConnection, b: b as unknown as LibvirtConnection, calls };
+}
+
+describe("resources/vm/offlineMove: a stopped VM's move, step by step", () => {
+  it("defines it on B with B's disk, streams the disk, and only then undefines it on A", async () => {
+    const { a, b, calls } = hosts((received) => received);
+    await moveStopped(a, b, ref, olds, news);
+    assert.equal(calls.defined.length, 1);
+    assert.ok(calls.defined[0]?.includes("/b/root.raw"), calls.defined[0]);
+    assert.deepEqual(calls.uploaded, [Buffer.from("A-bytes!")]);
+    assert.deepEqual(calls.undefinedOnA, [DomainUndefineFlags.Nvram | DomainUndefineFlags.ManagedSave]);
+    assert.deepEqual(calls.undefinedOnB, []);
+  });
+
+  it("undefines it on B and leaves A alone when B's disk does not read back as A's", async () => {
+    const { a, b, calls } = hosts(() => Buffer.from("B-bytes?"));
+    await assert.rejects(
+      moveStopped(a, b, ref, olds, news),
+      /disk vda: B holds sha256 [0-9a-f]{64} after the copy, A sent [0-9a-f]{64} \(8 bytes\)/,
+    );
+    assert.equal(calls.defined.length, 1);
+    assert.deepEqual(calls.undefinedOnA, []);
+    assert.equal(calls.undefinedOnB.length, 1);
+  });
+
+  it("undefines it on B and leaves A alone when it was started on A during the copy", async () => {
+    const { a, b, calls } = hosts((received) => received, true);
+    await assert.rejects(moveStopped(a, b, ref, olds, news), /was started on A during the copy: run again to migrate it live/);
+    assert.deepEqual(calls.undefinedOnA, []);
+    assert.equal(calls.undefinedOnB.length, 1);
+  });
+
+  it("refuses before defining anything when B's disk has no volume to copy into", async () => {
+    const { a, b, calls } = hosts((received) => received);
+    const onPath = fixtureSpec(FIXTURE, { disks: [{ path: "/b/root.raw", format: "raw" }] });
+    await assert.rejects(moveStopped(a, b, ref, olds, onPath), /disk vda is on the old host's own storage but has no volumeKey on B/);
+    assert.deepEqual(calls.defined, []);
+    assert.deepEqual(calls.undefinedOnA, []);
+  });
+});
