@@ -74,7 +74,7 @@ export async function moveStopped(
   const defined = await to.domains.define(xml);
   try {
     for (const { from: disk, into } of pairs) {
-      await copyVolume(from, disk.volume, to, into, { kind: KIND, name: news.name, disk: disk.target });
+      await copyVolume(from, disk.volume, to, into, { kind: KIND, name: news.name, disk: disk.target }, disk.bytes);
     }
     // Started on the old host meanwhile: it is running there, not moved; the next run migrates it live.
     if (await from.domains.isActive(ref))

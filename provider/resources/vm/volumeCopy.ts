@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { progress } from "../common/progress";
+import { hashing, UploadResult } from "../volume/upload";
 
 /** What a copy sent, and its proof. */
 export interface VolumeCopyResult {
@@ -19,18 +20,6 @@ export interface VolumeCopyResult {
 
 const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
 
-/** Passes chunks through, hashing them and counting the bytes into `into`. */
-async function* counted(
-  chunks: AsyncIterable<Uint8Array>,
-  into: { hash: ReturnType<typeof createHash>; bytes: bigint },
-): AsyncGenerator<Uint8Array> {
-  for await (const chunk of chunks) {
-    into.hash.update(chunk);
-    into.bytes += BigInt(chunk.length);
-    yield chunk;
-  }
-}
-
 /** SHA-256 of the first `length` bytes of a volume, as its host serves them. */
 async function sha256Of(conn: LibvirtConnection, ref: VolumeRef, length: bigint): Promise<string> {
   const hash = createHash("sha256");
@@ -39,9 +28,10 @@ async function sha256Of(conn: LibvirtConnection, ref: VolumeRef, length: bigint)
 }
 
 /**
- * Streams the whole of `source` (on `from`) into `dest` (on `to`) from its start,
- * then reads back as many bytes from `dest` and compares their SHA-256 with the
- * source's: the check covers the destination's write, not only the transfer.
+ * Streams the whole of `source` (on `from`) into `dest` (on `to`) from its start
+ * (`size`: about how many bytes, for the progress lines), then reads back as
+ * many bytes from `dest` and compares their SHA-256 with the source's: the
+ * check covers the destination's write, not only the transfer.
  * @throws when the destination's bytes differ (the caller removes what it made)
  */
 export async function copyVolume(
@@ -50,12 +40,14 @@ export async function copyVolume(
   to: LibvirtConnection,
   dest: VolumeRef,
   who: { kind: string; name: string; disk: string },
+  size: bigint,
 ): Promise<VolumeCopyResult> {
   const started = Date.now();
-  const sent = { hash: createHash("sha256"), bytes: 0n };
+  const sent: UploadResult = { sha256: "", bytes: 0n, ms: 0 };
   const upload = await to.volumes.upload(dest, 0n, 0n);
-  await upload.pump(counted((await from.volumes.download(source, 0n, 0n)) as AsyncIterable<Uint8Array>, sent));
-  const sha256 = sent.hash.digest("hex");
+  // The upload's own pass-through: its hash, and a progress line every tenth of `size`.
+  await upload.pump(hashing((await from.volumes.download(source, 0n, 0n)) as AsyncIterable<Uint8Array>, size, who, sent));
+  const { sha256 } = sent;
   const landed = await sha256Of(to, dest, sent.bytes);
   if (landed !== sha256) {
     throw new Error(
