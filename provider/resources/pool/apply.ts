@@ -7,18 +7,18 @@ import type { LiveObject } from "../common/kindDefinition";
 import { PartialCreateError } from "../common/errors";
 import { progress } from "../common/progress";
 import { putChapSecret, removeChapSecret } from "./chapSecret";
-import type { PoolType } from "./fields";
+import { PoolType, volumesOf } from "./fields";
 import { poolModelOf } from "./model";
 import { PoolLive, readPool } from "./read";
 import type { PoolSpec } from "./spec";
 
 /**
- * Types whose storage is a directory on the host (a dir pool's, a mount point): building
- * one only creates that directory (an existing one is kept), so it is done at every start.
- * For the others a build writes to devices (a volume group, a partition table): only
- * `build: true` at create does it.
+ * Whether the pool's storage is a directory on the host (its own, or a mount point): the types
+ * whose volumes are files. Building one only creates that directory (an existing one is kept),
+ * so it is done at every start; for the others a build writes to devices (a volume group, a
+ * partition table): only `build: true` at create does it.
  */
-const DIRECTORY_TYPES: readonly PoolType[] = ["dir", "fs", "netfs"];
+const isDirectory = (type: PoolType): boolean => volumesOf(type) === "files";
 
 /**
  * What a filesystem makes at its root for itself (ext2/3/4's `lost+found`), which libvirt lists
@@ -30,7 +30,7 @@ const FILESYSTEM_OWN = ["lost+found"];
 function startable(conn: LibvirtConnection, type: PoolType): StartableCalls<PoolRef> {
   return {
     start: async (ref) => {
-      if (DIRECTORY_TYPES.includes(type)) await conn.pools.build(ref);
+      if (isDirectory(type)) await conn.pools.build(ref);
       await conn.pools.start(ref);
     },
     setAutostart: (ref, on) => conn.pools.setAutostart(ref, on),
@@ -104,7 +104,7 @@ export async function updatePool(conn: LibvirtConnection, spec: PoolSpec, live: 
  * a volume group, a partition table or a filesystem is never touched.
  */
 export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: PoolSpec): Promise<void> {
-  if (spec.type === "iscsi-direct") return removeLunPool(conn, ref, spec);
+  if (volumesOf(spec.type) === "luns") return removeLunPool(conn, ref, spec);
   if (await conn.pools.isActive(ref)) {
     await conn.pools.refresh(ref);
     const listed = await conn.volumes.listAll(ref);
@@ -123,7 +123,7 @@ export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: Po
     await conn.pools.destroy(ref);
   }
   // Removes the directory when it is empty; a directory that holds other files stays.
-  if (DIRECTORY_TYPES.includes(spec.type)) await conn.pools.delete(ref).catch(() => undefined);
+  if (isDirectory(spec.type)) await conn.pools.delete(ref).catch(() => undefined);
   await ignoringGone(conn.pools.undefine(ref));
 }
 

@@ -36,11 +36,12 @@ export const POOL_TYPES = {
 } as const;
 
 /**
- * Whether a pool of `type` (as the host reports it) holds block devices as volumes (a logical
- * volume, a partition): they have no image format, so a Volume there must be raw.
+ * What the volumes of a pool of `type` (as the host reports it) are, by its row: `files` in a
+ * directory (the pool's own or a mount point), `blocks` (logical volumes, partitions: raw
+ * only), or a target's `luns` (never created); undefined for a type this resource does not make.
  */
-export function holdsBlockVolumes(type: string): boolean {
-  return Object.hasOwn(POOL_TYPES, type) && POOL_TYPES[type as PoolType].volumes === "blocks";
+export function volumesOf(type: string): (typeof POOL_TYPES)[PoolType]["volumes"] | undefined {
+  return Object.hasOwn(POOL_TYPES, type) ? POOL_TYPES[type as PoolType].volumes : undefined;
 }
 
 /** A pool type this resource creates. */

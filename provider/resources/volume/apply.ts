@@ -4,7 +4,7 @@ import { messageOf, PartialCreateError } from "../common/errors";
 import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { createTransactionally } from "../common/transaction";
-import { holdsBlockVolumes } from "../pool/fields";
+import { volumesOf } from "../pool/fields";
 import { prepareCopy } from "./copy";
 import { assertNoShrink } from "./drift";
 import { volumeXml } from "./model";
@@ -36,7 +36,7 @@ export async function placeVolume(
  * format. `check` cannot see the pool, so this is refused here, before anything is written.
  */
 function checkFormatFits(spec: VolumeSpec, poolType: string): void {
-  if (holdsBlockVolumes(poolType) && spec.format !== "raw")
+  if (volumesOf(poolType) === "blocks" && spec.format !== "raw")
     throw new Error(
       `format: ${spec.format} is not possible in pool ${spec.pool}, a ${poolType} pool: its volumes are block devices, so format must be "raw"`,
     );
@@ -48,7 +48,7 @@ function checkFormatFits(spec: VolumeSpec, poolType: string): void {
  * @throws Error saying how such a volume is used instead
  */
 function refuseLunPool(poolName: string, type: string): void {
-  if (type !== "iscsi-direct") return;
+  if (volumesOf(type) !== "luns") return;
   throw new Error(
     `pool ${poolName} is an iscsi-direct pool: its volumes are the iSCSI target's LUNs, which cannot be created here; ` +
       `read one with Volume.get (by its key) and attach it to a VirtualMachine disk by volumeKey`,
@@ -60,7 +60,7 @@ export async function createVolume(conn: LibvirtConnection, spec: VolumeSpec): P
   progress("Volume", spec.name, `creating in pool ${spec.pool}`);
   const { pool, id, poolType } = await placeVolume(conn, spec.pool, spec.name);
   checkFormatFits(spec, poolType);
-  const shape = { ...spec, blocks: holdsBlockVolumes(poolType) };
+  const shape = { ...spec, blocks: volumesOf(poolType) === "blocks" };
   const source = spec.source;
   if (source?.kind === "localPath" || source?.kind === "url") {
     const upload = { opened: await openSource(source), where: describeSource(source), sha256: source.sha256 };

@@ -3,7 +3,7 @@ import { sharedConnectionPool, PoolRef } from "../../../../provider/libvirt";
 import { parseSpec, replacementsOf } from "../../../../provider/resources/common/kindSpec";
 import { poolReplacements } from "../../../../provider/resources/pool/drift";
 import { poolKind, PoolLive, PoolSpec } from "../../../../provider/resources/pool/kind";
-import { holdsBlockVolumes, POOL_TYPE_NAMES } from "../../../../provider/resources/pool/fields";
+import { POOL_TYPE_NAMES, volumesOf } from "../../../../provider/resources/pool/fields";
 import { poolModelOf } from "../../../../provider/resources/pool/model";
 import { volumeXml } from "../../../../provider/resources/volume/model";
 import { handler } from "../../../../provider/resources/runtime";
@@ -243,11 +243,11 @@ describe("StoragePool types: drift against the definition libvirt writes back", 
 describe("StoragePool types: volumes in them", () => {
   it("logical and disk pools hold block devices, the others files", () => {
     assert.deepEqual(
-      POOL_TYPE_NAMES.filter((t) => holdsBlockVolumes(t)),
+      POOL_TYPE_NAMES.filter((t) => volumesOf(t) === "blocks"),
       ["logical", "disk"],
     );
     // A type this resource does not create (a pool read by `get`) is not refused here.
-    assert.equal(holdsBlockVolumes("iscsi"), false);
+    assert.equal(volumesOf("iscsi") === "blocks", false);
   });
 
   it("a volume in a pool of block devices is written without an image format", () => {
