@@ -149,7 +149,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
             );
           });
     const route = `from ${describeIdentity(lives)} to ${describeIdentity(target)}`;
-    if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}`);
+    if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}${decision.detail ? `, ${decision.detail}` : ""}`);
     else progress(def.kind, nameOf(news), `${decision.why}: replaced instead`);
     return decision.move;
   }

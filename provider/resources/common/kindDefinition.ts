@@ -59,8 +59,11 @@ export interface ExistingReader<Table extends FieldTable, Ref> {
 
 /** What a kind's {@link HostMove.assess} decided for an object whose host changes. */
 export type HostMoveDecision =
-  /** The object moves in an update; `how` says how, for the preview (`migrates live`). */
-  | { move: true; how: string }
+  /**
+   * The object moves in an update; `how` says how (`migrates live`) and `detail` what it
+   * carries (`copying 2 disks, 20.0 GiB`): the preview prints `how from A to B, detail`.
+   */
+  | { move: true; how: string; detail?: string }
   /** The object is replaced (new one first); `why` says why it cannot move, for the preview. */
   | { move: false; why: string };
 

@@ -241,7 +241,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
       assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
       assert.equal(stepOf(preview, "vm")?.op, "update", JSON.stringify(stepOf(preview, "vm")));
       assert.ok(
-        stdoutOf(preview).some((l) => /VirtualMachine .*: moves offline, copying 1 disk, 4\.0 MiB from .*:2222 .* to .*:2223/.test(l)),
+        stdoutOf(preview).some((l) => /VirtualMachine .*: moves offline from .*:2222 .* to .*:2223 .*, copying 1 disk, 4\.0 MiB/.test(l)),
         stdoutOf(preview).join("\n"),
       );
 
