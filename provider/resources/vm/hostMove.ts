@@ -18,6 +18,7 @@ import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { sizeText } from "../common/sizeText";
 import { requireVolumes, resolveDisks } from "./disks";
+import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
 import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
 import { moveStopped } from "./offlineMove";
 import { lookupVm } from "./read";
@@ -41,11 +42,16 @@ export const vmHostMove: HostMove<VmSpec> = {
     if (choice !== undefined && choice !== "migrate") return "onHostChange is not known yet";
     return undefined;
   },
-  async assess(from, id, olds): Promise<HostMoveDecision> {
+  async assess(from, id, olds, to): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
     const running = await from.domains.isActive(ref);
+    // Started by hand although the program stops it: what `check` could not see.
+    const [blocker] = running ? liveBlockersOf(olds) : [];
+    if (blocker) return { move: false, refused: `${blocker.property} ${blocker.reason} (the VM runs on ${from.rpc.description})` };
     const local = await localDisksOf(from, olds.disks);
+    const refused = to && (await refusedDisk(from, local, to));
+    if (refused) return { move: false, refused };
     return { move: true, how: running ? "migrates live" : "moves offline", detail: copiesText(local) };
   },
   move: moveVm,
