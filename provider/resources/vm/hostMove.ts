@@ -16,9 +16,11 @@ import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
+import { sizeText } from "../common/sizeText";
 import { requireVolumes, resolveDisks } from "./disks";
-import { localDisksOf, withDisksOf } from "./movedDisks";
-import { moveStopped, offlineHow } from "./offlineMove";
+import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
+import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
+import { moveStopped } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { VmSpec } from "./spec";
 
@@ -40,11 +42,17 @@ export const vmHostMove: HostMove<VmSpec> = {
     if (choice !== undefined && choice !== "migrate") return "onHostChange is not known yet";
     return undefined;
   },
-  async assess(from, id, olds): Promise<HostMoveDecision> {
+  async assess(from, id, olds, to): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
-    if (!(await from.domains.isActive(ref))) return { move: true, how: offlineHow(await localDisksOf(from, olds.disks)) };
-    return { move: true, how: "migrates live" };
+    const running = await from.domains.isActive(ref);
+    // Started by hand although the program stops it: what `check` could not see.
+    const [blocker] = running ? liveBlockersOf(olds) : [];
+    if (blocker) return { move: false, refused: `${blocker.property} ${blocker.reason} (the VM runs on ${from.rpc.description})` };
+    const local = await localDisksOf(from, olds.disks);
+    const refused = to && (await refusedDisk(from, local, to));
+    if (refused) return { move: false, refused };
+    return { move: true, how: running ? "migrates live" : "moves offline", detail: copiesText(local) };
   },
   move: moveVm,
 };
@@ -100,10 +108,8 @@ function addressOf(connection: ConnectionSpec): string | undefined {
   return ssh.host;
 }
 
-const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
-
 /** One progress line: percent, what is left, the rate. */
 export function progressLine(p: MigrationProgress): string {
   const percent = p.percent === undefined ? "" : `${p.percent.toFixed(0)}%, `;
-  return `migrating: ${percent}${mib(p.remainingBytes)} MiB left of ${mib(p.totalBytes)} MiB at ${mib(p.bytesPerSecond)} MiB/s`;
+  return `migrating: ${percent}${sizeText(p.remainingBytes)} left of ${sizeText(p.totalBytes)} at ${sizeText(p.bytesPerSecond)}/s`;
 }

@@ -5,6 +5,7 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { Domain, parsePoolXml } from "../../xml";
 import { unlessGone } from "../common/gone";
+import { sizeText } from "../common/sizeText";
 import type { ResolvedDisk } from "./disks";
 import type { DiskSpec } from "./specDevices";
 
@@ -38,6 +39,13 @@ export async function localDisksOf(from: LibvirtConnection, disks: readonly Disk
     found.push({ target: d.target, volume, bytes: d.format === "raw" || d.format === undefined ? info.capacity : info.allocation });
   }
   return found;
+}
+
+/** What a move copies, for the preview and the run: `copying 2 disks, 20.0 GiB` or `no disk copied`. */
+export function copiesText(disks: readonly LocalDisk[]): string {
+  if (disks.length === 0) return "no disk copied";
+  const total = disks.reduce((sum, d) => sum + d.bytes, 0n);
+  return `copying ${disks.length} disk${disks.length === 1 ? "" : "s"}, ${sizeText(total)}`;
 }
 
 /**

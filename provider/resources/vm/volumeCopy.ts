@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { progress } from "../common/progress";
+import { sizeText } from "../common/sizeText";
 import { hashing, UploadResult } from "../volume/upload";
 
 /** What a copy sent, and its proof. */
@@ -17,8 +18,6 @@ export interface VolumeCopyResult {
   /** Wall time in milliseconds (copy and check). */
   ms: number;
 }
-
-const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
 
 /** SHA-256 of the first `length` bytes of a volume, as its host serves them. */
 async function sha256Of(conn: LibvirtConnection, ref: VolumeRef, length: bigint): Promise<string> {
@@ -58,7 +57,7 @@ export async function copyVolume(
   progress(
     who.kind,
     who.name,
-    `disk ${who.disk}: copied ${mib(sent.bytes)} MiB in ${(ms / 1000).toFixed(1)} s, sha256 ${sha256} on both hosts`,
+    `disk ${who.disk}: copied ${sizeText(sent.bytes)} in ${(ms / 1000).toFixed(1)} s, sha256 ${sha256} on both hosts`,
   );
   return { bytes: sent.bytes, sha256, ms };
 }
