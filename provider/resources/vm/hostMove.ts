@@ -10,7 +10,7 @@
  * replaced Volume first, so they exist). The rest of the spec is converged by
  * the update that follows.
  */
-import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } from "../../libvirt";
+import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
 import { buildDomainXml, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
@@ -73,11 +73,12 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     `migrating live to ${to.rpc.description}` + (copyDisks.length > 0 ? `, copying disks ${copyDisks.join(", ")}` : ", no disk copied"),
   );
   let lastLine = 0;
+  const stream = streamOf(news, copyDisks.length > 0);
   await migrateLive(from, to, ref, {
     destinationXml: buildDomainXml(withDisksOf(parseDomainXml(running), destDisks)),
     persistentXml: buildDomainXml(withDisksOf(parseDomainXml(persistent), destDisks)),
     copyDisks,
-    address: addressOf(news.connection),
+    ...stream,
     timeoutMs: news.migrationTimeoutSeconds * 1000,
     // Read often, printed every PROGRESS_EVERY_MS: a small guest moves within a second or two.
     progressIntervalMs: 500,
@@ -86,13 +87,56 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
       lastLine = Date.now();
       progress(KIND, news.name, progressLine(p));
     },
+  }).catch((err: unknown) => {
+    throw withWhereTo(err, stream);
   });
   progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /**
- * Where the old host's hypervisor sends the stream: the new host as this machine reaches it
- * over SSH (not through a jump host: then libvirt's own choice, the host's name as it resolves it).
+ * Where the old host's hypervisor sends the stream and the disk copy: `migrationAddress`, else the
+ * new host's address as `addressOf` tells; `migrationPort` and (when disks are copied)
+ * `migrationDisksPort` when given, else libvirt's choice from its range.
+ * @throws when a port is given without an address to go with it
+ */
+export function streamOf(
+  news: Pick<VmSpec, "connection" | "migrationAddress" | "migrationPort" | "migrationDisksPort">,
+  copiesDisks: boolean,
+): { address?: string; port?: number; disksPort?: number } {
+  const address = news.migrationAddress ?? addressOf(news.connection);
+  if (news.migrationPort !== undefined && address === undefined)
+    throw new Error(
+      "migrationPort needs migrationAddress: the new host is reached locally or through a jump host, " +
+        "so its address as the old host reaches it is not known",
+    );
+  return {
+    ...(address === undefined ? {} : { address }),
+    ...(news.migrationPort === undefined ? {} : { port: news.migrationPort }),
+    ...(copiesDisks && news.migrationDisksPort !== undefined ? { disksPort: news.migrationDisksPort } : {}),
+  };
+}
+
+/**
+ * A failed stream's error with where the stream went, since "connection timed out" or "bad file
+ * descriptor" alone does not say which host must accept what: the same {@link MigrationError}
+ * otherwise. Other errors are returned as they are.
+ */
+export function withWhereTo(err: unknown, stream: { address?: string; port?: number }): unknown {
+  if (!(err instanceof MigrationError) || err.step !== "perform") return err;
+  const address = stream.address ?? "the new host's name (as it resolves it)";
+  const port =
+    stream.port === undefined
+      ? "a port of its migration range (qemu.conf's migration_port_min–max, 49152–49215 by default)"
+      : `port ${stream.port}`;
+  const where =
+    `the old host's hypervisor sends the stream to ${address}, ${port}: the new host must accept connections ` +
+    "from the old one there (migrationAddress, migrationPort)";
+  return new MigrationError(`${err.message} (${where})`, err.step, err.source, err.destination, err.runsOn, err.cleanup, err.cause);
+}
+
+/**
+ * The new host as this machine reaches it over SSH (not through a jump host, nor locally:
+ * then libvirt's own choice, the host's name as it resolves it).
  */
 function addressOf(connection: ConnectionSpec): string | undefined {
   const { ssh } = toEndpoint(connection);

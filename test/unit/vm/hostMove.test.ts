@@ -2,7 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { buildDomainXml, Disk, Domain, parseDomainXml } from "../../../provider/xml";
-import { progressLine, vmHostMove, withDisksOf } from "../../../provider/resources/vm/hostMove";
+import { progressLine, streamOf, vmHostMove, withDisksOf, withWhereTo } from "../../../provider/resources/vm/hostMove";
+import { MigrationError } from "../../../provider/libvirt";
 import type { ResolvedDisk } from "../../../provider/resources/vm/disks";
 import { UNKNOWN } from "../../../provider/resources/common/unknowns";
 
@@ -47,6 +48,60 @@ describe("resources/vm/hostMove: what a running VM's migration asks of the new h
     assert.equal(vmHostMove.replacedBy({ onHostChange: UNKNOWN }), "onHostChange is not known yet");
     assert.equal(vmHostMove.replacedBy({ onHostChange: "migrate" }), undefined);
     assert.equal(vmHostMove.replacedBy({}), undefined);
+  });
+
+  it("sends the stream to migrationAddress, else the new host's SSH host; ports only when given", () => {
+    const b = { host: "b.example", sshConfigPath: "none" };
+    assert.deepEqual(streamOf({ connection: b }, true), { address: "b.example" });
+    assert.deepEqual(streamOf({ connection: b, migrationAddress: "10.0.0.2", migrationPort: 49200 }, false), {
+      address: "10.0.0.2",
+      port: 49200,
+    });
+    // The disk copy's port is asked for only when a disk is copied (libvirt refuses it otherwise).
+    assert.deepEqual(streamOf({ connection: b, migrationDisksPort: 49201 }, true), { address: "b.example", disksPort: 49201 });
+    assert.deepEqual(streamOf({ connection: b, migrationDisksPort: 49201 }, false), { address: "b.example" });
+    // Behind a jump host or locally, libvirt picks the address, unless the program names one.
+    const behindJump = { host: "b.internal", sshConfigPath: "none", jump: { host: "bastion.example" } };
+    assert.deepEqual(streamOf({ connection: behindJump }, false), {});
+    assert.deepEqual(streamOf({ connection: {} }, false), {});
+    assert.deepEqual(streamOf({ connection: {}, migrationAddress: "b.lan", migrationPort: 50000 }, false), {
+      address: "b.lan",
+      port: 50000,
+    });
+    assert.throws(
+      () => streamOf({ connection: behindJump, migrationPort: 49200 }, false),
+      /^Error: migrationPort needs migrationAddress: /,
+    );
+  });
+
+  it("says where the stream went when it failed, keeping the migration's error", () => {
+    const cause = new Error("unable to connect to server at '10.0.0.2:49200': Connection timed out");
+    const failed = new MigrationError(
+      "live migration … failed at perform: …; the domain still runs on A",
+      "perform",
+      "A",
+      "B",
+      "source",
+      [],
+      cause,
+    );
+    const told = withWhereTo(failed, { address: "10.0.0.2", port: 49200 });
+    assert.ok(told instanceof MigrationError);
+    assert.equal(
+      told.message,
+      "live migration … failed at perform: …; the domain still runs on A (the old host's hypervisor sends the stream to 10.0.0.2, " +
+        "port 49200: the new host must accept connections from the old one there (migrationAddress, migrationPort))",
+    );
+    assert.deepEqual([told.step, told.source, told.destination, told.runsOn, told.cause], ["perform", "A", "B", "source", cause]);
+    assert.match(
+      (withWhereTo(failed, {}) as Error).message,
+      /to the new host's name \(as it resolves it\), a port of its migration range .*49152–49215/,
+    );
+    // Before the stream (a definition B refuses, say), where it would go is beside the point.
+    const atPrepare = new MigrationError("… failed at prepare: network 'x' not found", "prepare", "A", "B", "source", []);
+    assert.equal(withWhereTo(atPrepare, { address: "10.0.0.2" }), atPrepare);
+    const other = new Error("link lost");
+    assert.equal(withWhereTo(other, {}), other);
   });
 
   it("says the percent, what is left and the rate", () => {
