@@ -11,7 +11,7 @@
  * the update that follows.
  */
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, parseDomainXml } from "../../xml";
+import { buildDomainXml, Domain, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
@@ -20,7 +20,7 @@ import { requireVolumes, resolveDisks } from "./disks";
 import { localDisksOf, withDisksOf } from "./movedDisks";
 import { moveStopped, offlineHow } from "./offlineMove";
 import { lookupVm } from "./read";
-import type { VmSpec } from "./spec";
+import type { DiskSpec, VmSpec } from "./spec";
 
 /** Where the definition's disks are pointed at the new host's (kept here too for the code that imported it from here). */
 export { withDisksOf } from "./movedDisks";
@@ -61,11 +61,19 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
   }
   if (!(await from.domains.isActive(ref))) return moveStopped(from, to, ref, olds, news);
   const destDisks = requireVolumes(await resolveDisks(to, news.disks));
-  const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const [running, persistent] = await Promise.all([
     from.domains.xmlDesc(ref, MIGRATABLE),
     from.domains.xmlDesc(ref, MIGRATABLE | DomainXmlFlags.Inactive),
   ]);
+  const openOnly = await openOnlyDisksOf(from, olds.disks, parseDomainXml(running));
+  if (openOnly.length > 0)
+    throw new Error(
+      `cannot migrate: the volume of disk ${openOnly.join(", ")} is gone from ${from.rpc.description} while the guest still ` +
+        "has it open (deleted by a run after a failed move?); QEMU reopens each image when it hands the guest over, so " +
+        "the migration would fail. The VM keeps running there; its disk exists only as the open image: copy it to a " +
+        "file (virsh blockcopy) before the VM stops",
+    );
+  const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const started = Date.now();
   progress(
     KIND,
@@ -114,6 +122,24 @@ export function streamOf(
     ...(news.migrationPort === undefined ? {} : { port: news.migrationPort }),
     ...(copiesDisks && news.migrationDisksPort !== undefined ? { disksPort: news.migrationDisksPort } : {}),
   };
+}
+
+/**
+ * Targets of the disks whose volume is gone from the old host while the running guest still has
+ * the disk: the image it holds open is the only copy left. Pulumi deletes the objects a failed
+ * run left for deletion (the old host's volumes, replaced on the new host first) at the start of
+ * the next run, before the VM moves. QEMU reads the deleted file through its open handle, but
+ * at the hand-over it reopens each image by its path (`bdrv_inactivate_all() failed`), so such
+ * a VM cannot be migrated.
+ */
+export async function openOnlyDisksOf(from: LibvirtConnection, disks: readonly DiskSpec[], running: Domain): Promise<string[]> {
+  const found: string[] = [];
+  for (const d of disks) {
+    if (d.volumeKey === undefined || d.readonly || d.device === "cdrom") continue;
+    if ((await unlessGone(from.volumes.lookupByKey(d.volumeKey))) !== undefined) continue;
+    if (running.devices.some((dev) => dev.kind === "disk" && dev.target.dev === d.target)) found.push(d.target);
+  }
+  return found;
 }
 
 /**

@@ -9,7 +9,10 @@
  * step and that the VM still runs on A; it runs on A, B has no domain, the
  * state still records A, and every volume either host has is one the state
  * records. Once the port is free, the next `up` moves it: same UUID on B,
- * nothing left on A.
+ * nothing left on A. Pulumi itself deletes what a failed run left for
+ * deletion first thing in the next run: A's old volume, under the running
+ * guest. Such a VM cannot be migrated (QEMU reopens its images at the
+ * hand-over): the move is refused, saying so, and the VM keeps running on A.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -164,6 +167,40 @@ describe("a live migration to a host whose migration port is blocked", function 
       assert.deepEqual(recorded(stack, "disk"), [{ port: b.port, pendingDelete: false }]);
       assert.deepEqual(await volumesOn(a), [], "A's old volume is left");
       assert.deepEqual(opsByName(await stack.up(withDisk(b, vm, { migrationPort: port }))), { pool: "same", disk: "same", vm: "same" });
+    } finally {
+      if (open) await closeServer(server);
+      await stack.destroy();
+    }
+  });
+
+  it("refuses to migrate a VM whose old volume was deleted under it after a failed move; it keeps running on A", async () => {
+    const vm = `${tag}-vm3`;
+    const stack = new EngineHarness();
+    const { port, server } = await takePort();
+    let open = true;
+    try {
+      const first = await stack.up(withDisk(a, vm, { migrationPort: port }));
+      assert.deepEqual(first.errors, [], errorsOf(first));
+      await keepDomainIdsApart(vm, tag);
+      const failed = await stack.up(withDisk(b, vm, { migrationPort: port }));
+      await assertStillOnA(stack, failed, vm, /perform/);
+      // What Pulumi's next run does first: A's old volume, left for deletion, goes.
+      await virsh(a, ["vol-delete", "--pool", `${tag}-pool`, `${tag}-disk.raw`]);
+      await closeServer(server);
+      open = false;
+
+      const refused = await stack.up(withDisk(b, vm, { migrationPort: port }));
+      const message = errorsOf(refused);
+      console.log(`      ${message.slice(0, 600)}`);
+      assert.match(
+        message,
+        new RegExp(
+          `VirtualMachine ${vm}: cannot migrate: the volume of disk vda is gone from .*:2222 .* while the guest still has it open`,
+        ),
+      );
+      assert.equal(await domainState(a, vm), "running", "the VM no longer runs on A");
+      assert.equal(await domainState(b, vm), undefined, "B has a domain of the VM");
+      assert.deepEqual(recorded(stack, "vm"), [{ port: a.port, pendingDelete: false }]);
     } finally {
       if (open) await closeServer(server);
       await stack.destroy();

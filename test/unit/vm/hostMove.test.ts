@@ -2,8 +2,10 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { buildDomainXml, Disk, Domain, parseDomainXml } from "../../../provider/xml";
-import { progressLine, streamOf, vmHostMove, withDisksOf, withWhereTo } from "../../../provider/resources/vm/hostMove";
-import { MigrationError } from "../../../provider/libvirt";
+import { openOnlyDisksOf, progressLine, streamOf, vmHostMove, withDisksOf, withWhereTo } from "../../../provider/resources/vm/hostMove";
+import { LibvirtConnection, MigrationError } from "../../../provider/libvirt";
+import { LibvirtError } from "../../../provider/rpc";
+import type { DiskSpec } from "../../../provider/resources/vm/spec";
 import type { ResolvedDisk } from "../../../provider/resources/vm/disks";
 import { UNKNOWN } from "../../../provider/resources/common/unknowns";
 
@@ -72,6 +74,39 @@ describe("resources/vm/hostMove: what a running VM's migration asks of the new h
       () => streamOf({ connection: behindJump, migrationPort: 49200 }, false),
       /^Error: migrationPort needs migrationAddress: /,
     );
+  });
+
+  it("finds the disks whose volume is gone from the old host while the guest still has them open", async () => {
+    const from = {
+      volumes: {
+        lookupByKey: (key: string) =>
+          key.endsWith("kept")
+            ? Promise.resolve({ pool: "p", name: "kept", key })
+            : Promise.reject(new LibvirtError(50, 18, `Storage volume not found: no storage vol with matching key ${key}`)),
+      },
+    } as unknown as LibvirtConnection;
+    const disk = (target: string, volumeKey: string | undefined, more: Partial<DiskSpec> = {}): DiskSpec => ({
+      target,
+      volumeKey,
+      device: "disk",
+      bus: "virtio",
+      readonly: false,
+      ...more,
+    });
+    const found = await openOnlyDisksOf(
+      from,
+      [
+        disk("vda", "/a/deleted"), // gone, the guest has vda: only its open image is left
+        disk("sdb", "/a/kept"), // still there: localDisksOf's to judge
+        disk("vdz", "/a/deleted-too"), // gone, and the guest has no vdz: nothing to copy
+        disk("sda", "/a/iso-deleted", { device: "cdrom", readonly: true }),
+        disk("vdc", undefined, { path: "/srv/shared.img" }),
+      ],
+      running,
+    );
+    assert.deepEqual(found, ["vda"]);
+    const broken = { volumes: { lookupByKey: () => Promise.reject(new Error("link lost")) } } as unknown as LibvirtConnection;
+    await assert.rejects(openOnlyDisksOf(broken, [disk("vda", "/a/x")], running), /link lost/);
   });
 
   it("says where the stream went when it failed, keeping the migration's error", () => {
