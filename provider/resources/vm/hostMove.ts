@@ -155,8 +155,8 @@ export function withWhereTo(err: unknown, stream: { address?: string; port?: num
       ? "a port of its migration range (qemu.conf's migration_port_min–max, 49152–49215 by default)"
       : `port ${stream.port}`;
   const where =
-    `the old host's hypervisor sends the stream to ${address}, ${port}: the new host must accept connections ` +
-    "from the old one there (migrationAddress, migrationPort)";
+    `if the stream did not get through: the old host's hypervisor sends it to ${address}, ${port}, where the new ` +
+    "host must accept connections from the old one (migrationAddress, migrationPort)";
   return new MigrationError(`${err.message} (${where})`, err.step, err.source, err.destination, err.runsOn, err.cleanup, err.cause);
 }
 

@@ -3,12 +3,13 @@
  * The VM (SeaBIOS spinning on an empty raw volume of a pool, so a disk is to
  * be copied) runs on host A with `migrationPort` fixed; the program then
  * points it at host B while the port is taken: by a listener of this test
- * (B's hypervisor cannot listen there: the migration fails at once), or by a
- * firewall rule that drops the stream's packets (the migration hangs, and
- * `migrationTimeoutSeconds` ends it). Either way the error names the VM, the
+ * (A's hypervisor reaches it instead of B's, and it hangs up: the migration
+ * fails at once), or by a firewall rule that drops the stream's packets (the
+ * migration hangs, and `migrationTimeoutSeconds` ends it). A volume on B
+ * smaller than A's fails the move too. Each time the error names the VM, the
  * step and that the VM still runs on A; it runs on A, B has no domain, the
  * state still records A, and every volume either host has is one the state
- * records. Once the port is free, the next `up` moves it: same UUID on B,
+ * records. Once the cause is gone, the next `up` moves it: same UUID on B,
  * nothing left on A. Pulumi itself deletes what a failed run left for
  * deletion first thing in the next run: A's old volume, under the running
  * guest. Such a VM cannot be migrated (QEMU reopens its images at the
@@ -31,26 +32,34 @@ const run = promisify(execFile);
 
 /** How the program moves its VM. */
 interface MoveSettings {
-  migrationPort: number;
+  migrationPort?: number;
   migrationTimeoutSeconds?: number;
 }
 
 /** The stack on `host`: a pool, an empty raw volume in it, and a VM booting (in vain) from it. */
-const withDisk = (host: TestHost, vm: string, settings: MoveSettings) => () => {
-  const connection = connectionTo(host);
-  const pool = new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, connection });
-  const disk = new Volume("disk", { pool: pool.name, name: `${tag}-disk.raw`, format: "raw", capacity: "8MiB", connection });
-  new VirtualMachine("vm", {
-    name: vm,
-    domainType: host.domainType as "qemu" | "kvm",
-    memory: "64MiB",
-    disks: [{ volumeKey: disk.key, bootOrder: 1 }],
-    // After a migration this software-emulated guest ignores the ACPI power button.
-    shutdownTimeoutSeconds: 0,
-    ...settings,
-    connection,
-  });
-};
+const withDisk =
+  (host: TestHost, vm: string, settings: MoveSettings, volume = { name: "disk", capacity: "8MiB" }) =>
+  () => {
+    const connection = connectionTo(host);
+    const pool = new StoragePool("pool", { name: `${tag}-pool`, path: `/var/lib/libvirt/images/${tag}-pool`, connection });
+    const disk = new Volume(volume.name, {
+      pool: pool.name,
+      name: `${tag}-${volume.name}.raw`,
+      format: "raw",
+      capacity: volume.capacity,
+      connection,
+    });
+    new VirtualMachine("vm", {
+      name: vm,
+      domainType: host.domainType as "qemu" | "kvm",
+      memory: "64MiB",
+      disks: [{ volumeKey: disk.key, bootOrder: 1 }],
+      // After a migration this software-emulated guest ignores the ACPI power button.
+      shutdownTimeoutSeconds: 0,
+      ...settings,
+      connection,
+    });
+  };
 
 /** A VM alone, without disks (SeaBIOS finds nothing to boot and waits). */
 const alone = (host: TestHost, vm: string, settings: MoveSettings) => () => {
@@ -64,7 +73,7 @@ const alone = (host: TestHost, vm: string, settings: MoveSettings) => () => {
   });
 };
 
-/** A TCP listener on 127.0.0.1 at a free port: the hosts share this machine's network, so B's hypervisor cannot listen there. */
+/** A TCP listener on 127.0.0.1 at a free port: the hosts share this machine's network, so A's hypervisor reaches it instead of B's. */
 async function takePort(): Promise<{ port: number; server: Server }> {
   const server = createServer((socket) => socket.destroy());
   await new Promise<void>((resolve, reject) => {
@@ -116,7 +125,7 @@ async function assertStillOnA(stack: EngineHarness, failed: RunResult, vm: strin
   assert.deepEqual(recorded(stack, "vm"), [{ port: a.port, pendingDelete: false }], "the state no longer records the VM on A");
 }
 
-describe("a live migration to a host whose migration port is blocked", function () {
+describe("a live migration that fails (B's port blocked, B's volume too small)", function () {
   this.timeout(600_000);
 
   it("fails at once when the port is taken on B: the VM runs on A, the state says A; the next up moves it", async () => {
@@ -134,7 +143,7 @@ describe("a live migration to a host whose migration port is blocked", function 
       const failed = await stack.up(withDisk(b, vm, { migrationPort: port }));
       console.log(`      failed in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
       await assertStillOnA(stack, failed, vm, /perform/);
-      assert.match(errorsOf(failed), new RegExp(`sends the stream to 127\\.0\\.0\\.1, port ${port}: the new host must accept connections`));
+      assert.match(errorsOf(failed), new RegExp(`sends it to 127\\.0\\.0\\.1, port ${port}, where the new host must accept connections`));
       // The volume's replacement was made on B before the VM's update; the old one waits on A for
       // the end of a run that succeeds. Every volume either host has is recorded in the state.
       const disks = recorded(stack, "disk");
@@ -203,6 +212,31 @@ describe("a live migration to a host whose migration port is blocked", function 
       assert.deepEqual(recorded(stack, "vm"), [{ port: a.port, pendingDelete: false }]);
     } finally {
       if (open) await closeServer(server);
+      await stack.destroy();
+    }
+  });
+
+  it("fails when B's volume is smaller than A's: the VM runs on A; with one as large the next up moves it", async () => {
+    const vm = `${tag}-vm4`;
+    const stack = new EngineHarness();
+    try {
+      const first = await stack.up(withDisk(a, vm, {}));
+      assert.deepEqual(first.errors, [], errorsOf(first));
+      const uuid = (await virsh(a, ["domuuid", vm])).trim();
+      await keepDomainIdsApart(vm, tag);
+
+      // Another volume (a volume cannot shrink), half as large as A's.
+      const failed = await stack.up(withDisk(b, vm, {}, { name: "small", capacity: "4MiB" }));
+      await assertStillOnA(stack, failed, vm, /(prepare|perform)/);
+
+      const retried = await stack.up(withDisk(b, vm, {}));
+      assert.deepEqual(retried.errors, [], errorsOf(retried));
+      assert.equal(stepOf(retried, "vm")?.op, "update");
+      assert.equal(await domainState(a, vm), undefined, "the VM is left on A");
+      assert.equal(await domainState(b, vm), "running");
+      assert.equal((await virsh(b, ["domuuid", vm])).trim(), uuid, "the VM on B has another UUID");
+      assert.deepEqual(await volumesOn(a), [], "A's old volume is left");
+    } finally {
       await stack.destroy();
     }
   });

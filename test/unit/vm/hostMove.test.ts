@@ -124,13 +124,14 @@ describe("resources/vm/hostMove: what a running VM's migration asks of the new h
     assert.ok(told instanceof MigrationError);
     assert.equal(
       told.message,
-      "live migration … failed at perform: …; the domain still runs on A (the old host's hypervisor sends the stream to 10.0.0.2, " +
-        "port 49200: the new host must accept connections from the old one there (migrationAddress, migrationPort))",
+      "live migration … failed at perform: …; the domain still runs on A (if the stream did not get through: the old " +
+        "host's hypervisor sends it to 10.0.0.2, port 49200, where the new host must accept connections from the old one " +
+        "(migrationAddress, migrationPort))",
     );
     assert.deepEqual([told.step, told.source, told.destination, told.runsOn, told.cause], ["perform", "A", "B", "source", cause]);
     assert.match(
       (withWhereTo(failed, {}) as Error).message,
-      /to the new host's name \(as it resolves it\), a port of its migration range .*49152–49215/,
+      /sends it to the new host's name \(as it resolves it\), a port of its migration range .*49152–49215/,
     );
     // Before the stream (a definition B refuses, say), where it would go is beside the point.
     const atPrepare = new MigrationError("… failed at prepare: network 'x' not found", "prepare", "A", "B", "source", []);
