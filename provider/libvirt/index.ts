@@ -7,7 +7,7 @@ export { Secrets } from "./secrets";
 export { Volumes } from "./volumes";
 export { MigrationSteps, BeginResult, PrepareResult, FinishResult } from "./migrationSteps";
 export { migrateLive, MigrationError, MigrationStep, MigrationOutcome, LiveMigrationResult } from "./migration";
-export { LiveMigrationOptions, DEFAULT_PROGRESS_INTERVAL_MS, migrationOptionProblems } from "./migrationOptions";
+export { LiveMigrationOptions, DEFAULT_ABORT_GRACE_MS, DEFAULT_PROGRESS_INTERVAL_MS, migrationOptionProblems } from "./migrationOptions";
 export { MigrationProgress, progressOf } from "./migrationProgress";
 export { AuthType, DriverFeature } from "./enums/connect";
 export {

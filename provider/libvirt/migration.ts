@@ -13,6 +13,7 @@ import { DriverFeature } from "./enums/connect";
 import { MigrateFlags, MigrateParam } from "./enums/migration";
 import { DomainRef } from "./handles";
 import {
+  DEFAULT_ABORT_GRACE_MS,
   DEFAULT_PROGRESS_INTERVAL_MS,
   hasParam,
   LiveMigrationOptions,
@@ -186,12 +187,32 @@ export async function migrateLive(
   const watch = watchPerform(source, dom, options, deadline, stopReason);
   let performed: Buffer | undefined;
   let performError: unknown;
+  let abandoned: string | undefined;
+  const performing = source.migration.perform(dom, params, prepared.cookie, flags);
+  // Answered after it was given up on, its outcome is no one's.
+  performing.catch(() => undefined);
   try {
-    performed = await source.migration.perform(dom, params, prepared.cookie, flags);
-  } catch (err) {
-    performError = err;
+    const outcome = await Promise.race([
+      performing.then(
+        (cookie) => ({ cookie }),
+        (err: unknown) => ({ err }),
+      ),
+      watch.givenUp.then((why) => ({ why })),
+    ]);
+    if ("cookie" in outcome) performed = outcome.cookie;
+    else if ("err" in outcome) performError = outcome.err;
+    else abandoned = outcome.why;
   } finally {
     await watch.stop();
+  }
+  if (abandoned !== undefined) {
+    // The source holds the domain and answers neither the abort nor perform (libvirt connects to
+    // the destination's port itself, the domain locked, until the kernel gives up: minutes when
+    // the port drops packets). Cancelling on the destination kills the hypervisor waiting there,
+    // so the stream can never complete: the source fails its job on its own and keeps the guest.
+    const cleanup: string[] = [];
+    await finishCancelled(dest, params, prepared.cookie, flags, to, cleanup);
+    throw failure("perform", abandoned, cleanup.length === 0 ? "source" : "unknown", cleanup);
   }
   const stopped = stopReason();
 
@@ -267,10 +288,32 @@ function watchPerform(
   options: LiveMigrationOptions,
   deadline: number | undefined,
   stopReason: () => string | undefined,
-): { stop(): Promise<void>; readonly abortedFor?: string } {
+): { stop(): Promise<void>; readonly abortedFor?: string; readonly givenUp: Promise<string> } {
   const interval = options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS;
-  const state: { done: boolean; abortedFor?: string; wake?: () => void } = { done: false };
-  const onAbort = (): void => state.wake?.();
+  const grace = options.abortGraceMs ?? DEFAULT_ABORT_GRACE_MS;
+  const state: { done: boolean; abortedFor?: string; wake?: () => void; giveUp?: ReturnType<typeof setTimeout> } = { done: false };
+  let giveUp: (why: string) => void = () => undefined;
+  const givenUp = new Promise<string>((resolve) => (giveUp = resolve));
+  // Timed apart from the loop below: the loop's own calls are what a stuck source leaves unanswered.
+  const giveUpAfter = (ms: number): void => {
+    if (state.giveUp !== undefined || state.done) return;
+    state.giveUp = setTimeout(
+      () =>
+        giveUp(
+          `${stopReason() ?? "stopped"}, and ${source.rpc.description} answered neither the abort nor the migration ` +
+            `within ${grace} ms more (it may still be connecting to the destination's port, which does not answer: ` +
+            "a firewall that drops packets?); it ends the job by itself",
+        ),
+      ms,
+    );
+  };
+  if (deadline !== undefined) giveUpAfter(Math.max(0, deadline - Date.now()) + grace);
+  const onAbort = (): void => {
+    state.wake?.();
+    if (state.giveUp !== undefined) clearTimeout(state.giveUp);
+    state.giveUp = undefined;
+    giveUpAfter(grace);
+  };
   options.signal?.addEventListener("abort", onAbort);
   const loop = (async () => {
     while (!state.done) {
@@ -307,11 +350,14 @@ function watchPerform(
     async stop() {
       state.done = true;
       state.wake?.();
+      if (state.giveUp !== undefined) clearTimeout(state.giveUp);
       options.signal?.removeEventListener("abort", onAbort);
-      await loop;
+      // After giving up, the loop may wait on a call the stuck source never answers.
+      await Promise.race([loop, givenUp]);
     },
     get abortedFor() {
       return state.abortedFor;
     },
+    givenUp,
   };
 }

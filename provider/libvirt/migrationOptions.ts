@@ -53,10 +53,18 @@ export interface LiveMigrationOptions {
   onProgress?: (progress: MigrationProgress) => void;
   /** Milliseconds between progress reads (and checks of the timeout); default 1000. */
   progressIntervalMs?: number;
+  /**
+   * Milliseconds the source may take, past the timeout or the abort signal, to end the job; then
+   * the migration is given up on (the destination cancelled) without waiting for the source's
+   * answer. Default {@link DEFAULT_ABORT_GRACE_MS}.
+   */
+  abortGraceMs?: number;
 }
 
 /** The default of {@link LiveMigrationOptions.progressIntervalMs}. */
 export const DEFAULT_PROGRESS_INTERVAL_MS = 1000;
+/** The default of {@link LiveMigrationOptions.abortGraceMs}: a job in progress takes an abort within a second or two. */
+export const DEFAULT_ABORT_GRACE_MS = 15_000;
 
 const isPort = (n: number): boolean => Number.isInteger(n) && n >= 1 && n <= 65535;
 const isPositiveInteger = (n: number): boolean => Number.isSafeInteger(n) && n > 0;
@@ -80,6 +88,8 @@ export function migrationOptionProblems(o: LiveMigrationOptions): string[] {
     problems.push(`timeoutMs must be a positive integer, got ${o.timeoutMs}`);
   if (o.progressIntervalMs !== undefined && !isPositiveInteger(o.progressIntervalMs))
     problems.push(`progressIntervalMs must be a positive integer, got ${o.progressIntervalMs}`);
+  if (o.abortGraceMs !== undefined && !isPositiveInteger(o.abortGraceMs))
+    problems.push(`abortGraceMs must be a positive integer, got ${o.abortGraceMs}`);
   return problems;
 }
 

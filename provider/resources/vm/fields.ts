@@ -289,6 +289,27 @@ export const vmFields = {
   onHostChange: choice(HOST_CHANGES).default("migrate"),
   /** How long a live migration to another host may take before it is abandoned (the VM stays where it ran); 900 by default. */
   migrationTimeoutSeconds: integer(1, 86400).default(900),
+  /**
+   * Where the old host's hypervisor sends a live migration's stream (the stream goes host to host):
+   * the new host's address as the old host reaches it. By default the new connection's SSH `host`
+   * (libvirt's own choice, the new host's name as it resolves it, behind a jump host or locally).
+   * Used by a move only, never compared with the host.
+   */
+  migrationAddress: matching(
+    /^[A-Za-z0-9.:_-]{1,253}$/,
+    "must be a host name or an IP address (letters, digits, '.', ':', '_', '-'; at most 253)",
+  ),
+  /**
+   * The new host's port for a live migration's stream, instead of a free one of libvirt's range
+   * (qemu.conf's `migration_port_min`–`migration_port_max`, 49152–49215 by default). Needs an
+   * address: the connection's SSH `host` or `migrationAddress`. Used by a move only.
+   */
+  migrationPort: integer(1, 65535),
+  /**
+   * The new host's port for copying disks during a live migration (QEMU's NBD server), instead of a
+   * free one of libvirt's range; unused when no disk is copied. Used by a move only.
+   */
+  migrationDisksPort: integer(1, 65535),
   /** How long a graceful shutdown may take before the VM is powered off; 60 by default. */
   shutdownTimeoutSeconds: integer(0, 3600).default(60),
   /** Free text kept with the domain (changes live). */

@@ -10,8 +10,8 @@
  * replaced Volume first, so they exist). The rest of the spec is converged by
  * the update that follows.
  */
-import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, parseDomainXml } from "../../xml";
+import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
+import { buildDomainXml, Domain, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
@@ -22,7 +22,7 @@ import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
 import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
 import { moveStopped } from "./offlineMove";
 import { lookupVm } from "./read";
-import type { VmSpec } from "./spec";
+import type { DiskSpec, VmSpec } from "./spec";
 
 /** Where the definition's disks are pointed at the new host's (kept here too for the code that imported it from here). */
 export { withDisksOf } from "./movedDisks";
@@ -69,11 +69,19 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
   }
   if (!(await from.domains.isActive(ref))) return moveStopped(from, to, ref, olds, news);
   const destDisks = requireVolumes(await resolveDisks(to, news.disks));
-  const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const [running, persistent] = await Promise.all([
     from.domains.xmlDesc(ref, MIGRATABLE),
     from.domains.xmlDesc(ref, MIGRATABLE | DomainXmlFlags.Inactive),
   ]);
+  const openOnly = await openOnlyDisksOf(from, olds.disks, parseDomainXml(running));
+  if (openOnly.length > 0)
+    throw new Error(
+      `cannot migrate: the volume of disk ${openOnly.join(", ")} is gone from ${from.rpc.description} while the guest still ` +
+        "has it open (deleted by a run after a failed move?); QEMU reopens each image when it hands the guest over, so " +
+        "the migration would fail. The VM keeps running there; its disk exists only as the open image: copy it to a " +
+        "file (virsh blockcopy) before the VM stops",
+    );
+  const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const started = Date.now();
   progress(
     KIND,
@@ -81,11 +89,12 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     `migrating live to ${to.rpc.description}` + (copyDisks.length > 0 ? `, copying disks ${copyDisks.join(", ")}` : ", no disk copied"),
   );
   let lastLine = 0;
+  const stream = streamOf(news, copyDisks.length > 0);
   await migrateLive(from, to, ref, {
     destinationXml: buildDomainXml(withDisksOf(parseDomainXml(running), destDisks)),
     persistentXml: buildDomainXml(withDisksOf(parseDomainXml(persistent), destDisks)),
     copyDisks,
-    address: addressOf(news.connection),
+    ...stream,
     timeoutMs: news.migrationTimeoutSeconds * 1000,
     // Read often, printed every PROGRESS_EVERY_MS: a small guest moves within a second or two.
     progressIntervalMs: 500,
@@ -94,13 +103,74 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
       lastLine = Date.now();
       progress(KIND, news.name, progressLine(p));
     },
+  }).catch((err: unknown) => {
+    throw withWhereTo(err, stream);
   });
   progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
 }
 
 /**
- * Where the old host's hypervisor sends the stream: the new host as this machine reaches it
- * over SSH (not through a jump host: then libvirt's own choice, the host's name as it resolves it).
+ * Where the old host's hypervisor sends the stream and the disk copy: `migrationAddress`, else the
+ * new host's address as `addressOf` tells; `migrationPort` and (when disks are copied)
+ * `migrationDisksPort` when given, else libvirt's choice from its range.
+ * @throws when a port is given without an address to go with it
+ */
+export function streamOf(
+  news: Pick<VmSpec, "connection" | "migrationAddress" | "migrationPort" | "migrationDisksPort">,
+  copiesDisks: boolean,
+): { address?: string; port?: number; disksPort?: number } {
+  const address = news.migrationAddress ?? addressOf(news.connection);
+  if (news.migrationPort !== undefined && address === undefined)
+    throw new Error(
+      "migrationPort needs migrationAddress: the new host is reached locally or through a jump host, " +
+        "so its address as the old host reaches it is not known",
+    );
+  return {
+    ...(address === undefined ? {} : { address }),
+    ...(news.migrationPort === undefined ? {} : { port: news.migrationPort }),
+    ...(copiesDisks && news.migrationDisksPort !== undefined ? { disksPort: news.migrationDisksPort } : {}),
+  };
+}
+
+/**
+ * Targets of the disks whose volume is gone from the old host while the running guest still has
+ * the disk: the image it holds open is the only copy left. Pulumi deletes the objects a failed
+ * run left for deletion (the old host's volumes, replaced on the new host first) at the start of
+ * the next run, before the VM moves. QEMU reads the deleted file through its open handle, but
+ * at the hand-over it reopens each image by its path (`bdrv_inactivate_all() failed`), so such
+ * a VM cannot be migrated.
+ */
+export async function openOnlyDisksOf(from: LibvirtConnection, disks: readonly DiskSpec[], running: Domain): Promise<string[]> {
+  const found: string[] = [];
+  for (const d of disks) {
+    if (d.volumeKey === undefined || d.readonly || d.device === "cdrom") continue;
+    if ((await unlessGone(from.volumes.lookupByKey(d.volumeKey))) !== undefined) continue;
+    if (running.devices.some((dev) => dev.kind === "disk" && dev.target.dev === d.target)) found.push(d.target);
+  }
+  return found;
+}
+
+/**
+ * A failed stream's error with where the stream went, since "connection timed out" or "bad file
+ * descriptor" alone does not say which host must accept what: the same {@link MigrationError}
+ * otherwise. Other errors are returned as they are.
+ */
+export function withWhereTo(err: unknown, stream: { address?: string; port?: number }): unknown {
+  if (!(err instanceof MigrationError) || err.step !== "perform") return err;
+  const address = stream.address ?? "the new host's name (as it resolves it)";
+  const port =
+    stream.port === undefined
+      ? "a port of its migration range (qemu.conf's migration_port_min–max, 49152–49215 by default)"
+      : `port ${stream.port}`;
+  const where =
+    `if the stream did not get through: the old host's hypervisor sends it to ${address}, ${port}, where the new ` +
+    "host must accept connections from the old one (migrationAddress, migrationPort)";
+  return new MigrationError(`${err.message} (${where})`, err.step, err.source, err.destination, err.runsOn, err.cleanup, err.cause);
+}
+
+/**
+ * The new host as this machine reaches it over SSH (not through a jump host, nor locally:
+ * then libvirt's own choice, the host's name as it resolves it).
  */
 function addressOf(connection: ConnectionSpec): string | undefined {
   const { ssh } = toEndpoint(connection);

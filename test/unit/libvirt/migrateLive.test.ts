@@ -220,6 +220,37 @@ describe("migrateLive over two fake hosts", () => {
     }
   });
 
+  it("gives up abortGraceMs past the timeout when the source answers neither perform nor the abort, cancelling on the destination", async () => {
+    // libvirt connects to the destination's port itself, the domain locked: a port that drops packets stalls every call on it.
+    const p = await pair();
+    try {
+      p.src.on(PERFORM, () => ({ silence: true }));
+      p.src.on(ABORT_JOB, () => ({ silence: true }));
+      p.src.on(JOB_STATS, () => ({ silence: true }));
+      p.dst.on(FINISH, () => failed("migration cancelled"));
+      const t0 = Date.now();
+      const err = await migrateLive(p.source, p.dest, DOM, { timeoutMs: 200, abortGraceMs: 200, progressIntervalMs: 50 }).then(
+        () => assert.fail("expected a failure"),
+        (e: unknown) => e,
+      );
+      const ms = Date.now() - t0;
+      assert.ok(err instanceof MigrationError);
+      assert.equal(err.step, "perform");
+      assert.equal(err.runsOn, "source");
+      assert.match(
+        err.message,
+        /failed at perform: not done within the timeout of 200 ms, and .* answered neither the abort nor the migration within 200 ms more/,
+      );
+      assert.match(err.message, /the domain still runs on /);
+      assert.ok(ms >= 400 && ms < 3000, `gave up after ${ms} ms`);
+      assert.ok(callsOf(p.src, p.srcFrom).includes(ABORT_JOB), "the job was not aborted first");
+      assert.ok(!callsOf(p.src, p.srcFrom).includes(CONFIRM), "the stuck source is asked to confirm");
+      assert.equal((argsOf(p.dst, FINISH, "domainMigrateFinish3Params") as { cancelled: boolean }).cancelled, true);
+    } finally {
+      await close(p);
+    }
+  });
+
   it("an abort signal during perform aborts the source's job; an aborted signal touches no host", async () => {
     const p = await pair();
     try {

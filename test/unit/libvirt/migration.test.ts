@@ -176,5 +176,6 @@ describe("migration progress and options", () => {
       );
     }
     assert.deepEqual(migrationOptionProblems({ port: 49152 }), ["port needs address: the migration URI names both"]);
+    assert.deepEqual(migrationOptionProblems({ abortGraceMs: 0 }), ["abortGraceMs must be a positive integer, got 0"]);
   });
 });

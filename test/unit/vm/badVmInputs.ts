@@ -391,6 +391,23 @@ export const badVmCases: BadVmCase[] = [
     rule: /1 to 86400/,
   },
   {
+    title: "migration address with a space and a semicolon",
+    inputs: { ...goodVm, migrationAddress: "b.example; rm -rf /" },
+    property: "migrationAddress",
+    rule: /host name or an IP address/,
+  },
+  {
+    title: "empty migration address",
+    inputs: { ...goodVm, migrationAddress: "" },
+    property: "migrationAddress",
+    rule: /host name or an IP address/,
+  },
+  { title: "migration port of zero", inputs: { ...goodVm, migrationPort: 0 }, property: "migrationPort", rule: /1 to 65535/ },
+  { title: "migration port past 65535", inputs: { ...goodVm, migrationPort: 65536 }, property: "migrationPort", rule: /1 to 65535/ },
+  { title: "migration port not whole", inputs: { ...goodVm, migrationPort: 49152.5 }, property: "migrationPort", rule: /1 to 65535/ },
+  { title: "migration port as text", inputs: { ...goodVm, migrationPort: "49152" }, property: "migrationPort", rule: /1 to 65535/ },
+  { title: "negative disks port", inputs: { ...goodVm, migrationDisksPort: -1 }, property: "migrationDisksPort", rule: /1 to 65535/ },
+  {
     title: "negative shutdown timeout",
     inputs: { ...goodVm, shutdownTimeoutSeconds: -1 },
     property: "shutdownTimeoutSeconds",
