@@ -7,9 +7,10 @@
  * removes what the new host got and leaves the VM where it was.
  */
 import { DomainRef, DomainXmlFlags, LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildDomainXml, parseDomainXml } from "../../xml";
+import { buildDomainXml, keptVolumesOf, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
+import { deleteKeptVolumes } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { copiesText, LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
@@ -59,7 +60,10 @@ export async function moveStopped(
   const pairs = await destinationsOf(to, copies, news.disks);
   // Migratable: no host-only details; secure: a display password kept.
   const inactive = await from.domains.xmlDesc(ref, DomainXmlFlags.Migratable | DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
-  const xml = buildDomainXml(withDisksOf(parseDomainXml(inactive), destDisks));
+  const definition = parseDomainXml(inactive);
+  // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
+  const kept = keptVolumesOf(definition);
+  const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(definition), destDisks));
   progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();
   const defined = await to.domains.define(xml);
@@ -82,4 +86,5 @@ export async function moveStopped(
     news.name,
     `defined on ${to.rpc.description}, undefined on ${from.rpc.description} (moved in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
+  await deleteKeptVolumes(from, kept, ref.uuid, { kind: KIND, name: news.name });
 }
