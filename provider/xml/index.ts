@@ -30,6 +30,7 @@ export {
   KEPT_VOLUMES_NAMESPACE,
   KEPT_VOLUMES_PREFIX,
   isKeptVolumesElement,
+  keptPoolsOf,
   keptVolumesOf,
   keptVolumesXml,
   withKeptVolumesOf,

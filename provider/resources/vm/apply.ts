@@ -22,7 +22,7 @@ import { tpmUndefineFlags } from "./tpm";
 import { keepingHandAdded } from "./handAdded";
 import { applyLive, liveFlags } from "./remedies";
 import { withdrawnParts } from "./withdrawn";
-import { deleteKeptVolumes, keptVolumesOn } from "../volume/keep";
+import { deleteKeptVolumes, Kept, keptVolumesOn } from "../volume/keep";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
@@ -59,7 +59,7 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
  * volumes kept for it (`volume/keep.ts`); one removed meanwhile is done.
  */
 export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<void> {
-  let kept: string[] = [];
+  let kept: Kept = { volumes: [], pools: [] };
   try {
     kept = await keptVolumesOn(conn, ref);
     await stopVm(conn, ref, spec.name, spec.shutdownTimeoutSeconds);

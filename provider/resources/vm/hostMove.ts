@@ -11,13 +11,13 @@
  * the update that follows.
  */
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, Domain, keptVolumesOf, parseDomainXml, withoutKeptVolumes } from "../../xml";
+import { buildDomainXml, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { sizeText } from "../common/sizeText";
-import { deleteKeptVolumes } from "../volume/keep";
+import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { requireVolumes, resolveDisks } from "./disks";
 import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
 import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
@@ -84,7 +84,7 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
         "open image: copy it to a file (virsh blockcopy) before the VM stops",
     );
   // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
-  const kept = [...new Set([...keptVolumesOf(runningDom), ...keptVolumesOf(persistentDom)])];
+  const kept = keptIn(runningDom, persistentDom);
   const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const started = Date.now();
   progress(

@@ -7,10 +7,10 @@
  * removes what the new host got and leaves the VM where it was.
  */
 import { DomainRef, DomainXmlFlags, LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildDomainXml, keptVolumesOf, parseDomainXml, withoutKeptVolumes } from "../../xml";
+import { buildDomainXml, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
-import { deleteKeptVolumes } from "../volume/keep";
+import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { copiesText, LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
@@ -62,7 +62,7 @@ export async function moveStopped(
   const inactive = await from.domains.xmlDesc(ref, DomainXmlFlags.Migratable | DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
   const definition = parseDomainXml(inactive);
   // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
-  const kept = keptVolumesOf(definition);
+  const kept = keptIn(definition);
   const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(definition), destDisks));
   progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();

@@ -1,7 +1,8 @@
 /**
  * The `<metadata>` element listing the volumes a domain keeps on its host: a
  * Volume deleted while this domain's disks still used it is not deleted but
- * recorded here, and deleted when the domain leaves the host. libvirt stores
+ * recorded here, and deleted when the domain leaves the host; so is a pool
+ * deleted while it held such a volume (`<pool name=…/>`). libvirt stores
  * one element per namespace (`virDomainSetMetadata` with the prefix and URI
  * below); the element given to it carries no namespace of its own.
  */
@@ -15,6 +16,7 @@ export const KEPT_VOLUMES_PREFIX = "kept";
 
 const ROOT = "volumes";
 const ITEM = "volume";
+const POOL = "pool";
 
 /** An element's name without its namespace prefix. */
 function localName(name: string): string {
@@ -29,34 +31,42 @@ export function isKeptVolumesElement(node: XmlNode): boolean {
   );
 }
 
-/** The keys of the volumes a domain keeps, in the order they were recorded, each once. */
-export function keptVolumesOf(dom: Pick<Domain, "metadata">): string[] {
-  const keys: string[] = [];
+/** The values of attribute `attr` of the element's children named `name` (any prefix), each once. */
+function valuesOf(dom: Pick<Domain, "metadata">, name: string, attr: string): string[] {
+  const values: string[] = [];
   for (const node of (dom.metadata ?? []).filter(isKeptVolumesElement)) {
     for (const c of node.children) {
-      const key = c.attrs.key;
+      const value = c.attrs[attr];
       // libvirt prefixes the children or not, depending on how the element was read back.
-      if (localName(c.name) === ITEM && key !== undefined && key !== "" && !keys.includes(key)) keys.push(key);
+      if (localName(c.name) === name && value !== undefined && value !== "" && !values.includes(value)) values.push(value);
     }
   }
-  return keys;
+  return values;
+}
+
+/** The keys of the volumes a domain keeps, in the order they were recorded, each once. */
+export function keptVolumesOf(dom: Pick<Domain, "metadata">): string[] {
+  return valuesOf(dom, ITEM, "key");
+}
+
+/** The names of the pools a domain keeps (deleted while they held a volume it keeps), each once. */
+export function keptPoolsOf(dom: Pick<Domain, "metadata">): string[] {
+  return valuesOf(dom, POOL, "name");
 }
 
 /**
  * The element text to give `virDomainSetMetadata` (with {@link KEPT_VOLUMES_PREFIX} and
- * {@link KEPT_VOLUMES_NAMESPACE}) for `keys`; every key is escaped as an attribute value.
- * @returns undefined for no keys: the element is then removed
+ * {@link KEPT_VOLUMES_NAMESPACE}) for volume `keys` and `pools`; every value is escaped as an
+ * attribute value.
+ * @returns undefined for none: the element is then removed
  */
-export function keptVolumesXml(keys: readonly string[]): string | undefined {
-  const unique = [...new Set(keys)];
-  if (unique.length === 0) return undefined;
-  return buildXml(
-    element(
-      ROOT,
-      {},
-      unique.map((key) => element(ITEM, { key })),
-    ),
-  );
+export function keptVolumesXml(keys: readonly string[], pools: readonly string[] = []): string | undefined {
+  const children = [
+    ...[...new Set(keys)].map((key) => element(ITEM, { key })),
+    ...[...new Set(pools)].map((name) => element(POOL, { name })),
+  ];
+  if (children.length === 0) return undefined;
+  return buildXml(element(ROOT, {}, children));
 }
 
 /** `dom` without the kept volumes' element (what another host must not inherit); other metadata stays. */

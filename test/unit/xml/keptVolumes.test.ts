@@ -2,6 +2,7 @@ import { strict as assert } from "assert";
 import {
   KEPT_VOLUMES_NAMESPACE,
   buildDomainXml,
+  keptPoolsOf,
   keptVolumesOf,
   keptVolumesXml,
   parseDomainXml,
@@ -84,4 +85,19 @@ describe("xml/domain/keptVolumes", () => {
     const plain = parseDomainXml(domain(SEED));
     assert.equal(withKeptVolumesOf(plain, plain), plain);
   });
+
+  it("records pools beside volumes", () => {
+    const xml = keptVolumesXml(["/a/x.raw"], ["pool <&>", "pool <&>"]);
+    assert.ok(xml !== undefined);
+    const stored = xml
+      .replace("<volumes>", `<kept:volumes xmlns:kept="${KEPT_VOLUMES_NAMESPACE}">`)
+      .replace("</volumes>", "</kept:volumes>");
+    const dom = parseDomainXml(domain(stored));
+    assert.deepEqual(keptVolumesOf(dom), ["/a/x.raw"]);
+    assert.deepEqual(keptPoolsOf(dom), ["pool <&>"]);
+    assert.equal(keptVolumesXml([], ["p"]), buildXmlOf("p"));
+  });
 });
+
+/** The element for one pool alone. */
+const buildXmlOf = (pool: string) => `<volumes>\n  <pool name="${pool}"/>\n</volumes>`;
