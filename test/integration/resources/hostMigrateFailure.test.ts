@@ -178,8 +178,9 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
         stdoutOf(retried).some((l) => /migrating live to .*, copying disks vda/.test(l)),
         stdoutOf(retried).join("\n"),
       );
-      // Once the VM has left A, it deletes the volume kept for it there.
+      // Once the VM has left A, it deletes the volume kept for it there, then the pool that held it.
       assert.match(out, new RegExp(`VirtualMachine "${vm}": deleted volume ${tag}-pool/${tag}-disk.raw kept for it on .*:2222`), out);
+      assert.match(out, new RegExp(`VirtualMachine "${vm}": deleted pool ${tag}-pool kept for it on .*:2222`), out);
       assert.equal(await domainState(a, vm), undefined, "the VM is left on A");
       assert.equal(await domainState(b, vm), "running");
       assert.equal((await virsh(b, ["domuuid", vm])).trim(), uuid, "the VM on B has another UUID");
@@ -187,6 +188,8 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       assert.deepEqual(recorded(stack, "disk"), [{ port: b.port, pendingDelete: false }]);
       assert.deepEqual(await volumesOn(a), [], "A's old volume is left");
       assert.equal(await domainState(a, vm), undefined, "A has a domain of the stack");
+      const poolsOnA = (await virsh(a, ["pool-list", "--all", "--name"])).split("\n").map((l) => l.trim());
+      assert.ok(!poolsOnA.includes(`${tag}-pool`), "A's old pool is left");
       assert.deepEqual(opsByName(await stack.up(withDisk(b, vm, { migrationPort: port }))), { pool: "same", disk: "same", vm: "same" });
     } finally {
       if (open) await closeServer(server);
