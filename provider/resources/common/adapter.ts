@@ -10,7 +10,7 @@ import { GET_INPUT, isGet } from "./get";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
-import type { HostMoveDecision, KindDefinition, SpecBase } from "./kindDefinition";
+import { HostMoveDecision, HostMoveRefused, KindDefinition, SpecBase } from "./kindDefinition";
 import { parseSpec, replacementsOf } from "./kindSpec";
 import { isObject, Problems } from "./problems";
 import { progress } from "./progress";
@@ -142,6 +142,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
       replacedBy !== undefined
         ? { move: false, why: replacedBy }
         : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id, oldSpec)).catch((err: unknown) => {
+            if (err instanceof HostMoveRefused) throw err;
             // Moving in place needs the old host; a replacement can do without it (its delete there fails later).
             throw new Error(
               `cannot tell whether it moves in place from ${describeIdentity(lives)}: ${messageOf(err)} (${hostMove.replaceInstead} moves it by a replacement)`,

@@ -65,6 +65,16 @@ export type HostMoveDecision =
   | { move: false; why: string };
 
 /**
+ * Thrown by {@link HostMove.assess} when the object can neither move in place
+ * nor should be replaced unasked (a replacement would lose what the move
+ * cannot carry): the diff fails with this message as it is, before anything
+ * is touched. Its message names the way out.
+ */
+export class HostMoveRefused extends Error {
+  override readonly name = "HostMoveRefused";
+}
+
+/**
  * How a kind moves an object to another host in an update rather than by a
  * replacement (a running VM, live-migrated). A kind without it is replaced.
  */
@@ -78,7 +88,10 @@ export interface HostMove<Spec extends SpecBase> {
   replacedBy(inputs: Readonly<Record<string, unknown>>): string | undefined;
   /** How a program asks for a replacement instead, for messages: `onHostChange: "replace"`. */
   readonly replaceInstead: string;
-  /** Whether the object, as the old host has it (`olds`: its stored spec), moves in place, and how. */
+  /**
+   * Whether the object, as the old host has it (`olds`: its stored spec), moves in place, and how.
+   * @throws {@link HostMoveRefused} when it can do neither
+   */
   assess(from: LibvirtConnection, id: string, olds: Spec): Promise<HostMoveDecision>;
   /**
    * Moves the object from `from` to `to`, where it keeps its id; afterwards the

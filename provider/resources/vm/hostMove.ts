@@ -14,11 +14,11 @@ import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } fro
 import { buildDomainXml, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { unlessGone } from "../common/gone";
-import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
+import { HostMove, HostMoveDecision, HostMoveRefused } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { requireVolumes, resolveDisks } from "./disks";
 import { localDisksOf, withDisksOf } from "./movedDisks";
-import { moveStopped, offlineHow } from "./offlineMove";
+import { moveStopped, offlineHow, offlineRefusal } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { VmSpec } from "./spec";
 
@@ -43,7 +43,11 @@ export const vmHostMove: HostMove<VmSpec> = {
   async assess(from, id, olds): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
-    if (!(await from.domains.isActive(ref))) return { move: true, how: offlineHow(await localDisksOf(from, olds.disks)) };
+    if (!(await from.domains.isActive(ref))) {
+      const refusal = offlineRefusal(parseDomainXml(await from.domains.xmlDesc(ref, DomainXmlFlags.Inactive)));
+      if (refusal !== undefined) throw new HostMoveRefused(refusal);
+      return { move: true, how: offlineHow(await localDisksOf(from, olds.disks)) };
+    }
     return { move: true, how: "migrates live" };
   },
   move: moveVm,

@@ -3,7 +3,10 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { DomainRef, DomainUndefineFlags, LibvirtConnection, VolumeRef } from "../../../provider/libvirt";
-import { moveStopped } from "../../../provider/resources/vm/offlineMove";
+import { HostMoveRefused } from "../../../provider/resources/common/kindDefinition";
+import { vmHostMove } from "../../../provider/resources/vm/hostMove";
+import { moveStopped, offlineRefusal } from "../../../provider/resources/vm/offlineMove";
+import { parseDomainXml } from "../../../provider/xml";
 import { FIXTURE, fixtureSpec } from "./fixtureSpec";
 
 const domainXml = readFileSync(path.join(__dirname, "fixtures", "vm-running.xml"), "utf8");
@@ -31,7 +34,7 @@ interface Calls {
 function hosts(
   landed: (received: Buffer) => Buffer,
   startedOnA = false,
-  opts: { poolOnB?: string; keyOnceCreated?: string } = {},
+  opts: { poolOnB?: string; keyOnceCreated?: string; xmlOnA?: string } = {},
 ): { a: LibvirtConnection; b: LibvirtConnection; calls: Calls } {
   // What B's volume held before the move: longer than A's, as a volume created there with content of its own.
   const calls: Calls = {
@@ -56,7 +59,7 @@ function hosts(
       xmlDesc: async () => "<pool type='dir'><name>pa</name><target><path>/a</path></target></pool>",
     },
     domains: {
-      xmlDesc: async () => domainXml,
+      xmlDesc: async () => opts.xmlOnA ?? domainXml,
       isActive: async () => startedOnA,
       undefine: async (_: unknown, flags: number) => void calls.undefinedOnA.push(flags),
     },
@@ -167,5 +170,37 @@ describe("resources/vm/offlineMove: a stopped VM's move, step by step", () => {
     );
     assert.deepEqual(calls.undefinedOnA, []);
     assert.equal(calls.undefinedOnB.length, 1);
+  });
+
+  const uefi = domainXml.replace(/<os>/, "<os firmware='efi'>");
+  const tpm = domainXml.replace(/<\/devices>/, "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>");
+
+  it("refuses a VM with UEFI variables or a TPM state, naming the ways out, before defining anything", async () => {
+    assert.equal(offlineRefusal(parseDomainXml(domainXml)), undefined);
+    assert.match(offlineRefusal(parseDomainXml(uefi)) ?? "", /^is stopped and keeps UEFI variables \(NVRAM\) on its host/);
+    assert.match(offlineRefusal(parseDomainXml(tpm)) ?? "", /keeps TPM state on its host, which an offline move cannot carry/);
+    assert.match(
+      offlineRefusal(
+        parseDomainXml(uefi.replace(/<\/devices>/, "<tpm model='tpm-crb'><backend type='emulator' version='2.0'/></tpm></devices>")),
+      ) ?? "",
+      /keeps UEFI variables \(NVRAM\) and TPM state .*start it on its current host first \(running: true\).*onHostChange: "replace"/,
+    );
+    const { a, b, calls } = hosts((held) => held, false, { xmlOnA: tpm });
+    await assert.rejects(moveStopped(a, b, ref, olds, news), /keeps TPM state/);
+    assert.deepEqual(calls.defined, []);
+    assert.deepEqual(calls.uploaded, []);
+    assert.deepEqual(calls.undefinedOnA, []);
+  });
+
+  it("fails the diff's assessment of a stopped UEFI VM with HostMoveRefused", async () => {
+    const { a } = hosts((held) => held, false, { xmlOnA: uefi });
+    const onA = Object.assign(Object.create(a) as LibvirtConnection, {
+      domains: { ...a.domains, lookupByUuid: async () => ref },
+    });
+    await assert.rejects(vmHostMove.assess(onA, ref.uuid, olds), (err: unknown) => {
+      assert.ok(err instanceof HostMoveRefused, String(err));
+      assert.match(err.message, /UEFI variables \(NVRAM\)/);
+      return true;
+    });
   });
 });
