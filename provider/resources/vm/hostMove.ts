@@ -13,14 +13,17 @@
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationProgress } from "../../libvirt";
 import { buildDomainXml, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
+import { messageOf } from "../common/errors";
 import { unlessGone } from "../common/gone";
 import { HostMove, HostMoveDecision, HostMoveRefused } from "../common/kindDefinition";
 import { progress } from "../common/progress";
+import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { localDisksOf, withDisksOf } from "./movedDisks";
 import { moveStopped, offlineHow, offlineRefusal } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { VmSpec } from "./spec";
+import { tpmUndefineFlags } from "./tpm";
 
 /** Where the definition's disks are pointed at the new host's (kept here too for the code that imported it from here). */
 export { withDisksOf } from "./movedDisks";
@@ -81,6 +84,8 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     destinationXml: buildDomainXml(withDisksOf(parseDomainXml(running), destDisks)),
     persistentXml: buildDomainXml(withDisksOf(parseDomainXml(persistent), destDisks)),
     copyDisks,
+    // Undefined below instead, with its NVRAM file: libvirt's undefine-on-migration leaves that file on the old host.
+    undefineSource: false,
     address: addressOf(news.connection),
     timeoutMs: news.migrationTimeoutSeconds * 1000,
     // Read often, printed every PROGRESS_EVERY_MS: a small guest moves within a second or two.
@@ -92,6 +97,11 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     },
   });
   progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  // Its UEFI variables and TPM state went with it: the old host's copies are leftovers.
+  await from.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(olds.tpm, true)).catch((err: unknown) => {
+    // Moved all the same: the state must follow it to the new host.
+    progress(KIND, news.name, `could not undefine it on ${from.rpc.description} after the move (remove it there): ${messageOf(err)}`);
+  });
 }
 
 /**
