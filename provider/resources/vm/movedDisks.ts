@@ -3,7 +3,7 @@
  * (copied), and the definition's disks pointed at the new host's volumes.
  */
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { Domain, parsePoolXml } from "../../xml";
+import { Domain, parsePoolXml, parseVolumeXml, sizeToBytes } from "../../xml";
 import { unlessGone } from "../common/gone";
 import type { ResolvedDisk } from "./disks";
 import type { DiskSpec } from "./specDevices";
@@ -17,8 +17,22 @@ export interface LocalDisk {
   target: string;
   /** Its volume on the old host. */
   volume: VolumeRef;
-  /** About how many bytes a copy streams (a raw image's size, another format's allocation). */
+  /** About how many bytes a copy streams (a raw image's size, another format's file length). */
   bytes: bigint;
+}
+
+/**
+ * About how many bytes a copy of `volume` streams: its file's length (libvirt's `physical`,
+ * where a qcow2 image's `allocation` may be reported as its capacity), else its allocation;
+ * a raw image's capacity.
+ */
+async function streamedBytes(from: LibvirtConnection, volume: VolumeRef): Promise<bigint> {
+  const doc = parseVolumeXml(await from.volumes.xmlDesc(volume));
+  const capacity = doc.capacity && sizeToBytes(doc.capacity);
+  if (doc.target?.format === "raw" && capacity !== undefined) return capacity;
+  if (doc.physical) return sizeToBytes(doc.physical);
+  const info = await from.volumes.info(volume);
+  return doc.target?.format === "raw" ? info.capacity : info.allocation;
 }
 
 /**
@@ -34,8 +48,7 @@ export async function localDisksOf(from: LibvirtConnection, disks: readonly Disk
     if (volume === undefined) continue;
     const pool = parsePoolXml(await from.pools.xmlDesc(await from.pools.lookupByName(volume.pool)));
     if (!LOCAL_POOL_TYPES.has(pool.type)) continue;
-    const info = await from.volumes.info(volume);
-    found.push({ target: d.target, volume, bytes: d.format === "raw" || d.format === undefined ? info.capacity : info.allocation });
+    found.push({ target: d.target, volume, bytes: await streamedBytes(from, volume) });
   }
   return found;
 }
