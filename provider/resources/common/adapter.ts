@@ -10,7 +10,7 @@ import { GET_INPUT, isGet } from "./get";
 import { unlessGone } from "./gone";
 import { storedOutputNames } from "./fieldTable";
 import type { FieldTable } from "./fields";
-import { HostMoveDecision, HostMoveRefused, KindDefinition, SpecBase } from "./kindDefinition";
+import type { HostMoveDecision, KindDefinition, SpecBase } from "./kindDefinition";
 import { parseSpec, replacementsOf } from "./kindSpec";
 import { isObject, Problems } from "./problems";
 import { progress } from "./progress";
@@ -134,15 +134,26 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
    * Whether an object whose host changes moves there in an update (the kind's `hostMove`
    * says so for the object as its old host has it), saying how or why not in the preview.
    */
-  async function movesInPlace(id: string, lives: HostIdentity, target: HostIdentity, oldSpec: Spec, news: Inputs): Promise<boolean> {
+  async function movesInPlace(
+    id: string,
+    lives: HostIdentity,
+    target: HostIdentity,
+    oldSpec: Spec,
+    news: Inputs,
+    newSpec?: Spec,
+  ): Promise<boolean> {
     const hostMove = def.hostMove;
     if (!hostMove) return false;
     const replacedBy = hostMove.replacedBy(news);
+    // With the program's spec known, the new host is read too: what it lacks is refused now.
+    const assess = (conn: LibvirtConnection) =>
+      newSpec === undefined
+        ? hostMove.assess(conn, id, oldSpec)
+        : withHost(newSpec.connection, (to) => hostMove.assess(conn, id, oldSpec, { conn: to, news: newSpec }));
     const decision: HostMoveDecision =
       replacedBy !== undefined
         ? { move: false, why: replacedBy }
-        : await withHost(connectionAt(lives, oldSpec.connection), (conn) => hostMove.assess(conn, id, oldSpec)).catch((err: unknown) => {
-            if (err instanceof HostMoveRefused) throw err;
+        : await withHost(connectionAt(lives, oldSpec.connection), assess).catch((err: unknown) => {
             // Moving in place needs the old host; a replacement can do without it (its delete there fails later).
             throw new Error(
               `cannot tell whether it moves in place from ${describeIdentity(lives)}: ${messageOf(err)} (${hostMove.replaceInstead} moves it by a replacement)`,
@@ -150,7 +161,8 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
             );
           });
     const route = `from ${describeIdentity(lives)} to ${describeIdentity(target)}`;
-    if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}`);
+    if ("refused" in decision) throw new Error(`cannot move ${route}: ${decision.refused}`);
+    if (decision.move) progress(def.kind, nameOf(news), `${decision.how} ${route}${decision.detail ? `, ${decision.detail}` : ""}`);
     else progress(def.kind, nameOf(news), `${decision.why}: replaced instead`);
     return decision.move;
   }
@@ -176,7 +188,7 @@ export function adapt<Table extends FieldTable, Spec extends SpecBase, State, Re
     const replaces = replacementsOf(def, oldSpec, newSpec);
     const target = identityOf(newSpec.connection);
     const moves = !isHostOf(lives, newSpec.connection);
-    if (moves && replaces.length === 0 && (await movesInPlace(id, lives, target, oldSpec, news))) return { changes: true };
+    if (moves && replaces.length === 0 && (await movesInPlace(id, lives, target, oldSpec, news, newSpec))) return { changes: true };
     if (moves) {
       replaces.push("connection");
       if (recorded && storedIdentity(olds.hostIdentity) === undefined) movedFrom.set(id, recorded);

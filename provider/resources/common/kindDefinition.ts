@@ -59,19 +59,25 @@ export interface ExistingReader<Table extends FieldTable, Ref> {
 
 /** What a kind's {@link HostMove.assess} decided for an object whose host changes. */
 export type HostMoveDecision =
-  /** The object moves in an update; `how` says how, for the preview (`migrates live`). */
-  | { move: true; how: string }
+  /**
+   * The object moves in an update; `how` says how (`migrates live`) and `detail` what it
+   * carries (`copying 2 disks, 20.0 GiB`): the preview prints `how from A to B, detail`.
+   */
+  | { move: true; how: string; detail?: string }
   /** The object is replaced (new one first); `why` says why it cannot move, for the preview. */
-  | { move: false; why: string };
+  | { move: false; why: string }
+  /**
+   * The move cannot work (and the program asked for it): `refused` names the property, the
+   * rule and the way out, and `diff` fails with it before either host is touched.
+   */
+  | { move: false; refused: string };
 
-/**
- * Thrown by {@link HostMove.assess} when the object can neither move in place
- * nor should be replaced unasked (a replacement would lose what the move
- * cannot carry): the diff fails with this message as it is, before anything
- * is touched. Its message names the way out.
- */
-export class HostMoveRefused extends Error {
-  override readonly name = "HostMoveRefused";
+/** The new host and the program's spec for it, as {@link HostMove.assess} gets them once the inputs are known. */
+export interface HostMoveTarget<Spec> {
+  /** The new host. */
+  conn: LibvirtConnection;
+  /** The program's spec (its `connection` names the new host). */
+  news: Spec;
 }
 
 /**
@@ -89,10 +95,11 @@ export interface HostMove<Spec extends SpecBase> {
   /** How a program asks for a replacement instead, for messages: `onHostChange: "replace"`. */
   readonly replaceInstead: string;
   /**
-   * Whether the object, as the old host has it (`olds`: its stored spec), moves in place, and how.
-   * @throws {@link HostMoveRefused} when it can do neither
+   * Whether the object, as the old host has it (`olds`: its stored spec), moves in place, and
+   * how. `to` is given when the program's inputs are known (not in a preview that waits for
+   * other objects): then what the new host lacks can be refused too. Only reads.
    */
-  assess(from: LibvirtConnection, id: string, olds: Spec): Promise<HostMoveDecision>;
+  assess(from: LibvirtConnection, id: string, olds: Spec, to?: HostMoveTarget<Spec>): Promise<HostMoveDecision>;
   /**
    * Moves the object from `from` to `to`, where it keeps its id; afterwards the
    * kind's `update` converges it on `to`. On failure the object stays on `from`

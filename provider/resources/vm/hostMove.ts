@@ -15,12 +15,14 @@ import { buildDomainXml, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { messageOf } from "../common/errors";
 import { unlessGone } from "../common/gone";
-import { HostMove, HostMoveDecision, HostMoveRefused } from "../common/kindDefinition";
+import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
+import { sizeText } from "../common/sizeText";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
-import { localDisksOf, withDisksOf } from "./movedDisks";
-import { moveStopped, offlineHow, offlineRefusal } from "./offlineMove";
+import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
+import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
+import { moveStopped, offlineRefusal } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { VmSpec } from "./spec";
 import { tpmUndefineFlags } from "./tpm";
@@ -43,15 +45,20 @@ export const vmHostMove: HostMove<VmSpec> = {
     if (choice !== undefined && choice !== "migrate") return "onHostChange is not known yet";
     return undefined;
   },
-  async assess(from, id, olds): Promise<HostMoveDecision> {
+  async assess(from, id, olds, to): Promise<HostMoveDecision> {
     const ref = await unlessGone(lookupVm(from, id));
     if (ref === undefined) return { move: false, why: `is gone from ${from.rpc.description}` };
-    if (!(await from.domains.isActive(ref))) {
-      const refusal = offlineRefusal(parseDomainXml(await from.domains.xmlDesc(ref, DomainXmlFlags.Inactive)));
-      if (refusal !== undefined) throw new HostMoveRefused(refusal);
-      return { move: true, how: offlineHow(await localDisksOf(from, olds.disks)) };
-    }
-    return { move: true, how: "migrates live" };
+    const running = await from.domains.isActive(ref);
+    // Started by hand although the program stops it: what `check` could not see.
+    const [blocker] = running ? liveBlockersOf(olds) : [];
+    if (blocker) return { move: false, refused: `${blocker.property} ${blocker.reason} (the VM runs on ${from.rpc.description})` };
+    // Stopped: its UEFI variables and TPM state would stay behind.
+    const kept = running ? undefined : offlineRefusal(parseDomainXml(await from.domains.xmlDesc(ref, DomainXmlFlags.Inactive)));
+    if (kept) return { move: false, refused: kept };
+    const local = await localDisksOf(from, olds.disks);
+    const refused = to && (await refusedDisk(from, local, to));
+    if (refused) return { move: false, refused };
+    return { move: true, how: running ? "migrates live" : "moves offline", detail: copiesText(local) };
   },
   move: moveVm,
 };
@@ -114,10 +121,8 @@ function addressOf(connection: ConnectionSpec): string | undefined {
   return ssh.host;
 }
 
-const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
-
 /** One progress line: percent, what is left, the rate. */
 export function progressLine(p: MigrationProgress): string {
   const percent = p.percent === undefined ? "" : `${p.percent.toFixed(0)}%, `;
-  return `migrating: ${percent}${mib(p.remainingBytes)} MiB left of ${mib(p.totalBytes)} MiB at ${mib(p.bytesPerSecond)} MiB/s`;
+  return `migrating: ${percent}${sizeText(p.remainingBytes)} left of ${sizeText(p.totalBytes)} at ${sizeText(p.bytesPerSecond)}/s`;
 }

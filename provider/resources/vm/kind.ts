@@ -5,6 +5,7 @@ import { createVm, removeVm, updateVm } from "./apply";
 import { driftOf, programPlan, vmReplacements } from "./drift";
 import { vmFields } from "./fields";
 import { vmHostMove } from "./hostMove";
+import { checkHostChange } from "./hostMoveRules";
 import { pendingRestartOf, planVm } from "./plan";
 import { usableAddresses } from "./power";
 import { findVm, vmByUuidOrName, lookupVm, readVm, stateName, VmLive } from "./read";
@@ -27,6 +28,7 @@ export const vmKind: KindDefinition<typeof vmFields, VmSpec, VmLive, DomainRef> 
   update: updateVm,
   remove: removeVm,
   hostMove: vmHostMove,
+  checkChange: checkHostChange,
 
   outputs(spec, live) {
     const s = live.state;

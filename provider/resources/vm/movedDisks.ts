@@ -5,6 +5,7 @@
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { Domain, parsePoolXml, parseVolumeXml, sizeToBytes } from "../../xml";
 import { unlessGone } from "../common/gone";
+import { sizeText } from "../common/sizeText";
 import type { ResolvedDisk } from "./disks";
 import type { DiskSpec } from "./specDevices";
 
@@ -22,17 +23,16 @@ export interface LocalDisk {
 }
 
 /**
- * About how many bytes a copy of `volume` streams: its file's length (libvirt's `physical`,
- * where a qcow2 image's `allocation` may be reported as its capacity), else its allocation;
- * a raw image's capacity.
+ * About how many bytes a copy of `volume` streams: a raw image's capacity; another format's
+ * file length (libvirt's `physical`: its `allocation` of a qcow2 file uploaded whole may be
+ * the capacity), else its allocation.
  */
-async function streamedBytes(from: LibvirtConnection, volume: VolumeRef): Promise<bigint> {
-  const doc = parseVolumeXml(await from.volumes.xmlDesc(volume));
-  const capacity = doc.capacity && sizeToBytes(doc.capacity);
-  if (doc.target?.format === "raw" && capacity !== undefined) return capacity;
-  if (doc.physical) return sizeToBytes(doc.physical);
-  const info = await from.volumes.info(volume);
-  return doc.target?.format === "raw" ? info.capacity : info.allocation;
+async function streamedBytes(from: LibvirtConnection, volume: VolumeRef, format: string | undefined): Promise<bigint> {
+  const [info, doc] = await Promise.all([from.volumes.info(volume), from.volumes.xmlDesc(volume).then(parseVolumeXml)]);
+  // A disk that declares no format has the volume's.
+  const actual = format ?? doc.target?.format;
+  if (actual === "raw" || actual === undefined) return info.capacity;
+  return doc.physical ? sizeToBytes(doc.physical) : info.allocation;
 }
 
 /**
@@ -48,9 +48,16 @@ export async function localDisksOf(from: LibvirtConnection, disks: readonly Disk
     if (volume === undefined) continue;
     const pool = parsePoolXml(await from.pools.xmlDesc(await from.pools.lookupByName(volume.pool)));
     if (!LOCAL_POOL_TYPES.has(pool.type)) continue;
-    found.push({ target: d.target, volume, bytes: await streamedBytes(from, volume) });
+    found.push({ target: d.target, volume, bytes: await streamedBytes(from, volume, d.format) });
   }
   return found;
+}
+
+/** What a move copies, for the preview and the run: `copying 2 disks, 20.0 GiB` or `no disk copied`. */
+export function copiesText(disks: readonly LocalDisk[]): string {
+  if (disks.length === 0) return "no disk copied";
+  const total = disks.reduce((sum, d) => sum + d.bytes, 0n);
+  return `copying ${disks.length} disk${disks.length === 1 ? "" : "s"}, ${sizeText(total)}`;
 }
 
 /**

@@ -12,22 +12,13 @@ import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
-import { LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
+import { copiesText, LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
 import type { DiskSpec } from "./specDevices";
 import type { VmSpec } from "./spec";
 import { tpmUndefineFlags } from "./tpm";
 import { copyVolume } from "./volumeCopy";
 
 const KIND = "VirtualMachine";
-
-const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
-
-/** What the preview says of an offline move: `moves offline, copying 1 disk, 16.0 MiB`. */
-export function offlineHow(disks: readonly LocalDisk[]): string {
-  if (disks.length === 0) return "moves offline, no disk copied";
-  const total = disks.reduce((sum, d) => sum + d.bytes, 0n);
-  return `moves offline, copying ${disks.length} disk${disks.length === 1 ? "" : "s"}, ${mib(total)} MiB`;
-}
 
 /**
  * Why the stopped VM `dom` (its definition on the old host) cannot move
@@ -97,7 +88,7 @@ export async function moveStopped(
   const refusal = offlineRefusal(inactive);
   if (refusal !== undefined) throw new Error(refusal);
   const xml = buildDomainXml(withDisksOf(inactive, destDisks));
-  progress(KIND, news.name, `${offlineHow(copies)} to ${to.rpc.description}`);
+  progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();
   const defined = await to.domains.define(xml);
   try {

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
 import { buildVolumeXml, parsePoolXml, parseVolumeXml } from "../../xml";
 import { progress } from "../common/progress";
+import { sizeText } from "../common/sizeText";
 import { hashing, UploadResult } from "../volume/upload";
 
 /** What a copy sent, and its proof. */
@@ -18,8 +19,6 @@ export interface VolumeCopyResult {
   /** Wall time in milliseconds (copy and check). */
   ms: number;
 }
-
-const mib = (bytes: bigint): string => (Number(bytes) / (1024 * 1024)).toFixed(1);
 
 /**
  * Pool types whose volumes are files, keyed by their path: one recreated under
@@ -106,7 +105,7 @@ export async function copyVolume(
   progress(
     who.kind,
     who.name,
-    `disk ${who.disk}: copied ${mib(sent.bytes)} MiB in ${(ms / 1000).toFixed(1)} s, sha256 ${sha256} on both hosts`,
+    `disk ${who.disk}: copied ${sizeText(sent.bytes)} in ${(ms / 1000).toFixed(1)} s, sha256 ${sha256} on both hosts`,
   );
   return { bytes: sent.bytes, sha256, ms };
 }

@@ -28,7 +28,7 @@ import {
 } from "../../../provider/libvirt";
 import { isNotFoundError } from "../../../provider/rpc";
 import { sshEndpoint } from "../support/endpoints";
-import { natNetworkXml, xmlEscape } from "../support/guestXml";
+import { guestDomainXml, natNetworkXml, xmlEscape } from "../support/guestXml";
 import { testHosts, TestHost } from "../support/hosts";
 import { virsh } from "../support/virsh";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
@@ -38,33 +38,12 @@ const DISK_BYTES = 16 * 1024 * 1024;
 
 /** The test guest with its console in `consoleFile` and a qcow2 disk `vdb` at `diskPath`. */
 function guestXml(host: TestHost, name: string, network: string, consoleFile: string, diskPath: string, uuid?: string): string {
-  return `<domain type='${xmlEscape(host.domainType)}'>
-  <name>${xmlEscape(name)}</name>
-  ${uuid === undefined ? "" : `<uuid>${uuid}</uuid>`}
-  <memory unit='MiB'>96</memory>
-  <vcpu>1</vcpu>
-  <os>
-    <type arch='x86_64'>hvm</type>
-    <kernel>${xmlEscape(host.guestDir)}/vmlinuz</kernel>
-    <initrd>${xmlEscape(host.guestDir)}/initrd.img</initrd>
-    <cmdline>console=ttyS0</cmdline>
-  </os>
-  <on_poweroff>destroy</on_poweroff>
-  <devices>
-    <disk type='file' device='disk'>
+  const disk = `<disk type='file' device='disk'>
       <driver name='qemu' type='qcow2'/>
       <source file='${xmlEscape(diskPath)}'/>
       <target dev='vdb' bus='virtio'/>
-    </disk>
-    <interface type='network'>
-      <source network='${xmlEscape(network)}'/>
-      <mac address='52:54:00:6d:69:67'/>
-      <model type='virtio'/>
-    </interface>
-    <serial type='file'><source path='${xmlEscape(consoleFile)}'/></serial>
-    <console type='file'><source path='${xmlEscape(consoleFile)}'/></console>
-  </devices>
-</domain>`;
+    </disk>`;
+  return guestDomainXml(host, name, network, "", { uuid, mac: "52:54:00:6d:69:67", consoleFile, disks: disk });
 }
 
 const qcow2VolumeXml = (name: string): string =>

@@ -147,6 +147,11 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
       stdoutOf(preview).some((l) => /VirtualMachine .*: migrates live from .*:2222 .* to .*:2223/.test(l)),
       stdoutOf(preview).join("\n"),
     );
+    // The line also says what the migration copies: the boot disk, on A's own dir pool.
+    assert.ok(
+      stdoutOf(preview).some((l) => /: migrates live from .*:2222 .* to .*:2223 .*, copying 1 disk, \d+\.\d [MG]iB$/.test(l)),
+      stdoutOf(preview).join("\n"),
+    );
 
     const t0 = Date.now();
     const up = await stack.up(program(b, log));
@@ -241,7 +246,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
       assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
       assert.equal(stepOf(preview, "vm")?.op, "update", JSON.stringify(stepOf(preview, "vm")));
       assert.ok(
-        stdoutOf(preview).some((l) => /VirtualMachine .*: moves offline, copying 1 disk, 4\.0 MiB from .*:2222 .* to .*:2223/.test(l)),
+        stdoutOf(preview).some((l) => /VirtualMachine .*: moves offline from .*:2222 .* to .*:2223 .*, copying 1 disk, 4\.0 MiB/.test(l)),
         stdoutOf(preview).join("\n"),
       );
 

@@ -107,7 +107,7 @@ describe("a stopped VM whose host changes (offline move)", function () {
         // The preview counts what the copy streams: A's file, as long as it is.
         stdoutOf(preview).some((l) =>
           new RegExp(
-            `VirtualMachine .*: moves offline, copying 1 disk, ${(onA.length / 1024 / 1024).toFixed(1)} MiB from .*:2222 .* to .*:2223`,
+            `VirtualMachine .*: moves offline from .*:2222 .* to .*:2223 .*, copying 1 disk, ${(onA.length / 1024 / 1024).toFixed(1)} MiB`,
           ).test(l),
         ),
         stdoutOf(preview).join("\n"),

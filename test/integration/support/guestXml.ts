@@ -5,13 +5,33 @@ export function xmlEscape(text: string): string {
   return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;").replace(/'/g, "&apos;");
 }
 
+/** What {@link guestDomainXml} adds to or changes in the plain guest. */
+export interface GuestXmlOptions {
+  /** The domain's UUID (a migration's destination XML names the source's); libvirt picks one otherwise. */
+  uuid?: string;
+  /** The NIC's MAC address; libvirt picks one otherwise. */
+  mac?: string;
+  /** The serial console (and its `<console>` mirror) written to this file on the host, instead of a pty. */
+  consoleFile?: string;
+  /** Device elements placed before the NIC (disks). */
+  disks?: string;
+}
+
 /**
  * Domain XML for the tiny test guest (direct kernel boot of the image that
  * `scripts/guest-image` builds), with one virtio NIC on `network`.
  */
-export function guestDomainXml(host: TestHost, name: string, network: string, extraDevices = ""): string {
+export function guestDomainXml(host: TestHost, name: string, network: string, extraDevices = "", options: GuestXmlOptions = {}): string {
+  const { uuid, mac, consoleFile, disks } = options;
+  const consoles =
+    consoleFile === undefined
+      ? `<serial type='pty'/>
+    <console type='pty'/>`
+      : `<serial type='file'><source path='${xmlEscape(consoleFile)}'/></serial>
+    <console type='file'><source path='${xmlEscape(consoleFile)}'/></console>`;
   return `<domain type='${xmlEscape(host.domainType)}'>
   <name>${xmlEscape(name)}</name>
+  ${uuid === undefined ? "" : `<uuid>${xmlEscape(uuid)}</uuid>`}
   <memory unit='MiB'>96</memory>
   <vcpu>1</vcpu>
   <os>
@@ -22,12 +42,13 @@ export function guestDomainXml(host: TestHost, name: string, network: string, ex
   </os>
   <on_poweroff>destroy</on_poweroff>
   <devices>
+    ${disks ?? ""}
     <interface type='network'>
       <source network='${xmlEscape(network)}'/>
+      ${mac === undefined ? "" : `<mac address='${xmlEscape(mac)}'/>`}
       <model type='virtio'/>
     </interface>
-    <serial type='pty'/>
-    <console type='pty'/>
+    ${consoles}
     ${extraDevices}
   </devices>
 </domain>`;
