@@ -13,17 +13,20 @@
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
 import { buildDomainXml, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
+import { messageOf } from "../common/errors";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { sizeText } from "../common/sizeText";
 import { deleteKeptVolumes, keptIn } from "../volume/keep";
+import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
 import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
-import { moveStopped } from "./offlineMove";
+import { moveStopped, offlineRefusal } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { DiskSpec, VmSpec } from "./spec";
+import { tpmUndefineFlags } from "./tpm";
 
 /** Where the definition's disks are pointed at the new host's (kept here too for the code that imported it from here). */
 export { withDisksOf } from "./movedDisks";
@@ -50,6 +53,9 @@ export const vmHostMove: HostMove<VmSpec> = {
     // Started by hand although the program stops it: what `check` could not see.
     const [blocker] = running ? liveBlockersOf(olds) : [];
     if (blocker) return { move: false, refused: `${blocker.property} ${blocker.reason} (the VM runs on ${from.rpc.description})` };
+    // Stopped: its UEFI variables and TPM state would stay behind.
+    const kept = running ? undefined : offlineRefusal(parseDomainXml(await from.domains.xmlDesc(ref, DomainXmlFlags.Inactive)));
+    if (kept) return { move: false, refused: kept };
     const local = await localDisksOf(from, olds.disks);
     const refused = to && (await refusedDisk(from, local, to));
     if (refused) return { move: false, refused };
@@ -99,6 +105,8 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     persistentXml: buildDomainXml(withDisksOf(withoutKeptVolumes(persistentDom), destDisks)),
     copyDisks,
     ...stream,
+    // Undefined below instead, with its NVRAM file: libvirt's undefine-on-migration leaves that file on the old host.
+    undefineSource: false,
     timeoutMs: news.migrationTimeoutSeconds * 1000,
     // Read often, printed every PROGRESS_EVERY_MS: a small guest moves within a second or two.
     progressIntervalMs: 500,
@@ -111,6 +119,11 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     throw withWhereTo(err, stream);
   });
   progress(KIND, news.name, `runs on ${to.rpc.description} (migrated in ${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  // Its UEFI variables and TPM state went with it: the old host's copies are leftovers.
+  await from.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(olds.tpm, true)).catch((err: unknown) => {
+    // Moved all the same: the state must follow it to the new host.
+    progress(KIND, news.name, `could not undefine it on ${from.rpc.description} after the move (remove it there): ${messageOf(err)}`);
+  });
   await deleteKeptVolumes(from, kept, ref.uuid, { kind: KIND, name: news.name });
 }
 

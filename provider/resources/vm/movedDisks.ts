@@ -3,7 +3,7 @@
  * (copied), and the definition's disks pointed at the new host's volumes.
  */
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { Domain, parsePoolXml } from "../../xml";
+import { Domain, parsePoolXml, parseVolumeXml, sizeToBytes } from "../../xml";
 import { unlessGone } from "../common/gone";
 import { sizeText } from "../common/sizeText";
 import type { ResolvedDisk } from "./disks";
@@ -18,8 +18,21 @@ export interface LocalDisk {
   target: string;
   /** Its volume on the old host. */
   volume: VolumeRef;
-  /** About how many bytes a copy streams (a raw image's size, another format's allocation). */
+  /** About how many bytes a copy streams (a raw image's size, another format's file length). */
   bytes: bigint;
+}
+
+/**
+ * About how many bytes a copy of `volume` streams: a raw image's capacity; another format's
+ * file length (libvirt's `physical`: its `allocation` of a qcow2 file uploaded whole may be
+ * the capacity), else its allocation.
+ */
+async function streamedBytes(from: LibvirtConnection, volume: VolumeRef, format: string | undefined): Promise<bigint> {
+  const [info, doc] = await Promise.all([from.volumes.info(volume), from.volumes.xmlDesc(volume).then(parseVolumeXml)]);
+  // A disk that declares no format has the volume's.
+  const actual = format ?? doc.target?.format;
+  if (actual === "raw" || actual === undefined) return info.capacity;
+  return doc.physical ? sizeToBytes(doc.physical) : info.allocation;
 }
 
 /**
@@ -35,8 +48,7 @@ export async function localDisksOf(from: LibvirtConnection, disks: readonly Disk
     if (volume === undefined) continue;
     const pool = parsePoolXml(await from.pools.xmlDesc(await from.pools.lookupByName(volume.pool)));
     if (!LOCAL_POOL_TYPES.has(pool.type)) continue;
-    const info = await from.volumes.info(volume);
-    found.push({ target: d.target, volume, bytes: d.format === "raw" || d.format === undefined ? info.capacity : info.allocation });
+    found.push({ target: d.target, volume, bytes: await streamedBytes(from, volume, d.format) });
   }
   return found;
 }

@@ -7,7 +7,7 @@
  * removes what the new host got and leaves the VM where it was.
  */
 import { DomainRef, DomainXmlFlags, LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildDomainXml, parseDomainXml, withoutKeptVolumes } from "../../xml";
+import { buildDomainXml, devicesOf, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
 import { deleteKeptVolumes, keptIn } from "../volume/keep";
@@ -20,6 +20,29 @@ import { tpmUndefineFlags } from "./tpm";
 import { copyVolume } from "./volumeCopy";
 
 const KIND = "VirtualMachine";
+
+/**
+ * Why the stopped VM `dom` (its definition on the old host) cannot move
+ * offline, or undefined. Its UEFI variables (the NVRAM file) and its TPM's
+ * state (swtpm's folder) are host files outside any storage pool, which
+ * libvirt's API neither reads nor writes: a move that defined it on the new
+ * host would hand the guest fresh variables and an empty TPM (lost boot
+ * entries, sealed keys unusable), so it is refused, naming the two ways that
+ * are sound. A running VM's live migration carries both (QEMU sends the
+ * firmware's flash with the guest's memory, libvirt the TPM's state).
+ */
+export function offlineRefusal(dom: Domain): string | undefined {
+  const held = [
+    ...(dom.os?.firmware === "efi" || dom.os?.nvram !== undefined || dom.os?.loader?.type === "pflash" ? ["UEFI variables (NVRAM)"] : []),
+    ...(devicesOf(dom.devices, "tpm").some((t) => t.backend?.type === "emulator") ? ["TPM state"] : []),
+  ];
+  if (held.length === 0) return undefined;
+  return (
+    `is stopped and keeps ${held.join(" and ")} on its host, which an offline move cannot carry: ` +
+    `start it on its current host first (running: true), then change its host: the move migrates it live with them; ` +
+    `or set onHostChange: "replace" to create it anew on the new host without them`
+  );
+}
 
 /**
  * The volume on the new host each copied disk goes into: the new spec's disk of the same target.
@@ -59,11 +82,15 @@ export async function moveStopped(
   const copies = await localDisksOf(from, olds.disks);
   const pairs = await destinationsOf(to, copies, news.disks);
   // Migratable: no host-only details; secure: a display password kept.
-  const inactive = await from.domains.xmlDesc(ref, DomainXmlFlags.Migratable | DomainXmlFlags.Secure | DomainXmlFlags.Inactive);
-  const definition = parseDomainXml(inactive);
+  const inactive = parseDomainXml(
+    await from.domains.xmlDesc(ref, DomainXmlFlags.Migratable | DomainXmlFlags.Secure | DomainXmlFlags.Inactive),
+  );
+  // The diff refused it already; stopped since then, it is refused here before anything is written.
+  const refusal = offlineRefusal(inactive);
+  if (refusal !== undefined) throw new Error(refusal);
   // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
-  const kept = keptIn(definition);
-  const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(definition), destDisks));
+  const kept = keptIn(inactive);
+  const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(inactive), destDisks));
   progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();
   const defined = await to.domains.define(xml);

@@ -190,11 +190,19 @@ export function cpuCheckAtStart(doc: Domain, ctx: Ctx): void {
   else doc.cpu.check = want;
 }
 
-/** Live, running: the pflash loader autoselection chose reads as the `firmware='efi'` that asked for it. */
+/**
+ * Live, running: the pflash loader autoselection chose reads as the `firmware='efi'` that asked for it.
+ * A guest migrated in runs from the source's migratable definition, which drops autoselection's wishes
+ * (`<firmware><feature…/>`) too, and libvirt refuses them beside a chosen loader: the loader stands for them.
+ */
 export function autoselectedFirmware(doc: Domain, ctx: Ctx): void {
   if (ctx.role !== "live" || !isRunning(doc) || ctx.desired.os?.firmware !== "efi") return;
   const os = doc.os;
-  if (os && !os.firmware && os.loader?.type === "pflash") os.firmware = "efi";
+  if (!os || os.firmware || os.loader?.type !== "pflash") return;
+  os.firmware = "efi";
+  const wishes = (ctx.desired.os.extra?.children ?? []).filter((c) => c.name === "firmware");
+  if (wishes.length === 0 || os.extra?.children.some((c) => c.name === "firmware")) return;
+  os.extra = { ...os.extra, attrs: os.extra?.attrs ?? {}, children: [...(os.extra?.children ?? []), ...structuredClone(wishes)] };
 }
 
 /**

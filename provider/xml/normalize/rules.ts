@@ -146,7 +146,7 @@ export const NORMALIZE_RULES: readonly AnyNormalizeRule[] = [
     name: "domain-firmware-autoselected",
     appliesTo: "domain",
     apply: dom.autoselectedFirmware,
-    why: "A running domain shows firmware autoselection as the pflash loader and NVRAM file libvirt chose, without firmware='efi'.",
+    why: "A running domain shows firmware autoselection as the pflash loader and NVRAM file libvirt chose, without firmware='efi' (and, migrated in, without its <firmware> wishes).",
   },
   {
     name: "domain-cpu-host-model-expanded",

@@ -21,10 +21,17 @@ function hosts(active: boolean, onB: readonly string[]): { a: LibvirtConnection;
   const gone = () => Promise.reject(new LibvirtError(ErrorCode.NoStorageVol, 0, "no storage vol"));
   const a = {
     rpc: { description: "A" },
-    domains: { lookupByUuid: async (uuid: string) => ({ name: FIXTURE.name, uuid, id: 1 }), isActive: async () => active },
+    domains: {
+      lookupByUuid: async (uuid: string) => ({ name: FIXTURE.name, uuid, id: 1 }),
+      isActive: async () => active,
+      // A definition without UEFI variables or a TPM, whose offline move is not refused.
+      xmlDesc: async () => "<domain type='qemu'><name>vm</name><os><type arch='x86_64'>hvm</type></os><devices/></domain>",
+    },
     volumes: {
       lookupByKey: async (key: string) => ({ pool: "pa", name: key, key }),
       info: async (v: { key: string }) => ({ type: 0, capacity: v.key === "root" ? 16n * GiB : 8n * GiB, allocation: 4n * GiB }),
+      // No physical size reported: the allocation counts.
+      xmlDesc: async () => "<volume><name>v</name></volume>",
     },
     pools: {
       lookupByName: async (name: string) => ({ name, uuid: Buffer.alloc(16) }),

@@ -250,6 +250,22 @@ describe("xml/normalize rules", () => {
       assert.deepEqual(compareDomain(want, dom(shown, " id='3'")), []);
     });
 
+    it("domain-firmware-autoselected: a guest migrated in lacks autoselection's wishes too, and reads as asked", () => {
+      const wishes = "<firmware><feature enabled='no' name='secure-boot'/></firmware>";
+      const want = dom(`<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type>${wishes}</os>`);
+      const loader = "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>";
+      // As libvirt shows a guest started here, and one migrated in from a migratable definition.
+      const startedHere = dom(`<os><type arch='x86_64' machine='q35'>hvm</type>${wishes}${loader}</os>`, " id='3'");
+      const migratedIn = dom(`<os><type arch='x86_64' machine='q35'>hvm</type>${loader}</os>`, " id='3'");
+      assert.deepEqual(compareDomain(want, startedHere), []);
+      assert.deepEqual(compareDomain(want, migratedIn), []);
+      assert.notDeepEqual(
+        compareDomain(want, dom(`<os firmware='efi'><type arch='x86_64' machine='q35'>hvm</type></os>`)),
+        [],
+        "an inactive definition without them differs",
+      );
+    });
+
     it("domain-cpu-host-model-expanded: a running domain shows host-model as the model it chose", () => {
       const want = dom("<cpu mode='host-model'/>");
       const expanded = "<cpu mode='custom' match='exact' check='full'><model fallback='forbid'>Skylake-Client-IBRS</model></cpu>";
