@@ -24,12 +24,15 @@ const vol = (pool: string, key: string): VolumeRef => ({ pool, name: path.basena
 function hosts(landed: (received: Buffer) => Buffer) {
   const calls = { defined: [] as string[], steps: [] as string[] };
   let onA = true;
+  let onB = Buffer.alloc(0);
   const a = {
     rpc: { description: "A" },
     volumes: {
       lookupByKey: async (key: string) => vol("pa", key),
       path: async (v: VolumeRef) => v.key,
       info: async () => ({ type: 0, capacity: 8n, allocation: 8n }),
+      xmlDesc: async () =>
+        "<volume><name>root.raw</name><capacity>8</capacity><target><path>/a/root.raw</path><format type='raw'/></target></volume>",
       download: async () => Readable.from([Buffer.from("A-bytes!")]),
       delete: async (v: VolumeRef) => void calls.steps.push(`delete ${v.key} on A`),
     },
@@ -53,12 +56,25 @@ function hosts(landed: (received: Buffer) => Buffer) {
       lookupByKey: async (key: string) => vol("pb", key),
       path: async () => "/b/root.raw",
       xmlDesc: async () => "<volume><name>root.raw</name><target><path>/b/root.raw</path><format type='raw'/></target></volume>",
+      // B's volume as a file: recreated empty, then written from its start.
+      delete: async () => void (onB = Buffer.alloc(0)),
+      create: async () => vol("pb", "/b/root.raw"),
       upload: async () => ({
         pump: async (chunks: AsyncIterable<Uint8Array>) => {
-          for await (const _ of chunks);
+          const got: Buffer[] = [];
+          for await (const c of chunks) got.push(Buffer.from(c));
+          const sent = Buffer.concat(got);
+          onB = Buffer.concat([sent, onB.subarray(sent.length)]);
         },
       }),
-      download: async () => Readable.from([landed(Buffer.from("A-bytes!"))]),
+      download: async (_: unknown, offset: bigint, length: bigint) => {
+        const held = landed(onB);
+        return Readable.from([length === 0n ? held.subarray(Number(offset)) : held.subarray(Number(offset), Number(offset + length))]);
+      },
+    },
+    pools: {
+      lookupByName: async (name: string) => ({ name, uuid: Buffer.alloc(16) }),
+      xmlDesc: async () => "<pool type='dir'><name>pb</name><target><path>/b</path></target></pool>",
     },
     domains: {
       define: async (xml: string) => {
