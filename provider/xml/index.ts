@@ -25,6 +25,17 @@ export {
 
 /** The domain document. */
 export { parseDomainXml, buildDomainXml, domainProblems } from "./domain/domain";
+/** The `<metadata>` element of the volumes a domain keeps on its host. */
+export {
+  KEPT_VOLUMES_NAMESPACE,
+  KEPT_VOLUMES_PREFIX,
+  isKeptVolumesElement,
+  keptPoolsOf,
+  keptVolumesOf,
+  keptVolumesXml,
+  withKeptVolumesOf,
+  withoutKeptVolumes,
+} from "./domain/keptVolumes";
 /** `xmlOverrides`: a partial domain document merged into the generated one. */
 export { MAX_DOMAIN_OVERRIDES_BYTES, applyDomainOverrides, parseDomainOverrides, tryApplyDomainOverrides } from "./domain/overrides";
 /** A validated override document. */

@@ -8,7 +8,7 @@ import { CallMethod, CallRecord, ProviderClient } from "./client";
 import { deleteResource } from "./deletes";
 import { Deployment, DeploymentMode } from "./deployment";
 import { HostLine, ProviderHost } from "./host";
-import { deleteRecords, finishUp, refreshAll } from "./lifecycle";
+import { deleteRecords, finishUp, refreshAll, retirePending } from "./lifecycle";
 import { EngineMonitor } from "./monitor";
 import { Program, messageOf, runProgram, withRuntimeLock } from "./program";
 import { ResourceCheckFailure, RunError, RunKind, RunResult, Step, callsOf } from "./results";
@@ -140,7 +140,11 @@ export class EngineHarness {
   private async deploy(client: ProviderClient, program: Program, mode: DeploymentMode): Promise<RunOutcome> {
     const project = this.options.project ?? "test";
     const stack = this.options.stack ?? "dev";
-    const d = new Deployment(client, cloneState(this.state), mode, this.options.continueOnError ?? false);
+    // As the engine does, pending deletions of an earlier failed run go first, before any step.
+    const retired = { steps: [] as Step[], errors: [] as RunError[] };
+    const start = mode === "check" ? this.state.resources : await retirePending(client, this.state.resources, mode === "preview", retired);
+    if (retired.errors.length > 0) return { ...retired, resources: start };
+    const d = new Deployment(client, cloneState({ ...this.state, resources: start }), mode, this.options.continueOnError ?? false);
     const monitor = new EngineMonitor(project, stack, d.register);
     const { values, secretKeys } = this.plainConfig();
     const programFailures = await runProgram(program, { monitor, project, stack, preview: mode !== "up", config: values, secretKeys });
@@ -149,7 +153,13 @@ export class EngineHarness {
     const exports = toProviderProps(monitor.exports);
     if (mode === "check") return { ...log, failures: d.failures, exports };
     const resources = await finishUp(d, mode === "preview", errors.length > 0, log);
-    return { ...log, failures: d.failures, exports, resources: mode === "up" ? resources : undefined };
+    return {
+      steps: [...retired.steps, ...log.steps],
+      errors: log.errors,
+      failures: d.failures,
+      exports,
+      resources: mode === "up" ? resources : undefined,
+    };
   }
 
   private plainConfig(): { values: Record<string, string>; secretKeys: string[] } {

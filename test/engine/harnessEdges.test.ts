@@ -37,6 +37,47 @@ describe("engine harness: failures, validation, concurrency, serialization", fun
     );
   });
 
+  it("the old half of a replacement left by a failed run is deleted first in the next up; a preview lists it", async () => {
+    const stack = new EngineHarness();
+    const program = (name: string, fail: boolean) => () => {
+      const a = new JsonFile("a", { dir, name, content: "A" });
+      new JsonFile("b", { dir, name: "b", content: a.path, ...(fail ? { failCreate: "plain" as const } : {}) });
+    };
+    await stack.up(program("a", true));
+    const failed = await stack.up(program("a2", true));
+    assert.equal(stepOf(failed, "a")?.op, "replace");
+    assert.deepEqual(
+      stack.state.resources.map((r) => [r.name, r.pendingDelete]),
+      [
+        ["a", undefined],
+        ["a", true],
+      ],
+    );
+    assert.equal(fileContent(dir, "a"), "A", "the old half was deleted after a failed run");
+
+    const preview = await stack.preview(program("a2", false));
+    assert.deepEqual(
+      preview.steps.slice(0, 1).map((s) => [s.name, s.op, s.id, s.preview]),
+      [["a", "delete", path.join(dir, "a.json"), true]],
+    );
+    assert.equal(fileContent(dir, "a"), "A", "a preview deleted it");
+
+    const up = await stack.up(program("a2", false));
+    assert.deepEqual(up.errors, []);
+    assert.deepEqual(
+      up.steps.slice(0, 1).map((s) => [s.name, s.op, s.id]),
+      [["a", "delete", path.join(dir, "a.json")]],
+    );
+    assert.deepEqual(events(dir).slice(-2), ["delete a", "create b"]);
+    assert.deepEqual(
+      stack.state.resources.map((r) => [r.name, r.pendingDelete]),
+      [
+        ["a", undefined],
+        ["b", undefined],
+      ],
+    );
+  });
+
   it("a failed create whose dependent the program exports still ends the run", async () => {
     const stack = new EngineHarness();
     const started = Date.now();

@@ -80,17 +80,40 @@ export async function deleteRecords(
 }
 
 /**
+ * Opens an `up` (or reports in a preview) before the program runs, as the engine's
+ * `retirePendingDeletes` does: the old halves of replacements that an earlier failed run left
+ * pending are deleted first, dependents first. A failed deletion stops the run (the program does
+ * not run); the records of what is gone leave the state.
+ * @returns the state's records without those deleted (in a preview, without any pending one:
+ * the program's run must not see them)
+ */
+export async function retirePending(
+  client: ProviderClient,
+  records: readonly ResourceState[],
+  preview: boolean,
+  log: PhaseLog,
+): Promise<ResourceState[]> {
+  const pending = records.filter((r) => r.pendingDelete);
+  if (preview) {
+    for (const r of pending) log.steps.push({ ...stepFor(r, "delete"), preview: true });
+    return records.filter((r) => !r.pendingDelete);
+  }
+  const gone = await deleteRecords(pending, (r) => deleteResource(client, r), log);
+  return records.filter((r) => !gone.has(r));
+}
+
+/**
  * Closes an `up` (or reports in a preview) once the program is done: resources the program no
- * longer declares, old halves of replacements, and replacements left pending by an earlier
- * failed run are deleted, dependents first. Skipped when the run had errors: like the engine,
- * nothing is deleted after a failed program, and pending deletions wait for the next run.
+ * longer declares and old halves of replacements are deleted, dependents first. Skipped when
+ * the run had errors: like the engine, nothing is deleted after a failed program, and the old
+ * halves stay pending, for {@link retirePending} at the start of the next run.
  * @returns the stack's new records
  */
 export async function finishUp(d: Deployment, preview: boolean, failed: boolean, log: PhaseLog): Promise<ResourceState[]> {
   const replaced = new Set(d.replaced);
   const targets = failed
     ? []
-    : d.old.resources.filter((r) => !d.deleted.has(r) && (r.pendingDelete || replaced.has(r) || !d.seen.has(r.urn)));
+    : d.old.resources.filter((r) => !d.deleted.has(r) && !r.pendingDelete && (replaced.has(r) || !d.seen.has(r.urn)));
   let gone = new Set<ResourceState>();
   if (preview) {
     for (const r of targets) if (!replaced.has(r)) log.steps.push({ ...stepFor(r, "delete"), preview: true });

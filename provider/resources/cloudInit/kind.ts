@@ -1,6 +1,6 @@
 import type { VolumeRef } from "../../libvirt";
-import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
+import { removeUnlessInUse } from "../volume/keep";
 import { describeVolume, findVolume, lookupVolume, findVolumeByKeyOrPath } from "../volume/read";
 import { createSeed, updateSeed } from "./apply";
 import { cloudInitDiskDrift, seedReplacements } from "./drift";
@@ -24,7 +24,8 @@ export const cloudInitDiskKind: KindDefinition<typeof cloudInitDiskFields, Cloud
   drift: cloudInitDiskDrift,
   create: (conn, spec) => createSeed(conn, spec),
   update: (conn, _id, _olds, spec, live) => updateSeed(conn, spec, live),
-  remove: (conn, ref) => ignoringGone(conn.volumes.delete(ref)),
+  // A volume a domain on its host still uses is kept and recorded on it (`volume/keep.ts`).
+  remove: (conn, ref, spec) => removeUnlessInUse(conn, ref, { kind: "CloudInitDisk", name: spec.name }),
 
   outputs(_spec, live) {
     return { key: live.id, path: live.state.path, sha256: live.state.sha256, sizeBytes: Number(live.state.capacity) };

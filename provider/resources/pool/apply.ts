@@ -10,6 +10,7 @@ import { putChapSecret, removeChapSecret } from "./chapSecret";
 import { PoolType, volumesOf } from "./fields";
 import { poolModelOf } from "./model";
 import { PoolLive, readPool } from "./read";
+import { keepPool, volumesInUse } from "../volume/keep";
 import type { PoolSpec } from "./spec";
 
 /**
@@ -109,17 +110,21 @@ export async function removePool(conn: LibvirtConnection, ref: PoolRef, spec: Po
     await conn.pools.refresh(ref);
     const listed = await conn.volumes.listAll(ref);
     const volumes = spec.type === "fs" ? listed.filter((v) => !FILESYSTEM_OWN.includes(v.name)) : listed;
-    if (volumes.length > 0 && !spec.forceDestroy) {
-      const names = volumes
+    // Volumes domains on this host still use are kept for them (`volume/keep.ts`), and the pool with them.
+    const used = await volumesInUse(conn, volumes);
+    const unused = volumes.filter((v) => !used.some((u) => u.vol.key === v.key));
+    if (unused.length > 0 && !spec.forceDestroy) {
+      const names = unused
         .map((v) => v.name)
         .slice(0, 5)
         .join(", ");
       throw new Error(
-        `pool ${spec.name} still holds ${volumes.length} volume(s) (${names}${volumes.length > 5 ? ", …" : ""}): ` +
+        `pool ${spec.name} still holds ${unused.length} volume(s) (${names}${unused.length > 5 ? ", …" : ""}): ` +
           `delete them first, or set forceDestroy: true to delete them with the pool`,
       );
     }
-    for (const v of volumes) await conn.volumes.delete(v);
+    for (const v of unused) await conn.volumes.delete(v);
+    if (used.length > 0) return keepPool(conn, spec.name, used, { kind: "StoragePool", name: spec.name });
     await conn.pools.destroy(ref);
   }
   // Removes the directory when it is empty; a directory that holds other files stays.

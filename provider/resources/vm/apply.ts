@@ -9,7 +9,7 @@ import { DomainRef, DomainUndefineFlags, LibvirtConnection } from "../../libvirt
 import { isNotFoundError, LibvirtError } from "../../rpc";
 import { defineThenStart } from "../common/defineThenStart";
 import { requireVolumes, resolveDisks } from "./disks";
-import { buildDomainXml, Domain } from "../../xml";
+import { buildDomainXml, Domain, withKeptVolumesOf } from "../../xml";
 import type { LiveObject } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { keptUefiOs, uefiOsFor } from "./firmware";
@@ -22,6 +22,7 @@ import { tpmUndefineFlags } from "./tpm";
 import { keepingHandAdded } from "./handAdded";
 import { applyLive, liveFlags } from "./remedies";
 import { withdrawnParts } from "./withdrawn";
+import { deleteKeptVolumes, Kept, keptVolumesOn } from "../volume/keep";
 import type { VmSpec } from "./spec";
 
 const KIND = "VirtualMachine";
@@ -53,9 +54,14 @@ export async function createVm(conn: LibvirtConnection, spec: VmSpec, uuid: stri
   });
 }
 
-/** Stops a VM (gracefully first) and undefines it with its NVRAM and TPM state; one removed meanwhile is done. */
+/**
+ * Stops a VM (gracefully first) and undefines it with its NVRAM and TPM state, then deletes the
+ * volumes kept for it (`volume/keep.ts`); one removed meanwhile is done.
+ */
 export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: VmSpec): Promise<void> {
+  let kept: Kept = { volumes: [], pools: [] };
   try {
+    kept = await keptVolumesOn(conn, ref);
     await stopVm(conn, ref, spec.name, spec.shutdownTimeoutSeconds);
     progress(KIND, spec.name, "undefining");
     await conn.domains.undefine(ref, UNDEFINE_FLAGS | tpmUndefineFlags(spec.tpm));
@@ -63,6 +69,7 @@ export async function removeVm(conn: LibvirtConnection, ref: DomainRef, spec: Vm
     // Removed by someone else meanwhile: what delete wanted.
     if (!isNotFoundError(err)) throw err;
   }
+  await deleteKeptVolumes(conn, kept, ref.uuid, { kind: KIND, name: spec.name });
 }
 
 /**
@@ -118,7 +125,8 @@ export async function updateVm(conn: LibvirtConnection, id: string, olds: VmSpec
   if (plan.config.length > 0 || withdrawn.length > 0) {
     const what = [...plan.config, ...withdrawn].map((d) => d.property);
     progress(KIND, spec.name, `writing the new definition (${[...new Set(what)].join(", ")})`);
-    await conn.domains.define(buildDomainXml(keepingHandAdded(desired, now.config, previous)));
+    // The volumes kept for the domain (`volume/keep.ts`) stay recorded in the new definition.
+    await conn.domains.define(buildDomainXml(withKeptVolumesOf(keepingHandAdded(desired, now.config, previous), now.config)));
     now = await readDefinitions(conn, ref);
     plan = planVm(desired, now.config, now.running, namingOf(spec));
     if (now.running) plan.restart.push(...withdrawn);

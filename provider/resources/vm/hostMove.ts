@@ -11,13 +11,14 @@
  * the update that follows.
  */
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, Domain, parseDomainXml } from "../../xml";
+import { buildDomainXml, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { messageOf } from "../common/errors";
 import { unlessGone } from "../common/gone";
 import type { HostMove, HostMoveDecision } from "../common/kindDefinition";
 import { progress } from "../common/progress";
 import { sizeText } from "../common/sizeText";
+import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
@@ -79,14 +80,17 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     from.domains.xmlDesc(ref, MIGRATABLE),
     from.domains.xmlDesc(ref, MIGRATABLE | DomainXmlFlags.Inactive),
   ]);
-  const openOnly = await openOnlyDisksOf(from, olds.disks, parseDomainXml(running));
+  const [runningDom, persistentDom] = [parseDomainXml(running), parseDomainXml(persistent)];
+  const openOnly = await openOnlyDisksOf(from, olds.disks, runningDom);
   if (openOnly.length > 0)
     throw new Error(
       `cannot migrate: the volume of disk ${openOnly.join(", ")} is gone from ${from.rpc.description} while the guest still ` +
-        "has it open (deleted by a run after a failed move?); QEMU reopens each image when it hands the guest over, so " +
-        "the migration would fail. The VM keeps running there; its disk exists only as the open image: copy it to a " +
-        "file (virsh blockcopy) before the VM stops",
+        "has it open (deleted by hand, or by an earlier release after a failed move); QEMU reopens each image when it " +
+        "hands the guest over, so the migration would fail. The VM keeps running there; its disk exists only as the " +
+        "open image: copy it to a file (virsh blockcopy) before the VM stops",
     );
+  // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
+  const kept = keptIn(runningDom, persistentDom);
   const copyDisks = (await localDisksOf(from, olds.disks)).map((d) => d.target);
   const started = Date.now();
   progress(
@@ -97,8 +101,8 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
   let lastLine = 0;
   const stream = streamOf(news, copyDisks.length > 0);
   await migrateLive(from, to, ref, {
-    destinationXml: buildDomainXml(withDisksOf(parseDomainXml(running), destDisks)),
-    persistentXml: buildDomainXml(withDisksOf(parseDomainXml(persistent), destDisks)),
+    destinationXml: buildDomainXml(withDisksOf(withoutKeptVolumes(runningDom), destDisks)),
+    persistentXml: buildDomainXml(withDisksOf(withoutKeptVolumes(persistentDom), destDisks)),
     copyDisks,
     ...stream,
     // Undefined below instead, with its NVRAM file: libvirt's undefine-on-migration leaves that file on the old host.
@@ -120,6 +124,7 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
     // Moved all the same: the state must follow it to the new host.
     progress(KIND, news.name, `could not undefine it on ${from.rpc.description} after the move (remove it there): ${messageOf(err)}`);
   });
+  await deleteKeptVolumes(from, kept, ref.uuid, { kind: KIND, name: news.name });
 }
 
 /**
@@ -149,7 +154,8 @@ export function streamOf(
  * Targets of the disks whose volume is gone from the old host while the running guest still has
  * the disk: the image it holds open is the only copy left. Pulumi deletes the objects a failed
  * run left for deletion (the old host's volumes, replaced on the new host first) at the start of
- * the next run, before the VM moves. QEMU reads the deleted file through its open handle, but
+ * the next run, before the VM moves; such a volume is now kept while the VM uses it
+ * (`volume/keep.ts`), so this is a guard against one deleted by hand or by an earlier release. QEMU reads the deleted file through its open handle, but
  * at the hand-over it reopens each image by its path (`bdrv_inactivate_all() failed`), so such
  * a VM cannot be migrated.
  */

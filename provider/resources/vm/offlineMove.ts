@@ -7,9 +7,10 @@
  * removes what the new host got and leaves the VM where it was.
  */
 import { DomainRef, DomainXmlFlags, LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildDomainXml, devicesOf, Domain, parseDomainXml } from "../../xml";
+import { buildDomainXml, devicesOf, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
 import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
+import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { copiesText, LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
@@ -87,7 +88,9 @@ export async function moveStopped(
   // The diff refused it already; stopped since then, it is refused here before anything is written.
   const refusal = offlineRefusal(inactive);
   if (refusal !== undefined) throw new Error(refusal);
-  const xml = buildDomainXml(withDisksOf(inactive, destDisks));
+  // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
+  const kept = keptIn(inactive);
+  const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(inactive), destDisks));
   progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();
   const defined = await to.domains.define(xml);
@@ -110,4 +113,5 @@ export async function moveStopped(
     news.name,
     `defined on ${to.rpc.description}, undefined on ${from.rpc.description} (moved in ${((Date.now() - started) / 1000).toFixed(1)} s)`,
   );
+  await deleteKeptVolumes(from, kept, ref.uuid, { kind: KIND, name: news.name });
 }

@@ -1,7 +1,8 @@
-import { DomainListFlags, DomainRef, LibvirtConnection } from "../../libvirt";
-import { parseDomainXml } from "../../xml";
+import { DomainListFlags, DomainRef, LibvirtConnection, VolumeRef } from "../../libvirt";
+import { Disk, parseDomainXml } from "../../xml";
+import { unlessGone } from "../common/gone";
 
-/** A disk of a running domain whose image is a given file. */
+/** A disk of a domain whose image is a given file. */
 export interface DiskInUse {
   /** The domain. */
   dom: DomainRef;
@@ -9,19 +10,40 @@ export interface DiskInUse {
   target: string;
 }
 
+/** Which domains {@link disksUsing} looks at. */
+export interface DisksUsingOptions {
+  /**
+   * Defined but stopped domains too (their persistent definitions), not only the running ones:
+   * what must not lose a volume it will open when started.
+   */
+  stopped?: boolean;
+  /** The volume itself, so that a disk naming it by pool and volume (`<disk type='volume'>`) counts too. */
+  volume?: Pick<VolumeRef, "pool" | "name">;
+}
+
+/** Whether a disk's source is the image `path` (or the volume `volume`). */
+function uses(d: Disk, path: string, volume: DisksUsingOptions["volume"]): boolean {
+  const s = d.source;
+  if (s.type === "file") return s.file === path;
+  if (s.type === "block") return s.dev === path;
+  if (s.type === "volume") return volume !== undefined && s.pool === volume.pool && s.volume === volume.name;
+  return false;
+}
+
 /**
- * The running domains' disks whose image is `path`. QEMU holds such an image
- * open and locked, so it can only be resized through the domain (which also
- * tells the guest its new size).
+ * The running domains' disks whose image is `path` (and, with `stopped`, the stopped domains'
+ * too). QEMU holds such an image open and locked, so it can only be resized through the domain
+ * (which also tells the guest its new size), and must not be deleted under it.
  */
-export async function disksUsing(conn: LibvirtConnection, path: string): Promise<DiskInUse[]> {
-  const running = await conn.domains.listAll(DomainListFlags.Active);
-  const docs = await Promise.all(running.map(async (dom) => ({ dom, doc: parseDomainXml(await conn.domains.xmlDesc(dom)) })));
-  return docs.flatMap(({ dom, doc }) =>
-    doc.devices.flatMap((d) =>
-      d.kind === "disk" && ((d.source.type === "file" && d.source.file === path) || (d.source.type === "block" && d.source.dev === path))
-        ? [{ dom, target: d.target.dev }]
-        : [],
-    ),
+export async function disksUsing(conn: LibvirtConnection, path: string, options: DisksUsingOptions = {}): Promise<DiskInUse[]> {
+  const domains = await conn.domains.listAll(options.stopped ? DomainListFlags.Active | DomainListFlags.Inactive : DomainListFlags.Active);
+  // A domain undefined meanwhile uses nothing.
+  const docs = await Promise.all(domains.map(async (dom) => ({ dom, xml: await unlessGone(conn.domains.xmlDesc(dom)) })));
+  return docs.flatMap(({ dom, xml }) =>
+    xml === undefined
+      ? []
+      : parseDomainXml(xml).devices.flatMap((d) =>
+          d.kind === "disk" && uses(d, path, options.volume) ? [{ dom, target: d.target.dev }] : [],
+        ),
   );
 }

@@ -1,6 +1,6 @@
 import type { VolumeRef } from "../../libvirt";
-import { ignoringGone } from "../common/gone";
 import type { KindDefinition } from "../common/kindDefinition";
+import { removeUnlessInUse } from "./keep";
 import { createVolume, updateVolume } from "./apply";
 import { checkVolumeChange, volumeDrift, volumeReplacements } from "./drift";
 import { volumeFields } from "./fields";
@@ -24,7 +24,8 @@ export const volumeKind: KindDefinition<typeof volumeFields, VolumeSpec, VolumeL
   drift: volumeDrift,
   create: (conn, spec) => createVolume(conn, spec),
   update: (conn, _id, olds, spec, live) => updateVolume(conn, olds, spec, live),
-  remove: (conn, ref) => ignoringGone(conn.volumes.delete(ref)),
+  // A volume a domain on its host still uses is kept and recorded on it (`volume/keep.ts`).
+  remove: (conn, ref, spec) => removeUnlessInUse(conn, ref, { kind: "Volume", name: spec.name }),
 
   outputs(spec, live) {
     const sha256 = live.state.sha256 ?? spec.storedSha256;

@@ -10,10 +10,12 @@
  * step and that the VM still runs on A; it runs on A, B has no domain, the
  * state still records A, and every volume either host has is one the state
  * records. Once the cause is gone, the next `up` moves it: same UUID on B,
- * nothing left on A. Pulumi itself deletes what a failed run left for
- * deletion first thing in the next run: A's old volume, under the running
- * guest. Such a VM cannot be migrated (QEMU reopens its images at the
- * hand-over): the move is refused, saying so, and the VM keeps running on A.
+ * nothing left on A. That `up` first deletes what the failed run left for
+ * deletion (as Pulumi does): A's old volume, which the guest still runs on,
+ * so it is kept and recorded on the VM's domain; the VM deletes it once it
+ * has left A. A VM whose old volume was deleted under it anyway (by hand)
+ * cannot be migrated (QEMU reopens its images at the hand-over): the move is
+ * refused, saying so, and the VM keeps running on A.
  */
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
@@ -145,7 +147,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       await assertStillOnA(stack, failed, vm, /perform/);
       assert.match(errorsOf(failed), new RegExp(`sends it to 127\\.0\\.0\\.1, port ${port}, where the new host must accept connections`));
       // The volume's replacement was made on B before the VM's update; the old one waits on A for
-      // the end of a run that succeeds. Every volume either host has is recorded in the state.
+      // the start of the next run. Every volume either host has is recorded in the state.
       const disks = recorded(stack, "disk");
       console.log(
         `      disk records: ${JSON.stringify(disks)}; on A ${JSON.stringify(await volumesOn(a))}, on B ${JSON.stringify(await volumesOn(b))}`,
@@ -164,17 +166,30 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       open = false;
       const retried = await stack.up(withDisk(b, vm, { migrationPort: port }));
       assert.deepEqual(retried.errors, [], errorsOf(retried));
+      // First, before any other step, the pending deletion of A's volume: kept, since the guest runs on it.
+      assert.deepEqual(
+        retried.steps.slice(0, 1).map((st) => [st.name, st.op]),
+        [["disk", "delete"]],
+      );
+      const out = stdoutOf(retried).join("\n");
+      assert.match(out, new RegExp(`Volume "${tag}-disk.raw": kept on .*:2222.*: VirtualMachine ${vm} still uses it`), out);
       assert.equal(stepOf(retried, "vm")?.op, "update");
       assert.ok(
         stdoutOf(retried).some((l) => /migrating live to .*, copying disks vda/.test(l)),
         stdoutOf(retried).join("\n"),
       );
+      // Once the VM has left A, it deletes the volume kept for it there, then the pool that held it.
+      assert.match(out, new RegExp(`VirtualMachine "${vm}": deleted volume ${tag}-pool/${tag}-disk.raw kept for it on .*:2222`), out);
+      assert.match(out, new RegExp(`VirtualMachine "${vm}": deleted pool ${tag}-pool kept for it on .*:2222`), out);
       assert.equal(await domainState(a, vm), undefined, "the VM is left on A");
       assert.equal(await domainState(b, vm), "running");
       assert.equal((await virsh(b, ["domuuid", vm])).trim(), uuid, "the VM on B has another UUID");
       assert.deepEqual(recorded(stack, "vm"), [{ port: b.port, pendingDelete: false }]);
       assert.deepEqual(recorded(stack, "disk"), [{ port: b.port, pendingDelete: false }]);
       assert.deepEqual(await volumesOn(a), [], "A's old volume is left");
+      assert.equal(await domainState(a, vm), undefined, "A has a domain of the stack");
+      const poolsOnA = (await virsh(a, ["pool-list", "--all", "--name"])).split("\n").map((l) => l.trim());
+      assert.ok(!poolsOnA.includes(`${tag}-pool`), "A's old pool is left");
       assert.deepEqual(opsByName(await stack.up(withDisk(b, vm, { migrationPort: port }))), { pool: "same", disk: "same", vm: "same" });
     } finally {
       if (open) await closeServer(server);
@@ -182,7 +197,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
     }
   });
 
-  it("refuses to migrate a VM whose old volume was deleted under it after a failed move; it keeps running on A", async () => {
+  it("refuses to migrate a VM whose old volume was deleted by hand after a failed move; it keeps running on A", async () => {
     const vm = `${tag}-vm3`;
     const stack = new EngineHarness();
     const { port, server } = await takePort();
@@ -193,7 +208,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       await keepDomainIdsApart(vm, tag);
       const failed = await stack.up(withDisk(b, vm, { migrationPort: port }));
       await assertStillOnA(stack, failed, vm, /perform/);
-      // What Pulumi's next run does first: A's old volume, left for deletion, goes.
+      // A's old volume, left for deletion, deleted by hand (or by an earlier release, at the start of the next run).
       await virsh(a, ["vol-delete", "--pool", `${tag}-pool`, `${tag}-disk.raw`]);
       await closeServer(server);
       open = false;
