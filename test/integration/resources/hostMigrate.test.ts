@@ -22,6 +22,7 @@ import { EngineHarness, opsByName, stdoutOf, stepOf, textOf } from "../../engine
 import { connectionTo } from "../support/connections";
 import { sshEndpoint } from "../support/endpoints";
 import { TestHost, testHosts } from "../support/hosts";
+import { keepDomainIdsApart, stampIn } from "../support/moves";
 import { RemoteCommandError, virsh } from "../support/virsh";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
 import { guestBoot } from "../vm/support";
@@ -61,11 +62,6 @@ const program = (host: TestHost, log: string) => () => {
   return { diskPath: disk.path, uuid: vm.uuid };
 };
 
-/** The guest's stamp (`pkvm-stamp HOSTNAME UPTIME`) at the start of a raw image's last MiB, if any. */
-function stampIn(image: Buffer): string | undefined {
-  return /pkvm-stamp [^\n\0]*/.exec(image.subarray(-1024 * 1024, -1024 * 1024 + 512).toString("latin1"))?.[0];
-}
-
 /** What of the stack virsh finds on a host. */
 async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; net: boolean; vm: string | undefined }> {
   const exists = (args: string[]) =>
@@ -89,23 +85,6 @@ async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; ne
 }
 const NOTHING = { pool: false, vol: false, net: false, vm: undefined };
 const EVERYTHING = { pool: true, vol: true, net: true, vm: "running" };
-
-/**
- * Host A and B share this machine's cgroup tree, where a running guest lives in
- * `qemu-<id>-<name>`: the migrating VM has its name on both hosts at once, so host B's
- * next domain id must differ from its id on A. A paused throwaway domain on B takes an id
- * (and another, if that would be the one).
- */
-async function keepDomainIdsApart(vm: string): Promise<void> {
-  const idOnA = Number((await virsh(a, ["domid", vm])).trim());
-  const probe = `<domain type='qemu'><name>${tag}-probe</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
-  for (let i = 0; i < 2; i++) {
-    await virsh(b, ["create", "--paused", "/dev/stdin"], { input: probe });
-    const probeId = Number((await virsh(b, ["domid", `${tag}-probe`])).trim());
-    await virsh(b, ["destroy", `${tag}-probe`]);
-    if (probeId + 1 !== idOnA) return;
-  }
-}
 
 /** Kernel uptimes (`[   12.345678]`) in console text. */
 const uptimes = (text: string): number[] => [...text.matchAll(/^\[\s*(\d+\.\d+)\]/gm)].map((m) => Number(m[1]));
@@ -138,7 +117,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
     assert.deepEqual(await onHost(a), EVERYTHING);
     assert.deepEqual(await onHost(b), NOTHING);
     const lastOnA = Math.max(...uptimes(readFileSync(log, "utf8")));
-    await keepDomainIdsApart(names.vm);
+    await keepDomainIdsApart(a, b, names.vm, `${tag}-probe`);
 
     const preview = await stack.preview(program(b, log));
     assert.deepEqual(preview.errors, [], JSON.stringify(preview.errors));
@@ -320,7 +299,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
       }
       const first = await alone.up(vmOn(a));
       assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
-      await keepDomainIdsApart(vm);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
 
       const failed = await alone.up(vmOn(b, true));
       const message = failed.errors.map((e) => JSON.stringify(e)).join("\n");
@@ -382,7 +361,7 @@ describe("a running VM whose host changes (onHostChange: migrate)", function () 
       assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
       const uuid = (await virsh(a, ["domuuid", vm])).trim();
 
-      await keepDomainIdsApart(vm);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
       const failed = await alone.up(vmOn(b));
       const message = failed.errors.map((e) => JSON.stringify(e)).join("\n");
       console.log(`      ${message.slice(0, 600)}`);

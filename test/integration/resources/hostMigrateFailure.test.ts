@@ -26,7 +26,7 @@ import { EngineHarness, opsByName, RunResult, stdoutOf, stepOf } from "../../eng
 import { connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
 import { RemoteCommandError, virsh } from "../support/virsh";
-import { domainState, keepDomainIdsApart } from "./hostMoveSupport";
+import { domainState, keepDomainIdsApart } from "../support/moves";
 
 const { a, b } = testHosts();
 const tag = `pkvm-mnet-${process.pid % 100000}`;
@@ -139,7 +139,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       const first = await stack.up(withDisk(a, vm, { migrationPort: port }));
       assert.deepEqual(first.errors, [], errorsOf(first));
       const uuid = (await virsh(a, ["domuuid", vm])).trim();
-      await keepDomainIdsApart(vm, tag);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
 
       const t0 = Date.now();
       const failed = await stack.up(withDisk(b, vm, { migrationPort: port }));
@@ -205,7 +205,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
     try {
       const first = await stack.up(withDisk(a, vm, { migrationPort: port }));
       assert.deepEqual(first.errors, [], errorsOf(first));
-      await keepDomainIdsApart(vm, tag);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
       const failed = await stack.up(withDisk(b, vm, { migrationPort: port }));
       await assertStillOnA(stack, failed, vm, /perform/);
       // A's old volume, left for deletion, deleted by hand (or by an earlier release, at the start of the next run).
@@ -238,7 +238,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       const first = await stack.up(withDisk(a, vm, {}));
       assert.deepEqual(first.errors, [], errorsOf(first));
       const uuid = (await virsh(a, ["domuuid", vm])).trim();
-      await keepDomainIdsApart(vm, tag);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
 
       // Another volume (a volume cannot shrink), half as large as A's.
       const failed = await stack.up(withDisk(b, vm, {}, { name: "small", capacity: "4MiB" }));
@@ -274,7 +274,7 @@ describe("a live migration that fails (B's port blocked, B's volume too small)",
       const first = await stack.up(alone(a, vm, settings));
       assert.deepEqual(first.errors, [], errorsOf(first));
       const uuid = (await virsh(a, ["domuuid", vm])).trim();
-      await keepDomainIdsApart(vm, tag);
+      await keepDomainIdsApart(a, b, vm, `${tag}-probe`);
 
       const t0 = Date.now();
       const failed = await stack.up(alone(b, vm, settings));

@@ -15,6 +15,7 @@ import { VirtualMachine } from "../../../provider";
 import { EngineHarness, opsByName, stdoutOf, textOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
+import { keepDomainIdsApart } from "../support/moves";
 import { virsh } from "../support/virsh";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
 
@@ -37,22 +38,6 @@ function nvramOf(xml: string): { file: string; template: string | undefined } {
   const m = /<nvram(?: template='([^']*)')?[^>]*>([^<]+)<\/nvram>/.exec(xml);
   assert.ok(m?.[2], `no NVRAM file in the definition:\n${xml}`);
   return { file: m[2], template: m[1] };
-}
-
-/**
- * Host A and B share this machine's cgroup tree, where a running guest lives in
- * `qemu-<id>-<name>`: host B's next domain id must differ from the VM's id on A
- * (as in hostMigrate.test.ts). A paused throwaway domain on B takes an id.
- */
-async function keepDomainIdsApart(vm: string): Promise<void> {
-  const idOnA = Number((await virsh(a, ["domid", vm])).trim());
-  const probe = `<domain type='qemu'><name>${name}-probe</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
-  for (let i = 0; i < 2; i++) {
-    await virsh(b, ["create", "--paused", "/dev/stdin"], { input: probe });
-    const probeId = Number((await virsh(b, ["domid", `${name}-probe`])).trim());
-    await virsh(b, ["destroy", `${name}-probe`]);
-    if (probeId + 1 !== idOnA) return;
-  }
 }
 
 describe("a running UEFI VM with a TPM whose host changes (live migration)", function () {
@@ -98,7 +83,7 @@ describe("a running UEFI VM with a TPM whose host changes (live migration)", fun
     if (nvram.template !== undefined && existsSync(nvram.template)) {
       assert.notDeepEqual(varsOnA, readFileSync(nvram.template), "OVMF wrote no variable on A: nothing to carry");
     }
-    await keepDomainIdsApart(name);
+    await keepDomainIdsApart(a, b, name, `${name}-probe`);
 
     const moved = await stack.up(program(b));
     console.log(

@@ -13,6 +13,7 @@ import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider"
 import { EngineHarness, opsByName, RunResult, stepOf } from "../../engine";
 import { configFor, connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
+import { keepDomainIdsApart } from "../support/moves";
 import { RemoteCommandError, virsh } from "../support/virsh";
 import { guestBoot } from "../vm/support";
 
@@ -64,23 +65,6 @@ async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; ne
 const NOTHING = { pool: false, vol: false, net: false, vm: undefined };
 const EVERYTHING = { pool: true, vol: true, net: true, vm: "running" };
 
-/**
- * Host A and B share this machine's cgroup tree, where a running guest lives in
- * `qemu-<id>-<name>`: the moved VM keeps its name, so host B's next domain id must
- * differ from the id it has on A while both run. A paused throwaway domain on B
- * takes an id (and another, if that would be the one).
- */
-async function keepDomainIdsApart(): Promise<void> {
-  const idOnA = Number((await virsh(a, ["domid", names.vm])).trim());
-  const probe = `<domain type='qemu'><name>${tag}-probe</name><memory unit='MiB'>32</memory><os><type arch='x86_64'>hvm</type></os></domain>`;
-  for (let i = 0; i < 2; i++) {
-    await virsh(b, ["create", "--paused", "/dev/stdin"], { input: probe });
-    const probeId = Number((await virsh(b, ["domid", `${tag}-probe`])).trim());
-    await virsh(b, ["destroy", `${tag}-probe`]);
-    if (probeId + 1 !== idOnA) return;
-  }
-}
-
 /** Asserts a run moved every object, naming `connection`, each new object first. */
 function assertMoved(run: RunResult): void {
   assert.deepEqual(run.errors, [], JSON.stringify(run.errors));
@@ -105,7 +89,7 @@ describe("a stack moved to another host", function () {
         assert.deepEqual(first.errors, [], JSON.stringify(first.errors));
         assert.deepEqual(await onHost(a), EVERYTHING);
         assert.deepEqual(await onHost(b), NOTHING);
-        await keepDomainIdsApart();
+        await keepDomainIdsApart(a, b, names.vm, `${tag}-probe`);
 
         if (viaConfig) stack.config = configFor(b);
         const preview = await stack.preview(on(b));

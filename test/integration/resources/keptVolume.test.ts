@@ -13,7 +13,7 @@ import { EngineHarness, RunResult, stdoutOf, stepOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { testHosts } from "../support/hosts";
 import { RemoteCommandError, virsh } from "../support/virsh";
-import { domainState } from "./hostMoveSupport";
+import { domainState } from "../support/moves";
 
 const { a } = testHosts();
 const tag = `pkvm-kept-${process.pid % 100000}`;

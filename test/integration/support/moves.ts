@@ -61,3 +61,11 @@ export async function waitForUptimes(file: string, count: number, timeoutMs = 12
     await new Promise((r) => setTimeout(r, 500));
   }
 }
+
+/** The domain's state on `host` (`running`, `shut off`, …), or undefined when the host has no such domain. */
+export function domainState(host: TestHost, vm: string): Promise<string | undefined> {
+  return virsh(host, ["domstate", vm]).then(
+    (state) => state.trim(),
+    () => undefined,
+  );
+}
