@@ -281,10 +281,10 @@ export const vmFields = {
    */
   updatePolicy: choice(UPDATE_POLICIES).default("restart"),
   /**
-   * What a change of host (`connection` or `kvm:host` leading elsewhere) does to a running VM:
-   * `"migrate"` (default: a live migration, disks on the old host's own storage copied into the
-   * new host's volumes) or `"replace"` (a new VM there, then the old one deleted). A stopped VM
-   * is replaced either way, for now.
+   * What a change of host (`connection` or `kvm:host` leading elsewhere) does to the VM:
+   * `"migrate"` (default: a running VM is live-migrated, a stopped one moved offline, disks on
+   * the old host's own storage copied into the new host's volumes) or `"replace"` (a new VM
+   * there, then the old one deleted).
    */
   onHostChange: choice(HOST_CHANGES).default("migrate"),
   /** How long a live migration to another host may take before it is abandoned (the VM stays where it ran); 900 by default. */
