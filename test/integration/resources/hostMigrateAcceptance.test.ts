@@ -29,8 +29,8 @@ import { connectionTo } from "../support/connections";
 import { hostBDaemonPid } from "../support/daemons";
 import { sshEndpoint } from "../support/endpoints";
 import { TestHost, testHosts } from "../support/hosts";
-import { keepDomainIdsApart, stampIn, uptimeCounter, waitForUptimes } from "../support/moves";
-import { RemoteCommandError, virsh } from "../support/virsh";
+import { domainState, exists, keepDomainIdsApart, stampIn, uptimeCounter, waitForUptimes } from "../support/moves";
+import { virsh } from "../support/virsh";
 import { consoleFolder, waitForConsole } from "../vm/consoleFile";
 
 const exec = promisify(execFile);
@@ -70,19 +70,8 @@ const program = (host: TestHost, image: string) => () => {
 
 /** What of the stack virsh finds on a host. */
 async function onHost(host: TestHost): Promise<{ vm: string | undefined; vol: boolean; net: boolean }> {
-  const exists = (args: string[]) =>
-    virsh(host, args).then(
-      () => true,
-      (err: unknown) => {
-        if (err instanceof RemoteCommandError && /not found|no .* with matching|failed to get/i.test(err.stderr)) return false;
-        throw err;
-      },
-    );
-  const vm = await virsh(host, ["domstate", names.vm]).then(
-    (state) => state.trim(),
-    () => undefined,
-  );
-  return { vm, vol: await exists(["vol-info", "--pool", "default", names.vol]), net: await exists(["net-info", names.net]) };
+  const vm = await domainState(host, names.vm);
+  return { vm, vol: await exists(host, ["vol-info", "--pool", "default", names.vol]), net: await exists(host, ["net-info", names.net]) };
 }
 const NOTHING = { vm: undefined, vol: false, net: false };
 const EVERYTHING = { vm: "running", vol: true, net: true };

@@ -25,8 +25,8 @@ import { StoragePool, VirtualMachine, Volume } from "../../../provider";
 import { EngineHarness, opsByName, RunResult, stdoutOf, stepOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
-import { RemoteCommandError, virsh } from "../support/virsh";
-import { domainState, keepDomainIdsApart } from "../support/moves";
+import { virsh } from "../support/virsh";
+import { domainState, keepDomainIdsApart, volumesIn } from "../support/moves";
 
 const { a, b } = testHosts();
 const tag = `pkvm-mnet-${process.pid % 100000}`;
@@ -93,17 +93,7 @@ const closeServer = (server: Server) => new Promise<void>((resolve) => server.cl
 const errorsOf = (r: RunResult): string => r.errors.map((e) => JSON.stringify(e)).join("\n");
 
 /** The volumes of the test's pool that virsh finds on `host` (none when the pool is not there). */
-async function volumesOn(host: TestHost): Promise<string[]> {
-  // The table's rows (virsh -q prints no header): name, then path.
-  const out = await virsh(host, ["vol-list", "--pool", `${tag}-pool`]).catch((err: unknown) => {
-    if (err instanceof RemoteCommandError && /not found|no storage pool/i.test(err.stderr)) return "";
-    throw err;
-  });
-  return out
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/)[0] ?? "")
-    .filter((l) => l.length > 0);
-}
+const volumesOn = (host: TestHost): Promise<string[]> => volumesIn(host, `${tag}-pool`);
 
 /** What the stored state says of one resource: the port of its recorded host, and whether it waits for deletion. */
 function recorded(stack: EngineHarness, name: string): { port: number | undefined; pendingDelete: boolean }[] {

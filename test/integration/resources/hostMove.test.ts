@@ -13,8 +13,8 @@ import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider"
 import { EngineHarness, opsByName, RunResult, stepOf } from "../../engine";
 import { configFor, connectionTo } from "../support/connections";
 import { TestHost, testHosts } from "../support/hosts";
-import { keepDomainIdsApart } from "../support/moves";
-import { RemoteCommandError, virsh } from "../support/virsh";
+import { domainState, exists, keepDomainIdsApart } from "../support/moves";
+import { virsh } from "../support/virsh";
 import { guestBoot } from "../vm/support";
 
 const { a, b } = testHosts();
@@ -43,22 +43,11 @@ const program = (connection?: ConnectionArgs) => () => {
 
 /** What of the stack virsh finds on a host. */
 async function onHost(host: TestHost): Promise<{ pool: boolean; vol: boolean; net: boolean; vm: string | undefined }> {
-  const exists = (args: string[]) =>
-    virsh(host, args).then(
-      () => true,
-      (err: unknown) => {
-        if (err instanceof RemoteCommandError && /not found|no .* with matching|failed to get/i.test(err.stderr)) return false;
-        throw err;
-      },
-    );
-  const vm = await virsh(host, ["domstate", names.vm]).then(
-    (state) => state.trim(),
-    () => undefined,
-  );
+  const vm = await domainState(host, names.vm);
   return {
-    pool: await exists(["pool-info", names.pool]),
-    vol: await exists(["vol-info", "--pool", names.pool, names.vol]),
-    net: await exists(["net-info", names.net]),
+    pool: await exists(host, ["pool-info", names.pool]),
+    vol: await exists(host, ["vol-info", "--pool", names.pool, names.vol]),
+    net: await exists(host, ["net-info", names.net]),
     vm,
   };
 }

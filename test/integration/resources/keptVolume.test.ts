@@ -12,8 +12,8 @@ import { KEPT_VOLUMES_NAMESPACE } from "../../../provider/xml";
 import { EngineHarness, RunResult, stdoutOf, stepOf } from "../../engine";
 import { connectionTo } from "../support/connections";
 import { testHosts } from "../support/hosts";
-import { RemoteCommandError, virsh } from "../support/virsh";
-import { domainState } from "../support/moves";
+import { virsh } from "../support/virsh";
+import { domainState, volumesIn } from "../support/moves";
 
 const { a } = testHosts();
 const tag = `pkvm-kept-${process.pid % 100000}`;
@@ -46,16 +46,7 @@ const program = (parts: { volume?: boolean; vmOn?: string; vcpus?: number }) => 
 const errorsOf = (r: RunResult): string => r.errors.map((e) => JSON.stringify(e)).join("\n");
 
 /** The volumes of the test's pool on A. */
-async function volumesOnA(): Promise<string[]> {
-  const out = await virsh(a, ["vol-list", "--pool", `${tag}-pool`]).catch((err: unknown) => {
-    if (err instanceof RemoteCommandError && /not found|no storage pool/i.test(err.stderr)) return "";
-    throw err;
-  });
-  return out
-    .split("\n")
-    .map((l) => l.trim().split(/\s+/)[0] ?? "")
-    .filter((l) => l.length > 0);
-}
+const volumesOnA = (): Promise<string[]> => volumesIn(a, `${tag}-pool`);
 
 describe("a Volume deleted while a VM on its host uses it", function () {
   this.timeout(300_000);

@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Network, StoragePool, VirtualMachine, Volume } from "../../../provider";
-import { EngineHarness, opsByName, stepOf } from "../../engine";
+import { EngineHarness, opsByName, stdoutOf, stepOf } from "../../engine";
 import { configFor } from "../support/connections";
 import { testHosts } from "../support/hosts";
 import { virsh } from "../support/virsh";
@@ -95,13 +95,20 @@ describe("a state written by release 0.1 (no recorded hosts)", function () {
     assert.match(readFileSync(stateFile, "utf8"), new RegExp(`"port": ${a.port}`), "the state file records the host");
 
     // The stack's configuration now names host B: every object moves, nothing is re-created on A's behalf.
+    // The pool, volume and network are replaced there (new object first); the stopped VM moves offline,
+    // an update (a VM's host change is a move since onHostChange; it was a replacement in 0.1).
     stack.config = configFor(b);
     const moved = await stack.preview(program);
     assert.deepEqual(moved.errors, []);
-    for (const name of ["pool", "disk", "net", "vm"]) {
+    for (const name of ["pool", "disk", "net"]) {
       const step = stepOf(moved, name);
       assert.equal(step?.op, "replace", `${name}: ${JSON.stringify(step)}`);
       assert.ok(step?.replaces?.includes("connection"), `${name} is not replaced for its connection`);
     }
+    assert.equal(stepOf(moved, "vm")?.op, "update", JSON.stringify(stepOf(moved, "vm")));
+    assert.ok(
+      stdoutOf(moved).some((l) => new RegExp(`VirtualMachine "${names.vm}": moves offline from .*:${a.port} .* to .*:${b.port}`).test(l)),
+      stdoutOf(moved).join("\n"),
+    );
   });
 });

@@ -1,11 +1,12 @@
 /**
  * What tests that move a running guest from host A to host B share: keeping
  * its domain id on B apart from the one on A, finding the stamp the test guest
- * writes into its boot disk, and the uptime counter it prints on its console.
+ * writes into its boot disk, the uptime counter it prints on its console, and
+ * what virsh finds of a stack on each host.
  */
 import { readFileSync } from "node:fs";
 import { TestHost } from "./hosts";
-import { virsh } from "./virsh";
+import { RemoteCommandError, virsh } from "./virsh";
 
 /**
  * Host A and B share this machine's cgroup tree, where a running guest lives in
@@ -68,4 +69,28 @@ export function domainState(host: TestHost, vm: string): Promise<string | undefi
     (state) => state.trim(),
     () => undefined,
   );
+}
+
+/** Whether virsh on `host` finds what `args` asks about (`["net-info", name]`): false on a not-found answer, any other failure thrown. */
+export function exists(host: TestHost, args: string[]): Promise<boolean> {
+  return virsh(host, args).then(
+    () => true,
+    (err: unknown) => {
+      if (err instanceof RemoteCommandError && /not found|no .* with matching|failed to get/i.test(err.stderr)) return false;
+      throw err;
+    },
+  );
+}
+
+/** The names of the volumes virsh finds in `pool` on `host` (none when the pool is not there). */
+export async function volumesIn(host: TestHost, pool: string): Promise<string[]> {
+  // The table's rows (virsh -q prints no header): name, then path.
+  const out = await virsh(host, ["vol-list", "--pool", pool]).catch((err: unknown) => {
+    if (err instanceof RemoteCommandError && /not found|no storage pool/i.test(err.stderr)) return "";
+    throw err;
+  });
+  return out
+    .split("\n")
+    .map((l) => l.trim().split(/\s+/)[0] ?? "")
+    .filter((l) => l.length > 0);
 }
