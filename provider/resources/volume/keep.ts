@@ -24,7 +24,7 @@ import { messageOf } from "../common/errors";
 import { ignoringGone, unlessGone } from "../common/gone";
 import { progress } from "../common/progress";
 import { volumesOf } from "../pool/fields";
-import { disksUsing } from "./inUse";
+import { DomainDisks, readDomainDisks } from "./inUse";
 
 /** What a domain keeps on its host: volumes by key, pools by name. */
 export interface Kept {
@@ -60,12 +60,15 @@ function serialized<T>(uuid: string, work: () => Promise<T>): Promise<T> {
   return next;
 }
 
-/** The distinct domains other than `except` (a UUID) whose disks use `vol`. */
-async function usersOf(conn: LibvirtConnection, vol: VolumeRef, except?: string): Promise<DomainRef[]> {
+/**
+ * The distinct domains other than `except` (a UUID) whose disks use `vol`, from `disks` when the
+ * caller read them already for several volumes.
+ */
+async function usersOf(conn: LibvirtConnection, vol: VolumeRef, except?: string, disks?: DomainDisks): Promise<DomainRef[]> {
   const path = await unlessGone(conn.volumes.path(vol));
   if (path === undefined) return [];
   const users = new Map<string, DomainRef>();
-  for (const { dom } of await disksUsing(conn, path, { stopped: true, volume: vol })) {
+  for (const { dom } of (disks ?? (await readDomainDisks(conn, true))).using(path, vol)) {
     if (dom.uuid !== except) users.set(dom.uuid, dom);
   }
   return [...users.values()];
@@ -80,8 +83,10 @@ export interface VolumeInUse {
 /** Those of `volumes` that domains (other than `except`, a UUID) use, with those domains. */
 export async function volumesInUse(conn: LibvirtConnection, volumes: readonly VolumeRef[], except?: string): Promise<VolumeInUse[]> {
   const found: VolumeInUse[] = [];
+  // Every domain's document read once for all the volumes, not once per volume.
+  const disks = await readDomainDisks(conn, true);
   for (const vol of volumes) {
-    const users = await usersOf(conn, vol, except);
+    const users = await usersOf(conn, vol, except, disks);
     if (users.length > 0) found.push({ vol, users });
   }
   return found;
