@@ -11,7 +11,7 @@
  * the update that follows.
  */
 import { DomainXmlFlags, LibvirtConnection, migrateLive, MigrationError, MigrationProgress } from "../../libvirt";
-import { buildDomainXml, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
+import { Domain, parseDomainXml } from "../../xml";
 import { ConnectionSpec, toEndpoint } from "../common/connection";
 import { messageOf } from "../common/errors";
 import { unlessGone } from "../common/gone";
@@ -22,7 +22,7 @@ import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
 import { liveBlockersOf, refusedDisk } from "./hostMoveRules";
-import { copiesText, localDisksOf, withDisksOf } from "./movedDisks";
+import { copiesText, definitionFor, localDisksOf } from "./movedDisks";
 import { moveStopped, offlineRefusal } from "./offlineMove";
 import { lookupVm } from "./read";
 import type { DiskSpec, VmSpec } from "./spec";
@@ -101,8 +101,8 @@ async function moveVm(from: LibvirtConnection, to: LibvirtConnection, id: string
   let lastLine = 0;
   const stream = streamOf(news, copyDisks.length > 0);
   await migrateLive(from, to, ref, {
-    destinationXml: buildDomainXml(withDisksOf(withoutKeptVolumes(runningDom), destDisks)),
-    persistentXml: buildDomainXml(withDisksOf(withoutKeptVolumes(persistentDom), destDisks)),
+    destinationXml: definitionFor(runningDom, destDisks),
+    persistentXml: definitionFor(persistentDom, destDisks),
     copyDisks,
     ...stream,
     // Undefined below instead, with its NVRAM file: libvirt's undefine-on-migration leaves that file on the old host.

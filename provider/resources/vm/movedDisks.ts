@@ -3,7 +3,7 @@
  * (copied), and the definition's disks pointed at the new host's volumes.
  */
 import type { LibvirtConnection, VolumeRef } from "../../libvirt";
-import { Domain, parsePoolXml, parseVolumeXml, sizeToBytes } from "../../xml";
+import { buildDomainXml, Domain, parsePoolXml, parseVolumeXml, sizeToBytes, withoutKeptVolumes } from "../../xml";
 import { unlessGone } from "../common/gone";
 import { sizeText } from "../common/sizeText";
 import type { ResolvedDisk } from "./disks";
@@ -81,4 +81,12 @@ export function withDisksOf(dom: Domain, disks: readonly ResolvedDisk[]): Domain
     return { ...dev, source, driver: { ...dev.driver, type: d.format }, ...(extra ? { extra } : {}) };
   });
   return { ...dom, devices };
+}
+
+/**
+ * The definition `dom` as the new host gets it: its disks pointed at that host's ({@link withDisksOf}),
+ * without the old host's record of volumes kept for it (`volume/keep.ts`).
+ */
+export function definitionFor(dom: Domain, disks: readonly ResolvedDisk[]): string {
+  return buildDomainXml(withDisksOf(withoutKeptVolumes(dom), disks));
 }

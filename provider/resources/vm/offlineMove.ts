@@ -7,13 +7,13 @@
  * removes what the new host got and leaves the VM where it was.
  */
 import { DomainRef, DomainXmlFlags, LibvirtConnection, VolumeRef } from "../../libvirt";
-import { buildDomainXml, devicesOf, Domain, parseDomainXml, withoutKeptVolumes } from "../../xml";
+import { devicesOf, Domain, parseDomainXml } from "../../xml";
 import { messageOf } from "../common/errors";
 import { progress } from "../common/progress";
 import { deleteKeptVolumes, keptIn } from "../volume/keep";
 import { UNDEFINE_FLAGS } from "./apply";
 import { requireVolumes, resolveDisks } from "./disks";
-import { copiesText, LocalDisk, localDisksOf, withDisksOf } from "./movedDisks";
+import { copiesText, definitionFor, LocalDisk, localDisksOf } from "./movedDisks";
 import type { DiskSpec } from "./specDevices";
 import type { VmSpec } from "./spec";
 import { tpmUndefineFlags } from "./tpm";
@@ -90,7 +90,7 @@ export async function moveStopped(
   if (refusal !== undefined) throw new Error(refusal);
   // Volumes of the old host kept for this VM (`volume/keep.ts`): deleted once it has left; the new host must not inherit the record.
   const kept = keptIn(inactive);
-  const xml = buildDomainXml(withDisksOf(withoutKeptVolumes(inactive), destDisks));
+  const xml = definitionFor(inactive, destDisks);
   progress(KIND, news.name, `moves offline to ${to.rpc.description}, ${copiesText(copies)}`);
   const started = Date.now();
   const defined = await to.domains.define(xml);
